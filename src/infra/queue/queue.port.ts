@@ -1,0 +1,82 @@
+/**
+ * The queue port: a driver moves named jobs with JSON payloads (ids and an operation, never whole
+ * records). Typed names and payloads live in jobs.ts; drivers are generic over strings so the
+ * contract suite can exercise them with its own job names.
+ */
+
+export interface BackoffPolicy {
+  type: 'fixed' | 'exponential';
+  delayMs: number;
+}
+
+export interface RetryPolicy {
+  /** Total tries including the first. */
+  attempts: number;
+  backoff?: BackoffPolicy;
+}
+
+/** Named retry options: pick one of these, do not invent numbers at call sites. */
+export const RETRY = {
+  none: { attempts: 1 },
+  standard: { attempts: 5, backoff: { type: 'exponential', delayMs: 1_000 } },
+  /** For relays that must eventually succeed (outbox): keep trying for hours. */
+  persistent: { attempts: 30, backoff: { type: 'exponential', delayMs: 2_000 } },
+} as const satisfies Record<string, RetryPolicy>;
+
+export interface EnqueueOptions {
+  /** Deterministic id: a second job with the same id, while the first is waiting/delayed/active, is dropped. */
+  jobId?: string;
+  delayMs?: number;
+  retry?: RetryPolicy;
+}
+
+export interface EnqueueResult {
+  id: string;
+  /** True when a job with the same jobId already existed and this one was dropped. */
+  duplicate: boolean;
+}
+
+export interface RepeatOptions {
+  /** Stable key of the schedule; scheduling the same key again replaces it. */
+  key: string;
+  /** Cron pattern (5 or 6 fields, server time zone) … */
+  cron?: string;
+  /** … or a fixed interval. Exactly one of cron / everyMs. */
+  everyMs?: number;
+  retry?: RetryPolicy;
+}
+
+export interface JobContext {
+  id: string;
+  name: string;
+  /** 1 on the first try. */
+  attempt: number;
+}
+
+export type JobProcessor = (payload: unknown, context: JobContext) => Promise<void>;
+
+export interface QueueHealth {
+  ok: boolean;
+  driver: QueueDriverName;
+  detail?: string;
+}
+
+export type QueueDriverName = 'bullmq' | 'in-process';
+
+export interface QueueDriver {
+  readonly name: QueueDriverName;
+  enqueue(queue: string, name: string, payload: unknown, options?: EnqueueOptions): Promise<EnqueueResult>;
+  /** Creates or replaces a repeatable job (cron or interval). */
+  schedule(queue: string, name: string, payload: unknown, options: RepeatOptions): Promise<void>;
+  unschedule(queue: string, key: string): Promise<void>;
+  /**
+   * Starts consuming `queue`: each job is passed to `processor`; a throw is a failed try, retried by
+   * the job's policy. Call once per queue.
+   */
+  consume(queue: string, processor: JobProcessor, concurrency: number): Promise<void>;
+  health(): Promise<QueueHealth>;
+  /** Stops consuming (waiting for running jobs) and closes connections. */
+  close(): Promise<void>;
+}
+
+export const QUEUE_DRIVER = Symbol('QUEUE_DRIVER');
