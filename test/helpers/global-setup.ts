@@ -23,7 +23,8 @@ export default async function globalSetup(): Promise<void> {
       `SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2`,
       [`${TEST_DB_PREFIX}%`, TEST_TEMPLATE_DB],
     );
-    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    for (const { datname } of stale.rows)
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${TEST_TEMPLATE_DB}"`);
   } finally {
     await admin.end();

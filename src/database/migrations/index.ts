@@ -1,4 +1,5 @@
 // Every migration, in order. `npm run migration:generate -- Name` adds new ones here.
 import { Init1795456985110 } from './1795456985110-Init';
+import { SearchDocuments1795457301129 } from './1795457301129-SearchDocuments';
 
-export const MIGRATIONS = [Init1795456985110];
+export const MIGRATIONS = [Init1795456985110, SearchDocuments1795457301129];

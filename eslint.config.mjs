@@ -1,0 +1,27 @@
+// @ts-check
+import eslint from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'data/**', 'coverage/**', 'node_modules/**', 'src/database/migrations/*.ts', '*.js', '*.mjs'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': 'off',
+      // Configuration is read in one place only (src/config); everything else is handed an AppConfig.
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: '只在 src/config 中读取 process.env (read the environment in src/config only)' },
+      ],
+    },
+  },
+  {
+    files: ['src/config/**/*.ts', 'test/helpers/global-setup.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+);

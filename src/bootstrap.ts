@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { HttpExceptionFilter } from './common/errors';
+import { createValidationPipe } from './common/http/validation.pipe';
+import { createRootLogger, PinoNestLogger } from './common/logging/logger';
+import { AppConfig } from './config';
+import { JobWorkerService } from './infra/queue/job-worker.service';
+import { QUEUE_DRIVER, QueueDriver } from './infra/queue/queue.port';
+
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** Builds the HTTP application exactly as it runs in production; tests use the same function. */
+export async function createHttpApp(
+  config: AppConfig,
+  extraModules: Type[] = [],
+): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(config.log);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.http.bodyLimit,
+    requestIdHeader: false,
+    // Honour a well-formed X-Request-Id from a proxy so one id follows the request; otherwise mint one.
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, extraModules),
+    adapter,
+    {
+      logger: new PinoNestLogger(logger),
+      abortOnError: false,
+    },
+  );
+  configureHttpApp(app, config);
+  return app;
+}
+
+export function configureHttpApp(app: NestFastifyApplication, config: AppConfig): void {
+  app.setGlobalPrefix(config.http.apiPrefix, { exclude: ['health'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply) => {
+      void reply.header('x-request-id', request.id);
+    });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Bangfu 帮扶 API')
+      .setDescription('困难职工帮扶平台接口。错误统一为 { code, message, details }。')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+}
+
+/** Builds the job-consumer process (no HTTP). */
+export async function createWorkerApp(config: AppConfig) {
+  const logger: Logger = createRootLogger(config.log);
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  return app;
+}
+
+const SHUTDOWN_GRACE_MS = 30_000;
+
+/**
+ * SIGINT/SIGTERM: close the application (HTTP server, job consumers, database pool, then the embedded
+ * PostgreSQL) and exit 0; exit 1 if that takes longer than the grace period or fails.
+ */
+export function exitOnSignals(app: { close(): Promise<void> }, logger: { info(msg: string): void }): void {
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.info(`收到 ${signal}，正在停止服务`);
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+/** Whether the HTTP process also consumes jobs (the embedded single-process default). */
+export function runsWorkersInProcess(config: AppConfig, driver: QueueDriver): boolean {
+  if (config.worker.inProcess === 'always') return true;
+  if (config.worker.inProcess === 'never') return false;
+  return driver.name === 'in-process';
+}
+
+export async function startConsumersIfInProcess(
+  app: NestFastifyApplication,
+  config: AppConfig,
+): Promise<boolean> {
+  const driver = app.get<QueueDriver>(QUEUE_DRIVER);
+  if (!runsWorkersInProcess(config, driver)) return false;
+  await app.get(JobWorkerService).startConsumers();
+  return true;
+}

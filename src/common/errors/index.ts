@@ -1,0 +1,3 @@
+export * from './domain-error';
+export * from './error-catalog';
+export * from './http-exception.filter';

@@ -1,0 +1,13 @@
+import { Global, Module } from '@nestjs/common';
+import { OutboxRelayService } from './outbox-relay.service';
+import { OutboxRepository } from './outbox.repository';
+import { OutboxService } from './outbox.service';
+import { ReindexService } from './reindex.service';
+
+/** The transactional outbox: OutboxService.record in a domain transaction; the relay job does the rest. */
+@Global()
+@Module({
+  providers: [OutboxRepository, OutboxService, OutboxRelayService, ReindexService],
+  exports: [OutboxService, ReindexService],
+})
+export class OutboxModule {}

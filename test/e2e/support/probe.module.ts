@@ -1,0 +1,42 @@
+import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
+import { IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Type } from 'class-transformer';
+import { CommonErrorCode, DomainError } from '../../../src/common/errors';
+import { PaginationQueryDto, pageOf, Page } from '../../../src/common/pagination/pagination';
+
+class ChildDto {
+  @IsString() @MaxLength(10) name!: string;
+}
+
+class EchoDto {
+  @IsString() @MaxLength(20) title!: string;
+  @IsInt() @Min(0) @Max(100) count!: number;
+  @ValidateNested() @Type(() => ChildDto) child!: ChildDto;
+}
+
+/** Endpoints that exercise the HTTP conventions; mounted only in the conventions e2e spec. */
+@Controller('__probe')
+class ProbeController {
+  @Post('echo')
+  echo(@Body() body: EchoDto): EchoDto {
+    return body;
+  }
+
+  @Get('list')
+  list(@Query() query: PaginationQueryDto): Page<number> {
+    return pageOf([1, 2, 3], 3, query);
+  }
+
+  @Get('conflict')
+  conflict(): never {
+    throw new DomainError(CommonErrorCode.CONFLICT, { currentState: 'draft' });
+  }
+
+  @Get('boom')
+  boom(): never {
+    throw new Error('secret internal detail 110101199003071234');
+  }
+}
+
+@Module({ controllers: [ProbeController] })
+export class ProbeModule {}
