@@ -1,0 +1,97 @@
+import { normalizeIdNumber } from '../validation/id-number';
+import { MOBILE_PATTERN, normalizeMobile } from '../validation/mobile';
+
+/**
+ * Display masks for personal data (every response masks by default; see DESIGN §4).
+ *
+ * Formats (all tested in mask.spec.ts):
+ * - ID number, 18 chars:  `110101199003074514` → `110***********4514` (first 3, 11 stars, last 4; X kept uppercase)
+ * - ID number, 15 digits (legacy): `110101900307451` → `110*********451` (first 3, 9 stars, last 3)
+ * - mobile: `13812342210` (also `+86 138-1234-2210`) → `138****2210` (first 3, 4 stars, last 4)
+ * - bank account of 10–30 digits (spaces/dashes ignored): last 4 kept, every other digit a star, same length:
+ *   `6222021234567890123` → `***************0123`
+ * - name: 1 char → `*`; 2 chars → first + `*` (`张明` → `张*`); 3+ → first + stars + last
+ *   (`张小明` → `张*明`, `欧阳小明` → `欧**明`). Counted in code points.
+ *
+ * null/undefined → null; an empty (or blank) string → ''. A value in an unexpected format is never returned
+ * as is: it becomes one star per character of its normalised form (`maskAll`).
+ */
+
+const STAR = '*';
+const ID_NUMBER_18 = /^\d{17}[\dX]$/;
+const ID_NUMBER_15 = /^\d{15}$/;
+const BANK_ACCOUNT = /^\d{10,30}$/;
+
+/** One star per code point: nothing of the value but its length survives. */
+export function maskAll(value: string): string {
+  return STAR.repeat(Array.from(value).length);
+}
+
+export function maskIdNumber(value: string | null | undefined): string | null {
+  if (value == null) return null;
+  const id = normalizeIdNumber(value);
+  if (ID_NUMBER_18.test(id)) return id.slice(0, 3) + STAR.repeat(11) + id.slice(14);
+  if (ID_NUMBER_15.test(id)) return id.slice(0, 3) + STAR.repeat(9) + id.slice(12);
+  return maskAll(id);
+}
+
+export function maskPhone(value: string | null | undefined): string | null {
+  if (value == null) return null;
+  const phone = normalizeMobile(value);
+  if (MOBILE_PATTERN.test(phone)) return phone.slice(0, 3) + STAR.repeat(4) + phone.slice(7);
+  return maskAll(phone);
+}
+
+export function maskBankAccount(value: string | null | undefined): string | null {
+  if (value == null) return null;
+  const account = value.normalize('NFKC').replace(/[\s-]+/g, '');
+  if (BANK_ACCOUNT.test(account)) return STAR.repeat(account.length - 4) + account.slice(-4);
+  return maskAll(account);
+}
+
+export function maskName(value: string | null | undefined): string | null {
+  if (value == null) return null;
+  const chars = Array.from(value.trim());
+  if (chars.length === 0) return '';
+  if (chars.length === 1) return STAR;
+  if (chars.length === 2) return chars[0] + STAR;
+  return chars[0] + STAR.repeat(chars.length - 2) + chars[chars.length - 1];
+}
+
+/**
+ * A full, unmasked 18-character ID number inside arbitrary text (JSON, HTML, CSV): a province-like first
+ * digit, a birth date 19xx/20xx with month 01–12 and day 01–31, 3 digits and a check character
+ * (lowercase x too) — not part of a longer digit run. The date structure keeps 18-digit technical ids
+ * from matching. The checksum is deliberately not required: a leak is a leak.
+ * Not global (no lastIndex state); use `new RegExp(pattern, 'g')` or findUnmaskedPersonalData to find all.
+ */
+export const UNMASKED_ID_NUMBER_PATTERN =
+  /(?<!\d)[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?!\d)/;
+
+/**
+ * A full, unmasked mainland mobile number inside arbitrary text, not part of a longer digit run; an
+ * optional +86 / 0086 / 86 prefix and single spaces or dashes between the 3-4-4 groups are allowed
+ * (`13812342210`, `+86 138-1234-2210`). Not global, as above.
+ */
+export const UNMASKED_PHONE_PATTERN = /(?<!\d)(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)/;
+
+export type UnmaskedPersonalDataKind = 'id_number' | 'phone';
+
+export interface UnmaskedPersonalDataHit {
+  kind: UnmaskedPersonalDataKind;
+  /** Offset in the scanned text. The matched value is deliberately not returned (keep it out of test logs). */
+  index: number;
+}
+
+/** Every unmasked ID number and mobile number in `text` — for tests that scan whole response bodies. */
+export function findUnmaskedPersonalData(text: string): UnmaskedPersonalDataHit[] {
+  const scans: Array<[UnmaskedPersonalDataKind, RegExp]> = [
+    ['id_number', UNMASKED_ID_NUMBER_PATTERN],
+    ['phone', UNMASKED_PHONE_PATTERN],
+  ];
+  return scans
+    .flatMap(([kind, pattern]) =>
+      Array.from(text.matchAll(new RegExp(pattern.source, 'g')), (match) => ({ kind, index: match.index })),
+    )
+    .sort((a, b) => a.index - b.index);
+}

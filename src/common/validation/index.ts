@@ -1,0 +1,3 @@
+export * from './decorators';
+export * from './id-number';
+export * from './mobile';
