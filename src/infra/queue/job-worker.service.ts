@@ -1,0 +1,66 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { AppConfig } from '../../config';
+import {
+  discoverJobHandlers,
+  FoundJobHandler,
+  JOB_CATALOG,
+  JobCatalog,
+  resolveJobHandlers,
+} from './job-handler';
+import { JobContext, PermanentJobError, QUEUE_DRIVER, QueueDriver } from './queue.port';
+
+/**
+ * Finds the `@JobHandler` methods when the module initialises (so a missing or doubled handler stops
+ * every entry point, not only the worker), and consumes the queues once asked to: worker.ts always,
+ * main.ts only when it runs the jobs in-process.
+ */
+@Injectable()
+export class JobWorkerService implements OnModuleInit {
+  private readonly logger = new Logger('JobWorker');
+  private handlers = new Map<string, FoundJobHandler>();
+  private started = false;
+
+  constructor(
+    @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
+    @Inject(MetadataScanner) private readonly scanner: MetadataScanner,
+    @Inject(QUEUE_DRIVER) private readonly driver: QueueDriver,
+    @Inject(JOB_CATALOG) private readonly catalog: JobCatalog,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers = resolveJobHandlers(this.catalog, discoverJobHandlers(this.discovery, this.scanner));
+  }
+
+  get consuming(): boolean {
+    return this.started;
+  }
+
+  /** Subscribes every queue that has jobs. Calling it again does nothing. */
+  async startConsumers(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const queues = [...new Set(Object.values(this.catalog))];
+    const concurrency = this.config.worker.concurrency;
+    for (const queue of queues) {
+      await this.driver.consume(
+        queue,
+        (payload, context) => this.dispatch(queue, payload, context),
+        concurrency,
+      );
+    }
+    this.logger.log(
+      `开始处理任务队列 (consuming) ${queues.join(', ')}，并发 ${concurrency}，驱动 ${this.driver.name}`,
+    );
+  }
+
+  private async dispatch(queue: string, payload: unknown, context: JobContext): Promise<void> {
+    const handler = this.catalog[context.name] === queue ? this.handlers.get(context.name) : undefined;
+    if (!handler) {
+      // Retrying cannot make a handler appear: fail for good, and the driver logs it as an error.
+      throw new PermanentJobError(`队列 ${queue} 中的任务 ${context.name} 没有处理器 (unknown job name)`);
+    }
+    return handler.invoke(payload, context);
+  }
+}

@@ -1,0 +1,324 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { BullMqDriver } from '../../../src/infra/queue/bullmq.driver';
+import { InProcessDriver } from '../../../src/infra/queue/in-process.driver';
+import { JobContext, PermanentJobError, QueueDriver, QueueLogger } from '../../../src/infra/queue/queue.port';
+import { testConfig } from '../../helpers/test-env';
+
+/**
+ * One contract, every configured driver: in-process always, BullMQ when REDIS_URL is set. Each test
+ * gets its own driver (and, on Redis, its own key prefix, deleted afterwards).
+ */
+
+const config = testConfig();
+const silent: QueueLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+const Q = 'contract';
+
+interface Fixture {
+  create(): QueueDriver;
+  /** After the driver is closed. */
+  cleanUp?(): Promise<void>;
+}
+
+describe('queue driver contract', () => {
+  describe('in-process', () => {
+    contract({ create: () => new InProcessDriver(silent) });
+  });
+
+  const redisUrl = config.redis.url;
+  if (redisUrl) {
+    describe('bullmq', () => {
+      const admin = new Redis(redisUrl, { lazyConnect: true });
+      const prefixes: string[] = [];
+      afterAll(() => admin.quit());
+      contract({
+        create: () => {
+          const prefix = `${config.redis.prefix}-contract-${randomUUID()}`;
+          prefixes.push(prefix);
+          return new BullMqDriver({ url: redisUrl, prefix, logger: silent });
+        },
+        cleanUp: async () => {
+          for (const prefix of prefixes.splice(0)) await deleteKeys(admin, `${prefix}:*`);
+        },
+      });
+    });
+  } else {
+    describe.skip('bullmq (skipped: REDIS_URL not set)', () => {
+      it('runs the same contract against BullMQ on Redis', () => undefined);
+    });
+  }
+});
+
+function contract(fixture: Fixture): void {
+  let driver: QueueDriver;
+
+  beforeEach(() => {
+    driver = fixture.create();
+  });
+
+  afterEach(async () => {
+    await driver.close();
+    await fixture.cleanUp?.();
+  });
+
+  it('delivers the payload (as JSON) to the consumer, jobs enqueued earlier waiting for it', async () => {
+    const seen: { payload: unknown; context: JobContext }[] = [];
+    const result = await driver.enqueue(Q, 'contract.deliver', { id: 'a1', op: 'upsert', at: new Date(0) });
+    expect(result.duplicate).toBe(false);
+    await sleep(150);
+
+    await driver.consume(Q, async (payload, context) => void seen.push({ payload, context }), 1);
+    await waitFor(() => seen.length === 1);
+    expect(seen[0].payload).toEqual({ id: 'a1', op: 'upsert', at: '1970-01-01T00:00:00.000Z' });
+    expect(seen[0].context).toEqual({ id: result.id, name: 'contract.deliver', attempt: 1 });
+  });
+
+  it('drops a job whose jobId is still pending, and accepts it again once the first has completed', async () => {
+    const runs: unknown[] = [];
+    const first = await driver.enqueue(Q, 'contract.dedup', { n: 1 }, { jobId: 'relay' });
+    const second = await driver.enqueue(Q, 'contract.dedup', { n: 2 }, { jobId: 'relay' });
+    expect(first.duplicate).toBe(false);
+    expect(second).toEqual({ id: first.id, duplicate: true });
+
+    await driver.consume(Q, async (payload) => void runs.push(payload), 1);
+    await waitFor(() => runs.length === 1);
+    await sleep(100);
+    expect(runs).toEqual([{ n: 1 }]);
+
+    const third = await driver.enqueue(Q, 'contract.dedup', { n: 3 }, { jobId: 'relay' });
+    expect(third.duplicate).toBe(false);
+    expect(third.id).not.toBe(first.id);
+    await waitFor(() => runs.length === 2);
+    expect(runs[1]).toEqual({ n: 3 });
+  });
+
+  it('drops a job whose jobId is active', async () => {
+    const release = deferred();
+    let runs = 0;
+    await driver.consume(
+      Q,
+      async () => {
+        runs += 1;
+        await release.promise;
+      },
+      2,
+    );
+    const first = await driver.enqueue(Q, 'contract.dedup', {}, { jobId: 'busy' });
+    await waitFor(() => runs === 1);
+    const second = await driver.enqueue(Q, 'contract.dedup', {}, { jobId: 'busy' });
+    expect(second).toEqual({ id: first.id, duplicate: true });
+    release.resolve();
+    await sleep(150);
+    expect(runs).toBe(1);
+  });
+
+  it('does not run a delayed job before its delay', async () => {
+    const ranAt: number[] = [];
+    await driver.consume(Q, async () => void ranAt.push(Date.now()), 1);
+    const enqueuedAt = Date.now();
+    await driver.enqueue(Q, 'contract.delayed', {}, { delayMs: 700 });
+    await sleep(400);
+    expect(ranAt).toEqual([]);
+    await waitFor(() => ranAt.length === 1);
+    expect(ranAt[0] - enqueuedAt).toBeGreaterThanOrEqual(690);
+  });
+
+  it('retries a failing job with fixed backoff, then gives up after `attempts`', async () => {
+    const tries: { attempt: number; at: number }[] = [];
+    await driver.consume(
+      Q,
+      async (_payload, context) => {
+        tries.push({ attempt: context.attempt, at: Date.now() });
+        throw new Error('boom');
+      },
+      1,
+    );
+    await driver.enqueue(
+      Q,
+      'contract.fail',
+      {},
+      { retry: { attempts: 3, backoff: { type: 'fixed', delayMs: 150 } } },
+    );
+    await waitFor(() => tries.length === 3);
+    await sleep(500);
+    expect(tries.map((t) => t.attempt)).toEqual([1, 2, 3]);
+    expect(gaps(tries.map((t) => t.at)).every((gap) => gap >= 140)).toBe(true);
+  });
+
+  it('retries with exponential backoff', async () => {
+    const at: number[] = [];
+    await driver.consume(
+      Q,
+      async () => {
+        at.push(Date.now());
+        throw new Error('boom');
+      },
+      1,
+    );
+    await driver.enqueue(
+      Q,
+      'contract.fail',
+      {},
+      { retry: { attempts: 3, backoff: { type: 'exponential', delayMs: 100 } } },
+    );
+    await waitFor(() => at.length === 3);
+    const [first, second] = gaps(at);
+    expect(first).toBeGreaterThanOrEqual(90);
+    expect(second).toBeGreaterThanOrEqual(190);
+  });
+
+  it('frees a jobId once its job has finally failed', async () => {
+    let tries = 0;
+    await driver.consume(
+      Q,
+      async () => {
+        tries += 1;
+        throw new Error('boom');
+      },
+      1,
+    );
+    const first = await driver.enqueue(Q, 'contract.fail', {}, { jobId: 'doomed', retry: { attempts: 2 } });
+    await waitFor(() => tries === 2);
+    await sleep(100);
+    const again = await driver.enqueue(Q, 'contract.fail', {}, { jobId: 'doomed', retry: { attempts: 1 } });
+    expect(again.duplicate).toBe(false);
+    expect(again.id).not.toBe(first.id);
+    await waitFor(() => tries === 3);
+  });
+
+  it('does not retry a PermanentJobError', async () => {
+    let tries = 0;
+    await driver.consume(
+      Q,
+      async () => {
+        tries += 1;
+        throw new PermanentJobError('no handler');
+      },
+      1,
+    );
+    await driver.enqueue(
+      Q,
+      'contract.fail',
+      {},
+      { retry: { attempts: 5, backoff: { type: 'fixed', delayMs: 50 } } },
+    );
+    await waitFor(() => tries === 1);
+    await sleep(400);
+    expect(tries).toBe(1);
+  });
+
+  it('runs at most `concurrency` jobs of a queue at once', async () => {
+    let running = 0;
+    let peak = 0;
+    let done = 0;
+    await driver.consume(
+      Q,
+      async () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await sleep(150);
+        running -= 1;
+        done += 1;
+      },
+      2,
+    );
+    for (let i = 0; i < 5; i++) await driver.enqueue(Q, 'contract.parallel', { i });
+    await waitFor(() => done === 5);
+    expect(peak).toBe(2);
+  });
+
+  it('runs an everyMs schedule repeatedly, and unschedule stops it', async () => {
+    let runs = 0;
+    await driver.consume(Q, async () => void (runs += 1), 1);
+    await driver.schedule(Q, 'contract.tick', {}, { key: 'tick', everyMs: 200 });
+    await waitFor(() => runs >= 3);
+    await driver.unschedule(Q, 'tick');
+    await sleep(250);
+    const settled = runs;
+    await sleep(600);
+    expect(runs).toBe(settled);
+  });
+
+  it('replaces a schedule scheduled again under the same key', async () => {
+    const versions: number[] = [];
+    await driver.consume(Q, async (payload) => void versions.push((payload as { v: number }).v), 1);
+    await driver.schedule(Q, 'contract.tick', { v: 1 }, { key: 'swap', everyMs: 150 });
+    await waitFor(() => versions.length >= 1);
+    await driver.schedule(Q, 'contract.tick', { v: 2 }, { key: 'swap', everyMs: 150 });
+    await waitFor(() => versions.filter((v) => v === 2).length >= 3);
+    expect(versions.slice(versions.indexOf(2))).not.toContain(1);
+    await driver.unschedule(Q, 'swap');
+  });
+
+  it('fires a cron schedule (6 fields, every second)', async () => {
+    let runs = 0;
+    await driver.consume(Q, async () => void (runs += 1), 1);
+    await driver.schedule(Q, 'contract.cron', {}, { key: 'cron', cron: '* * * * * *' });
+    await waitFor(() => runs >= 2, 3500);
+    await driver.unschedule(Q, 'cron');
+  });
+
+  it('rejects invalid schedules in Chinese', async () => {
+    await expect(driver.schedule(Q, 'contract.cron', {}, { key: 'bad', cron: 'not a cron' })).rejects.toThrow(
+      /cron 表达式无效/,
+    );
+    await expect(
+      driver.schedule(Q, 'contract.cron', {}, { key: 'both', cron: '* * * * *', everyMs: 5 }),
+    ).rejects.toThrow(/只能指定 cron 或 everyMs 之一/);
+  });
+
+  it('close() waits for the active job, then refuses new work', async () => {
+    let started = false;
+    let finished = false;
+    await driver.consume(
+      Q,
+      async () => {
+        started = true;
+        await sleep(400);
+        finished = true;
+      },
+      1,
+    );
+    await driver.enqueue(Q, 'contract.slow', {});
+    await waitFor(() => started);
+    await driver.close();
+    expect(finished).toBe(true);
+    await expect(driver.enqueue(Q, 'contract.slow', {})).rejects.toThrow(/已关闭/);
+    expect((await driver.health()).ok).toBe(false);
+  });
+
+  it('reports health', async () => {
+    await expect(driver.health()).resolves.toMatchObject({ ok: true, driver: driver.name });
+  });
+}
+
+async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+function gaps(times: number[]): number[] {
+  return times.slice(1).map((t, i) => t - times[i]);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`条件在 ${timeoutMs} 毫秒内未满足 (waitFor timed out)`);
+    await sleep(10);
+  }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
