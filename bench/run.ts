@@ -1,0 +1,94 @@
+/**
+ * `npm run bench [-- [names…] [--docs N] [--queries N] [--seed N]]`
+ *
+ * Runs on the configured PostgreSQL (DATABASE_URL, else the embedded server) in a scratch
+ * database that is migrated first and dropped at the end, and prints one `name value` line per
+ * figure on stdout (progress goes to stderr). Add a benchmark by appending it to BENCHMARKS.
+ */
+import 'reflect-metadata';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../src/config';
+import { DatabaseServer } from '../src/database/database-server';
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { runMigrations } from '../src/database/migrate';
+import { BenchContext, Benchmark, BenchOptions } from './harness';
+import { searchBenchmark } from './search.bench';
+
+const BENCHMARKS: Benchmark[] = [searchBenchmark];
+
+function parseArgs(argv: string[]): { names: string[]; options: BenchOptions } {
+  const names: string[] = [];
+  const options: BenchOptions = { seed: 20241123 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const number = (flag: string) => {
+      const value = Number(argv[++i]);
+      if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} 需要正整数`);
+      return value;
+    };
+    if (arg === '--docs') options.docs = number(arg);
+    else if (arg === '--queries') options.queries = number(arg);
+    else if (arg === '--seed') options.seed = number(arg);
+    else if (arg.startsWith('--')) throw new Error(`未知参数 ${arg}`);
+    else names.push(arg);
+  }
+  return { names, options };
+}
+
+async function admin(url: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const { names, options } = parseArgs(process.argv.slice(2));
+  const selected = names.length ? BENCHMARKS.filter((b) => names.includes(b.name)) : BENCHMARKS;
+  const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+  if (unknown.length)
+    throw new Error(`未知的基准 ${unknown.join(', ')} (有: ${BENCHMARKS.map((b) => b.name).join(', ')})`);
+
+  const config = loadConfig({ overrides: { log: { level: 'silent' } } });
+  const server = await DatabaseServer.start(config.database);
+  const scratch = `bangfu_bench_${process.pid}`;
+  try {
+    await admin(server.url, `CREATE DATABASE "${scratch}"`);
+    const dataSource = new DataSource(dataSourceOptions(server.urlFor(scratch), 4));
+    try {
+      await dataSource.initialize();
+      await runMigrations(dataSource);
+      const ctx: BenchContext = {
+        config,
+        dataSource,
+        options,
+        report: (name, value, digits = 1) =>
+          console.log(
+            `${name} ${typeof value === 'number' ? (Number.isInteger(value) ? value : value.toFixed(digits)) : value}`,
+          ),
+        log: (message) => process.stderr.write(`[bench] ${message}\n`),
+      };
+      for (const benchmark of selected) {
+        ctx.log(`${benchmark.name}: ${benchmark.description}`);
+        await benchmark.run(ctx);
+      }
+    } finally {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await admin(server.url, `DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,116 @@
+import { IndexDefinition } from '../search-engine';
+import { meiliSettings, settingsDiff, settingsUpdate } from './meili-settings';
+
+const offers: IndexDefinition = {
+  name: 'offers',
+  searchableFields: ['title', 'providerName', 'description'],
+  filterableFields: { status: 'string', category: 'string', capacityRemaining: 'number' },
+  sortableFields: ['publishedAt'],
+};
+
+describe('meiliSettings', () => {
+  it('keeps the searchable order, sorts the set-like lists and returns ids only', () => {
+    expect(meiliSettings(offers)).toEqual({
+      searchableAttributes: ['title', 'providerName', 'description'],
+      filterableAttributes: ['capacityRemaining', 'category', 'status'],
+      sortableAttributes: ['publishedAt'],
+      displayedAttributes: ['id'],
+      localizedAttributes: [
+        { attributePatterns: ['title', 'providerName', 'description'], locales: ['cmn'] },
+      ],
+    });
+  });
+
+  it('has no sortable attributes and no locale rule when none are declared', () => {
+    const settings = meiliSettings({
+      name: 'tags',
+      searchableFields: [],
+      filterableFields: { kind: 'string' },
+    });
+    expect(settings.sortableAttributes).toEqual([]);
+    expect(settings.localizedAttributes).toBeNull();
+  });
+});
+
+describe('settingsDiff', () => {
+  const wanted = meiliSettings(offers);
+  /** What Meilisearch returns for the same settings (set-like lists in its own order). */
+  const applied = {
+    searchableAttributes: ['title', 'providerName', 'description'],
+    filterableAttributes: ['status', 'category', 'capacityRemaining'],
+    sortableAttributes: ['publishedAt'],
+    displayedAttributes: ['id'],
+    localizedAttributes: [{ attributePatterns: ['title', 'providerName', 'description'], locales: ['cmn'] }],
+    rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
+    stopWords: [],
+  };
+
+  it('is empty when the index already has the settings (whatever else it has)', () => {
+    expect(settingsDiff(applied, wanted)).toEqual([]);
+    expect(settingsUpdate(applied, wanted)).toBeUndefined();
+  });
+
+  it.each([
+    {
+      name: 'a fresh index (defaults)',
+      current: {
+        searchableAttributes: ['*'],
+        filterableAttributes: [],
+        sortableAttributes: [],
+        displayedAttributes: ['*'],
+        localizedAttributes: null,
+      },
+      expected: [
+        'searchableAttributes',
+        'filterableAttributes',
+        'sortableAttributes',
+        'displayedAttributes',
+        'localizedAttributes',
+      ],
+    },
+    {
+      name: 'searchable order changed (ranking weight)',
+      current: { ...applied, searchableAttributes: ['providerName', 'title', 'description'] },
+      expected: ['searchableAttributes'],
+    },
+    {
+      name: 'a filterable field missing',
+      current: { ...applied, filterableAttributes: ['status', 'category'] },
+      expected: ['filterableAttributes'],
+    },
+    {
+      name: 'granular filterable rules',
+      current: {
+        ...applied,
+        filterableAttributes: [
+          {
+            attributePatterns: ['status'],
+            features: { facetSearch: false, filter: { equality: true, comparison: false } },
+          },
+        ],
+      },
+      expected: ['filterableAttributes'],
+    },
+    {
+      name: 'all fields displayed',
+      current: { ...applied, displayedAttributes: ['*'] },
+      expected: ['displayedAttributes'],
+    },
+    {
+      name: 'another locale',
+      current: { ...applied, localizedAttributes: [{ attributePatterns: ['title'], locales: ['jpn'] }] },
+      expected: ['localizedAttributes'],
+    },
+  ])('reports $name', ({ current, expected }) => {
+    expect(settingsDiff(current, wanted)).toEqual(expected);
+  });
+
+  it('sends only the differing settings', () => {
+    expect(
+      settingsUpdate({ ...applied, displayedAttributes: ['*'], sortableAttributes: [] }, wanted),
+    ).toEqual({
+      sortableAttributes: ['publishedAt'],
+      displayedAttributes: ['id'],
+    });
+  });
+});
