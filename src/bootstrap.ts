@@ -6,6 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { requestContext } from './common/context/request-context';
 import { HttpExceptionFilter } from './common/errors';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger';
@@ -47,12 +48,22 @@ export function configureHttpApp(app: NestFastifyApplication, config: AppConfig)
   app.setGlobalPrefix(config.http.apiPrefix, { exclude: ['health'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onSend', async (request, reply) => {
-      void reply.header('x-request-id', request.id);
-    });
+  const fastify = app.getHttpAdapter().getInstance();
+  // Everything below this hook (guards, services, the audit log) sees the request's id, IP and principal.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const userAgent = request.headers['user-agent'];
+    requestContext.run(
+      {
+        requestId: String(request.id),
+        ip: request.ip ?? null,
+        userAgent: userAgent ? userAgent.slice(0, 256) : null,
+      },
+      done,
+    );
+  });
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
 
   const document = SwaggerModule.createDocument(
     app,

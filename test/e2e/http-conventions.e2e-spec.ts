@@ -77,6 +77,11 @@ describe('HTTP conventions (whole app)', () => {
     expect(res.body.correlationId).toBe('req-12345678');
   });
 
+  it('gives handlers the request context (id and client IP) across async hops', async () => {
+    const res = await http().get('/api/v1/__probe/context').set('x-request-id', 'ctx-12345678').expect(200);
+    expect(res.body).toEqual({ requestId: 'ctx-12345678', ip: expect.stringMatching(/127\.0\.0\.1/) });
+  });
+
   it('answers unknown routes with 404 NOT_FOUND', async () => {
     const res = await http().get('/api/v1/nope').expect(404);
     expect(res.body.code).toBe('NOT_FOUND');

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
 import { IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
+import { requestContext } from '../../../src/common/context/request-context';
 import { CommonErrorCode, DomainError } from '../../../src/common/errors';
 import { PaginationQueryDto, pageOf, Page } from '../../../src/common/pagination/pagination';
 
@@ -25,6 +26,13 @@ class ProbeController {
   @Get('list')
   list(@Query() query: PaginationQueryDto): Page<number> {
     return pageOf([1, 2, 3], 3, query);
+  }
+
+  @Get('context')
+  async context(): Promise<{ requestId?: string; ip?: string | null }> {
+    await new Promise((r) => setTimeout(r, 5)); // the context must survive async hops
+    const context = requestContext.current();
+    return { requestId: context?.requestId, ip: context?.ip };
   }
 
   @Get('conflict')
