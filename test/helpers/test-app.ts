@@ -1,4 +1,5 @@
 import { Type } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp, startConsumersIfInProcess } from '../../src/bootstrap';
 import { AppConfig } from '../../src/config';
@@ -17,9 +18,15 @@ export interface TestApp {
  * `app.getHttpServer()`. Redis/Meilisearch follow the environment (REDIS_URL, MEILI_URL), like production.
  */
 export async function createTestApp(
-  options: { overrides?: Record<string, unknown>; extraModules?: Type[] } = {},
+  options: {
+    overrides?: Record<string, unknown>;
+    extraModules?: Type[];
+    /** Runs on the fresh database before the app starts (e.g. a table a probe module needs). */
+    beforeStart?: (dataSource: DataSource) => Promise<unknown>;
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
+  await options.beforeStart?.(db.dataSource);
   const config = testConfig({
     ...options.overrides,
     database: { ...(options.overrides?.database as object), url: db.url, migrationsRun: true },
