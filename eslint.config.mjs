@@ -4,7 +4,17 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'data/**', 'coverage/**', 'node_modules/**', 'src/database/migrations/*.ts', '*.js', '*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'data/**',
+      'coverage/**',
+      'node_modules/**',
+      'src/database/migrations/*.ts',
+      '*.js',
+      '*.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -16,7 +26,11 @@ export default tseslint.config(
       // Configuration is read in one place only (src/config); everything else is handed an AppConfig.
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: '只在 src/config 中读取 process.env (read the environment in src/config only)' },
+        {
+          object: 'process',
+          property: 'env',
+          message: '只在 src/config 中读取 process.env (read the environment in src/config only)',
+        },
       ],
     },
   },
