@@ -40,6 +40,8 @@ module.exports = {
   // globalSetup/teardown are TypeScript too, so the root needs the transform; they run in jest's own
   // process under plain Node, which loads the ES-module packages itself (require(esm)).
   transform: common.transform,
+  // Medium and e2e tests start apps and databases; unit tests finish far below this.
+  testTimeout: 30000,
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   projects: [
@@ -52,8 +54,7 @@ module.exports = {
       ...common,
       displayName: 'medium',
       testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'],
-      testTimeout: 30000,
     },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], testTimeout: 30000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
   ],
 };

@@ -2,6 +2,7 @@ import { Type } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp, startConsumersIfInProcess } from '../../src/bootstrap';
+import { Clock } from '../../src/common/clock/clock';
 import { AppConfig } from '../../src/config';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { testConfig } from './test-env';
@@ -23,6 +24,11 @@ export async function createTestApp(
     extraModules?: Type[];
     /** Runs on the fresh database before the app starts (e.g. a table a probe module needs). */
     beforeStart?: (dataSource: DataSource) => Promise<unknown>;
+    /**
+     * The app's time source (e.g. a FakeClock): the app's one Clock instance reads its time from it, so
+     * lockouts, idle timeouts and expiries can be tested by moving this clock.
+     */
+    clock?: Clock;
   } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
@@ -32,8 +38,16 @@ export async function createTestApp(
     database: { ...(options.overrides?.database as object), url: db.url, migrationsRun: true },
     // Each test file gets its own key space on a shared Redis.
     redis: { prefix: `bangfu-test-${db.name}` },
+    // The test app is API and worker in one, whichever queue driver is configured.
+    worker: { inProcess: 'always', concurrency: 2 },
   });
   const app = await createHttpApp(config, options.extraModules);
+  if (options.clock) {
+    const source = options.clock;
+    // Providers hold the single Clock instance; redirecting it is simpler than a module override, which
+    // NestFactory does not offer.
+    app.get(Clock).now = () => source.now();
+  }
   await startConsumersIfInProcess(app, config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

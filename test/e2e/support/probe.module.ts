@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
 import { IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
+import { Public } from '../../../src/modules/auth/authorization/decorators';
 import { requestContext } from '../../../src/common/context/request-context';
 import { CommonErrorCode, DomainError } from '../../../src/common/errors';
 import { PaginationQueryDto, pageOf, Page } from '../../../src/common/pagination/pagination';
@@ -16,6 +17,7 @@ class EchoDto {
 }
 
 /** Endpoints that exercise the HTTP conventions; mounted only in the conventions e2e spec. */
+@Public()
 @Controller('__probe')
 class ProbeController {
   @Post('echo')
