@@ -1,0 +1,25 @@
+import { Global, Module } from '@nestjs/common';
+import { ClockModule } from '../../common/clock/clock.module';
+import { AUTHORIZATION_AUDIT } from '../auth/authorization/authorization-audit';
+import { AuditController } from './audit.controller';
+import { AuditRepository } from './audit.repository';
+import { AuditService } from './audit.service';
+import { AuthorizationAuditRecorder } from './authorization-audit.recorder';
+
+/**
+ * The audit log, global: every module records through AuditService, and AuthGuard finds its
+ * AUTHORIZATION_AUDIT here.
+ */
+@Global()
+@Module({
+  imports: [ClockModule],
+  controllers: [AuditController],
+  providers: [
+    AuditRepository,
+    AuditService,
+    AuthorizationAuditRecorder,
+    { provide: AUTHORIZATION_AUDIT, useExisting: AuthorizationAuditRecorder },
+  ],
+  exports: [AuditService, AUTHORIZATION_AUDIT],
+})
+export class AuditModule {}
