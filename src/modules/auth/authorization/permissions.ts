@@ -20,7 +20,47 @@ export interface Grant {
 }
 
 export const PERMISSIONS = {
+  // Archive workflow (建档立卡): the service then checks the archive's state, unit level and scope.
+  'archives.accept-transfer': { staff: ['archivist'] },
+  'archives.approve': { staff: ['approver'] },
+  'archives.cancel': { staff: ['reviewer', 'archivist'] },
+  'archives.convert': { staff: ['caseworker', 'approver'] },
+  'archives.exit': { staff: ['caseworker', 'reviewer'] },
+  'archives.list-objections': { staff: ['caseworker', 'reviewer', 'approver'] },
+  'archives.read-history': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'], worker: true },
+  'archives.reject-transfer': { staff: ['archivist'] },
+  'archives.resolve-objection': { staff: ['reviewer', 'approver'] },
+  'archives.review': { staff: ['reviewer'] },
+  'archives.submit': { staff: ['caseworker'], worker: true },
+  'archives.transfer': { staff: ['archivist'] },
+  'archives.verify': { staff: ['reviewer'] },
+  // Archive data (records, consents, reveals): the service then checks ownership (workers) or scope (staff),
+  // and which statuses allow an edit. Archivists read (transfers, cleanups); only caseworkers write.
+  'archives.consent': { staff: ['caseworker'], worker: true },
+  'archives.create': { staff: ['caseworker'], worker: true },
+  'archives.list': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'], worker: true },
+  'archives.read': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'], worker: true },
+  'archives.reveal': { staff: ['caseworker', 'reviewer', 'approver'] },
+  'archives.update': { staff: ['caseworker'], worker: true },
+  // The 低保 line table: read by everyone who checks archives; archivists add dated lines.
+  'dibao-lines.create': { staff: ['archivist'] },
+  'dibao-lines.read': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'] },
+  'audit-logs.read': { staff: ['auditor'] },
+  'auth.change-password': { anyAuthenticated: true },
   'auth.self': { anyAuthenticated: true },
+  'auth.totp-enrol': { anyAuthenticated: true },
+  'org-units.create': { staff: ['admin'] },
+  // Every staff role works inside the tree; the auditor reads only the audit log.
+  'org-units.read': { staff: ['caseworker', 'reviewer', 'approver', 'archivist', 'admin'] },
+  'users.create': { staff: ['admin'] },
+  'users.disable': { staff: ['admin'] },
+  'users.enable': { staff: ['admin'] },
+  'users.list': { staff: ['admin'] },
+  'users.read': { staff: ['admin'] },
+  'users.reset-password': { staff: ['admin'] },
+  'users.reveal': { staff: ['admin'] },
+  'users.unlock': { staff: ['admin'] },
+  'users.update': { staff: ['admin'] },
 } as const satisfies Record<string, Grant>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../../common/clock/clock';
+import { DomainError } from '../../../common/errors';
+import { AuditService } from '../../audit/audit.service';
+import { PasswordHasher } from '../../users/password/password-hasher';
+import { PasswordPolicy } from '../../users/password/password-policy';
+import { PasswordErrorCode } from '../../users/password/password.errors';
+import { AuthAuditAction } from '../auth-audit-actions';
+import { AuthErrorCode } from '../auth.errors';
+import { AuthUsersRepository } from '../auth-users.repository';
+import type { Principal } from '../principal';
+import { sessionRestriction } from '../rules/account-state.rule';
+import { SessionsRepository } from '../sessions/sessions.repository';
+import { SessionsService, TokenPair } from '../sessions/sessions.service';
+
+/**
+ * A user changes their own password (also the way out of a `password_change` session). Every other
+ * session and token ends; the caller gets a fresh session.
+ */
+@Injectable()
+export class PasswordChangeService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly users: AuthUsersRepository,
+    private readonly sessionsRepository: SessionsRepository,
+    private readonly sessions: SessionsService,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly audit: AuditService,
+  ) {}
+
+  async change(principal: Principal, currentPassword: string, newPassword: string): Promise<TokenPair> {
+    const user = await this.users.findById(principal.userId);
+    if (!user) throw new DomainError(AuthErrorCode.AUTH_TOKEN_REVOKED);
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      await this.audit.record({
+        action: AuthAuditAction.PASSWORD_CHANGE,
+        outcome: 'failure',
+        actor: principal,
+        target: { type: 'user', id: user.id },
+        details: { reason: 'current_password_wrong' },
+      });
+      throw new DomainError(AuthErrorCode.AUTH_CURRENT_PASSWORD_WRONG);
+    }
+    const problems = this.policy.check(newPassword, {
+      username: user.username,
+      displayName: user.displayName,
+    });
+    if (newPassword === currentPassword) problems.push('same_as_current');
+    if (problems.length > 0) {
+      throw new DomainError(PasswordErrorCode.PASSWORD_POLICY_VIOLATION, { problems });
+    }
+
+    const hash = await this.hasher.hash(newPassword);
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      const tokenVersion = await this.users.changePassword(user.id, hash, now, manager);
+      const ended = await this.sessionsRepository.revokeUserSessions(
+        user.id,
+        'password_changed',
+        now,
+        manager,
+      );
+      const restriction = sessionRestriction({ ...user, mustChangePassword: false }, false);
+      const pair = await this.sessions.start({ id: user.id, tokenVersion }, restriction, manager);
+      await this.audit.record(
+        {
+          action: AuthAuditAction.PASSWORD_CHANGE,
+          outcome: 'success',
+          actor: principal,
+          target: { type: 'user', id: user.id },
+          details: { sessionsEnded: ended, wasRestricted: principal.restriction },
+        },
+        manager,
+      );
+      return pair;
+    });
+  }
+}

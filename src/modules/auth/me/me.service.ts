@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { FieldCipher } from '../../../common/crypto/field-cipher';
+import { DomainError } from '../../../common/errors';
+import { maskPhone } from '../../../common/masking';
+import type { OrgLevel } from '../../org-units/org-unit.entity';
+import { PasswordPolicy } from '../../users/password/password-policy';
+import { AuthErrorCode } from '../auth.errors';
+import { AuthUsersRepository } from '../auth-users.repository';
+import type { AccountKind, Principal, StaffRole } from '../principal';
+
+export interface MyProfile {
+  id: string;
+  username: string;
+  displayName: string;
+  kind: AccountKind;
+  roles: StaffRole[];
+  orgUnit: { id: string; name: string; level: OrgLevel } | null;
+  partnerId: string | null;
+  restriction: Principal['restriction'];
+  totpEnabled: boolean;
+  passwordExpiresAt: Date | null;
+  /** Masked (`138****2210`); never returned in clear here. */
+  phone: string | null;
+  expiresAt: Date | null;
+}
+
+@Injectable()
+export class MeService {
+  constructor(
+    private readonly users: AuthUsersRepository,
+    private readonly policy: PasswordPolicy,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  async profile(principal: Principal): Promise<MyProfile> {
+    const user = await this.users.findById(principal.userId);
+    if (!user) throw new DomainError(AuthErrorCode.AUTH_TOKEN_REVOKED);
+    const unit = user.orgUnitId ? await this.users.findOrgUnit(user.orgUnitId) : null;
+    return {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      kind: user.kind,
+      roles: user.kind === 'staff' ? user.roles : [],
+      orgUnit: unit ? { id: unit.id, name: unit.name, level: unit.level } : null,
+      partnerId: user.partnerId,
+      restriction: principal.restriction,
+      totpEnabled: user.totpEnabledAt !== null,
+      passwordExpiresAt: this.policy.expiresAt(user),
+      phone: user.phoneCiphertext ? maskPhone(this.cipher.decrypt(user.phoneCiphertext)) : null,
+      expiresAt: user.expiresAt,
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { DomainError } from '../../../common/errors';
+import { loadConfig } from '../../../config/load-config';
+import { RateLimitService } from './rate-limit.service';
+import type { RateLimiter, RateLimitResult } from './rate-limiter.port';
+
+class RecordingLimiter implements RateLimiter {
+  readonly name = 'recording';
+  readonly calls: { key: string; limit: number; windowSeconds: number }[] = [];
+  constructor(private readonly answer: () => Promise<RateLimitResult>) {}
+  hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
+    this.calls.push({ key, limit, windowSeconds });
+    return this.answer();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function service(limiter: RateLimiter, enabled = true): RateLimitService {
+  const config = loadConfig({
+    env: { NODE_ENV: 'development' },
+    overrides: { auth: { rateLimit: { enabled } }, log: { level: 'silent' } },
+  });
+  return new RateLimitService(config, limiter);
+}
+
+const allowed = () => Promise.resolve({ allowed: true, remaining: 1, retryAfterSeconds: 30 });
+
+describe('RateLimitService', () => {
+  it('counts per IP and per account with the configured rules, hashing the account name', async () => {
+    const limiter = new RecordingLimiter(allowed);
+    const s = service(limiter);
+    await s.enforceIp('login', '203.0.113.7');
+    await s.enforceAccount('login', 'Zhang.San');
+    expect(limiter.calls[0]).toEqual({ key: 'login:ip:203.0.113.7', limit: 30, windowSeconds: 60 });
+    expect(limiter.calls[1]).toMatchObject({ limit: 10, windowSeconds: 300 });
+    expect(limiter.calls[1].key).toMatch(/^login:acct:[0-9a-f]{32}$/);
+    expect(limiter.calls[1].key).not.toContain('zhang');
+    await s.enforceAccount('login', 'zhang.san');
+    expect(limiter.calls[2].key).toBe(limiter.calls[1].key);
+  });
+
+  it('throws RATE_LIMITED with retryAfterSeconds when refused', async () => {
+    const s = service(
+      new RecordingLimiter(() => Promise.resolve({ allowed: false, remaining: 0, retryAfterSeconds: 42 })),
+    );
+    const error = await s.enforceIp('refresh', '203.0.113.7').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 42 } });
+  });
+
+  it('lets requests through when the counter store is down (lockout still applies)', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const s = service(new RecordingLimiter(() => Promise.reject(new Error('ECONNREFUSED'))));
+    await expect(s.enforceIp('login', '203.0.113.7')).resolves.toBeUndefined();
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining('ECONNREFUSED'));
+    logged.mockRestore();
+  });
+
+  it('does nothing when disabled, or without a client address', async () => {
+    const limiter = new RecordingLimiter(allowed);
+    await service(limiter, false).enforceAccount('login', 'x');
+    await service(limiter).enforceIp('login', null);
+    expect(limiter.calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,153 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../../common/clock/clock';
+import { DomainError } from '../../../common/errors';
+import { AppConfig } from '../../../config';
+import type { AccessTokenVerifier } from '../access-token-verifier';
+import { AuthErrorCode } from '../auth.errors';
+import type { Principal } from '../principal';
+import { sessionEnd } from '../rules/account-state.rule';
+import { SessionsRepository } from '../sessions/sessions.repository';
+import { signJwt, verifyJwt } from './jwt';
+
+/** The claims of an access token. */
+export interface AccessClaims {
+  sub: string;
+  sid: string;
+  tv: number;
+  iat: number;
+  exp: number;
+  jti: string;
+}
+
+const MFA_PURPOSE = 'mfa';
+
+/**
+ * Access tokens (HS256 JWT, short-lived), refresh tokens (random, stored as SHA-256) and login
+ * challenges. `verify` is the AccessTokenVerifier AuthGuard uses on every request: the signature and
+ * expiry come from the token, everything that can be revoked (session, account, token version) from
+ * PostgreSQL, so revocation takes effect on the next request.
+ */
+@Injectable()
+export class TokensService implements AccessTokenVerifier {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly sessions: SessionsRepository,
+  ) {}
+
+  get accessTokenTtlSeconds(): number {
+    return this.config.auth.session.accessTokenTtlSeconds;
+  }
+
+  signAccessToken(userId: string, sessionId: string, tokenVersion: number): string {
+    const iat = Math.floor(this.clock.now().getTime() / 1000);
+    const claims: AccessClaims = {
+      sub: userId,
+      sid: sessionId,
+      tv: tokenVersion,
+      iat,
+      exp: iat + this.accessTokenTtlSeconds,
+      jti: randomUUID(),
+    };
+    return signJwt({ ...claims }, this.config.auth.tokenSecret);
+  }
+
+  async verify(token: string): Promise<Principal> {
+    const claims = this.decodeAccessToken(token);
+    const now = this.clock.now();
+    const row = await this.sessions.findSessionWithUser(claims.sid);
+    if (!row || row.userId !== claims.sub) throw new DomainError(AuthErrorCode.AUTH_TOKEN_INVALID);
+
+    if (
+      row.disabledAt ||
+      (row.userExpiresAt && row.userExpiresAt.getTime() <= now.getTime()) ||
+      row.userTokenVersion !== claims.tv ||
+      row.sessionTokenVersion !== row.userTokenVersion
+    ) {
+      throw new DomainError(AuthErrorCode.AUTH_TOKEN_REVOKED);
+    }
+    const ended = sessionEnd(row, now, this.config.auth.session.idleTimeoutMinutes);
+    if (ended) throw new DomainError(AuthErrorCode.AUTH_SESSION_EXPIRED, { reason: ended });
+
+    if (now.getTime() - row.lastSeenAt.getTime() >= this.config.auth.session.touchIntervalSeconds * 1000) {
+      await this.sessions.touch(row.sessionId, now, this.config.auth.session.touchIntervalSeconds);
+    }
+    return {
+      userId: row.userId,
+      username: row.username,
+      kind: row.kind,
+      roles: row.kind === 'staff' ? [...row.roles] : [],
+      orgUnitId: row.orgUnitId,
+      orgPath: row.orgPath,
+      partnerId: row.partnerId,
+      sessionId: row.sessionId,
+      restriction: row.restriction,
+    };
+  }
+
+  /** A fresh refresh token and the hash that is stored. */
+  newRefreshToken(): { token: string; hash: string } {
+    const token = randomBytes(32).toString('base64url');
+    return { token, hash: hashRefreshToken(token) };
+  }
+
+  /** The signed, short-lived token naming an MFA challenge row. */
+  signMfaToken(userId: string, challengeId: string, expiresAt: Date): string {
+    const iat = Math.floor(this.clock.now().getTime() / 1000);
+    return signJwt(
+      {
+        purpose: MFA_PURPOSE,
+        sub: userId,
+        cid: challengeId,
+        iat,
+        exp: Math.floor(expiresAt.getTime() / 1000),
+      },
+      this.config.auth.tokenSecret,
+    );
+  }
+
+  /** The challenge an mfaToken names; any problem with the token is AUTH_MFA_INVALID. */
+  verifyMfaToken(token: string): { userId: string; challengeId: string } {
+    const result = verifyJwt(token, this.config.auth.tokenSecret, this.nowSeconds());
+    if (!result.ok) throw new DomainError(AuthErrorCode.AUTH_MFA_INVALID);
+    const { purpose, sub, cid } = result.payload;
+    if (purpose !== MFA_PURPOSE || typeof sub !== 'string' || typeof cid !== 'string') {
+      throw new DomainError(AuthErrorCode.AUTH_MFA_INVALID);
+    }
+    return { userId: sub, challengeId: cid };
+  }
+
+  private decodeAccessToken(token: string): AccessClaims {
+    const result = verifyJwt(token, this.config.auth.tokenSecret, this.nowSeconds());
+    if (!result.ok) {
+      throw new DomainError(
+        result.reason === 'expired' ? AuthErrorCode.AUTH_TOKEN_EXPIRED : AuthErrorCode.AUTH_TOKEN_INVALID,
+      );
+    }
+    const { sub, sid, tv, iat, exp, jti, purpose } = result.payload;
+    // An MFA challenge token is signed with the same key: it must never pass as an access token.
+    if (
+      purpose !== undefined ||
+      typeof sub !== 'string' ||
+      typeof sid !== 'string' ||
+      !UUID.test(sid) ||
+      !UUID.test(sub) ||
+      typeof tv !== 'number' ||
+      typeof jti !== 'string'
+    ) {
+      throw new DomainError(AuthErrorCode.AUTH_TOKEN_INVALID);
+    }
+    return { sub, sid, tv, iat, exp, jti };
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
