@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -18,7 +19,15 @@ export type OrgLevel = (typeof ORG_LEVELS)[number];
  * so "this unit's subtree" is `path LIKE '<path>%'`, one indexed range scan (text_pattern_ops).
  */
 @Entity('org_units')
-@Index('idx_org_units_path', { synchronize: false }) // created by hand in the migration with text_pattern_ops
+@Index('idx_org_units_path', { synchronize: false }) // UNIQUE (path text_pattern_ops), created by hand in the migrations
+// Backstops of the service's checks that also hold under concurrent creation: one national root (a
+// partial unique index on a constant, created by hand), names unique among siblings.
+@Index('uq_org_units_single_root', { synchronize: false })
+@Index('uq_org_units_parent_name', ['parentId', 'name'], { unique: true })
+@Check('chk_org_units_level', `"level" IN ('national', 'province', 'city', 'district', 'grassroots')`)
+@Check('chk_org_units_region_code', `"region_code" ~ '^[0-9]{6}$'`)
+@Check('chk_org_units_root_is_national', `("parent_id" IS NULL) = ("level" = 'national')`)
+@Check('chk_org_units_path_ends_with_id', `"path" LIKE '%/' || "id"::text || '/'`)
 export class OrgUnitEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -41,7 +50,12 @@ export class OrgUnitEntity {
   @Column({ type: 'varchar', length: 6 })
   regionCode!: string;
 
-  @Column({ type: 'text', unique: true })
+  /**
+   * Unique through `idx_org_units_path` alone (a UNIQUE text_pattern_ops index, created by hand): a second
+   * plain unique index would double the write cost and, in a C-collation database, compete with it for
+   * the prefix scans.
+   */
+  @Column({ type: 'text' })
   path!: string;
 
   @CreateDateColumn({ type: 'timestamptz' })

@@ -1,0 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { ORG_LEVELS, OrgLevel } from '../org-unit.entity';
+
+/** Levels a unit created through the API may have: everything below the single national root. */
+export const CREATABLE_LEVELS = ORG_LEVELS.filter((level) => level !== 'national');
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateOrgUnitDto {
+  @ApiProperty({ format: 'uuid', description: '上级单位（须在本人管辖范围内）' })
+  @IsUUID()
+  parentId!: string;
+
+  @ApiProperty({ example: '杭州市西湖区总工会', minLength: 2, maxLength: 100 })
+  @Transform(trim)
+  @IsString()
+  @Length(2, 100)
+  // No control characters or line breaks: the name is shown in lists, notices and exports.
+  @Matches(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u, { message: 'name 不能包含控制字符' })
+  name!: string;
+
+  @ApiProperty({ enum: CREATABLE_LEVELS, description: '必须比上级单位低一级' })
+  @IsIn(CREATABLE_LEVELS)
+  level!: OrgLevel;
+
+  @ApiProperty({ example: '330106', description: 'GB/T 2260 行政区划代码（6 位），须在上级单位的行政区域内' })
+  @Matches(/^\d{6}$/, { message: 'regionCode 必须是 6 位数字的行政区划代码' })
+  regionCode!: string;
+}

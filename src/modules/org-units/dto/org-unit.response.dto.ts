@@ -1,0 +1,39 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Page } from '../../../common/pagination/pagination';
+import { ORG_LEVELS, OrgLevel, OrgUnitEntity } from '../org-unit.entity';
+
+/** A union unit as clients see it. Units hold no personal data; the materialized path stays internal. */
+export class OrgUnitResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) parentId!: string | null;
+  @ApiProperty({ example: '杭州市西湖区总工会' }) name!: string;
+  @ApiProperty({ enum: ORG_LEVELS }) level!: OrgLevel;
+  @ApiProperty({ example: '330106', description: 'GB/T 2260 行政区划代码' }) regionCode!: string;
+  @ApiProperty({ description: '层级深度，全国总工会为 0' }) depth!: number;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+
+  static from(unit: OrgUnitEntity): OrgUnitResponseDto {
+    return {
+      id: unit.id,
+      parentId: unit.parentId,
+      name: unit.name,
+      level: unit.level,
+      regionCode: unit.regionCode,
+      depth: unit.path.split('/').filter(Boolean).length - 1,
+      createdAt: unit.createdAt.toISOString(),
+      updatedAt: unit.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class OrgUnitPageDto {
+  @ApiProperty({ type: [OrgUnitResponseDto] }) items!: OrgUnitResponseDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+
+  static from(page: Page<OrgUnitEntity>): OrgUnitPageDto {
+    return { ...page, items: page.items.map((unit) => OrgUnitResponseDto.from(unit)) };
+  }
+}

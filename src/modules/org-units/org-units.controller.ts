@@ -1,0 +1,51 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authorize, CurrentPrincipal } from '../auth/authorization/decorators';
+import type { Principal } from '../auth/principal';
+import { CreateOrgUnitDto } from './dto/create-org-unit.dto';
+import { ListOrgUnitsQueryDto } from './dto/list-org-units.query.dto';
+import { OrgUnitPageDto, OrgUnitResponseDto } from './dto/org-unit.response.dto';
+import { OrgUnitsService } from './org-units.service';
+
+const uuid = new ParseUUIDPipe({ version: undefined });
+
+/** The union tree, each caller within its own unit's subtree. */
+@ApiTags('org-units')
+@ApiBearerAuth()
+@Controller('org-units')
+export class OrgUnitsController {
+  constructor(private readonly orgUnits: OrgUnitsService) {}
+
+  @Get()
+  @Authorize('org-units.read')
+  @ApiOperation({ summary: '工会组织列表（本单位及下级单位；可按层级、上级、名称筛选）' })
+  @ApiOkResponse({ type: OrgUnitPageDto })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListOrgUnitsQueryDto,
+  ): Promise<OrgUnitPageDto> {
+    return OrgUnitPageDto.from(await this.orgUnits.listForPrincipal(principal, query));
+  }
+
+  @Get(':id')
+  @Authorize('org-units.read')
+  @ApiOperation({ summary: '工会组织详情（管辖范围外返回 403）' })
+  @ApiOkResponse({ type: OrgUnitResponseDto })
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuid) id: string,
+  ): Promise<OrgUnitResponseDto> {
+    return OrgUnitResponseDto.from(await this.orgUnits.getForPrincipal(principal, id));
+  }
+
+  @Post()
+  @Authorize('org-units.create')
+  @ApiOperation({ summary: '新建下级工会组织（系统管理员，在本单位之下任意层级）' })
+  @ApiCreatedResponse({ type: OrgUnitResponseDto })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: CreateOrgUnitDto,
+  ): Promise<OrgUnitResponseDto> {
+    return OrgUnitResponseDto.from(await this.orgUnits.create(principal, dto));
+  }
+}
