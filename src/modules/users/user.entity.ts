@@ -14,6 +14,9 @@ import { OrgUnitEntity } from '../org-units/org-unit.entity';
 
 /** A login account: staff at a union unit, a worker, or a partner organisation's user. */
 @Entity('users')
+// A phone number belongs to at most one enabled account; partial unique index, created by hand in the
+// migration UsersPhoneUnique (TypeORM cannot compare partial-index predicates reliably).
+@Index('uq_users_phone_active', { synchronize: false })
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -31,7 +34,11 @@ export class UserEntity {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   roles!: StaffRole[];
 
-  /** Staff: the unit it works at; worker: its grassroots union. Null for partners. */
+  /**
+   * Staff: the unit it works at; worker: its grassroots union; partner: the union unit that manages the
+   * partner (what puts the account in an administrator's scope). Null only for accounts made outside
+   * account administration; those belong to the root unit's administrators.
+   */
   @Column({ type: 'uuid', nullable: true })
   @Index('idx_users_org_unit')
   orgUnitId!: string | null;

@@ -1,0 +1,83 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import { IsMobile, NormalizeMobile } from '../../../common/validation';
+import { ACCOUNT_KINDS, AccountKind, STAFF_ROLES, StaffRole } from '../../auth/principal';
+
+/** Login names: 3–32 of lower-case letters, digits, `.`, `_`, `-` (input is lower-cased first). */
+export const USERNAME_PATTERN = /^[a-z0-9._-]{3,32}$/;
+export const USERNAME_MESSAGE = '用户名须为3–32位小写字母、数字或 . _ -';
+export const DISPLAY_NAME_MAX = 64;
+/** Only bounds the request; the configured limits (auth.password.minLength/maxLength) are PasswordPolicy's. */
+export const PASSWORD_MAX = 1024;
+
+const trimmed = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'zhang.san', description: '登录名，自动转为小写' })
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsString()
+  @Matches(USERNAME_PATTERN, { message: USERNAME_MESSAGE })
+  username!: string;
+
+  @ApiProperty({ example: '张三' })
+  @trimmed()
+  @IsString()
+  @IsNotEmpty({ message: '姓名不能为空' })
+  @MaxLength(DISPLAY_NAME_MAX)
+  displayName!: string;
+
+  @ApiProperty({ enum: ACCOUNT_KINDS })
+  @IsIn(ACCOUNT_KINDS)
+  kind!: AccountKind;
+
+  @ApiPropertyOptional({ enum: STAFF_ROLES, isArray: true, description: '仅工作人员账号' })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(STAFF_ROLES, { each: true })
+  roles: StaffRole[] = [];
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: '所属单位（合作方账号为管理单位），须在本管理员管辖范围内',
+  })
+  @IsOptional()
+  @IsUUID()
+  orgUnitId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: '合作方机构，仅合作方账号' })
+  @IsOptional()
+  @IsUUID()
+  partnerId?: string;
+
+  @ApiPropertyOptional({ example: '13812342210' })
+  @IsOptional()
+  @NormalizeMobile()
+  @IsMobile()
+  phone?: string;
+
+  @ApiProperty({ description: '初始密码；首次登录须修改' })
+  @IsString()
+  @MaxLength(PASSWORD_MAX)
+  password!: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: '临时账号的到期时间' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  expiresAt?: string;
+}

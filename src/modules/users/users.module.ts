@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { OrgUnitsModule } from '../org-units/org-units.module';
+import { PasswordModule } from './password';
+import { UsersExpiryJob } from './users-expiry.job';
+import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+/**
+ * Accounts: administration endpoints, the expiry job, and UsersService for other modules (auth reads
+ * accounts through it). Needs the global Clock, FieldCipher (CryptoModule), AuditService (AuditModule),
+ * AuthorizationService (AuthorizationModule) and the job queue.
+ */
+@Module({
+  imports: [PasswordModule, OrgUnitsModule],
+  controllers: [UsersController],
+  providers: [UsersRepository, UsersService, UsersExpiryJob],
+  exports: [UsersService, PasswordModule],
+})
+export class UsersModule {}
