@@ -1,0 +1,100 @@
+import request from 'supertest';
+import { findUnmaskedPersonalData } from '../../../src/common/masking/mask';
+import { createTestApp, TestApp } from '../../helpers/test-app';
+import { FIXTURES } from './fixtures';
+import { CaseName, countCells, loadMatrix } from './matrix';
+import { buildWorld, caseUnitKey, World } from './world';
+
+const matrix = loadMatrix();
+
+/**
+ * Walks docs/authorization-matrix.yml: every (endpoint, data case, actor) cell is one real request
+ * through the whole application, logged in as that actor, and must get exactly the status the matrix
+ * names. Every body is also scanned for unmasked ID and phone numbers (reveal endpoints excepted).
+ */
+describe('authorization matrix (docs/authorization-matrix.yml)', () => {
+  let t: TestApp;
+  let world: World;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    world = await buildWorld(t, matrix);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('has a row for every route the application serves, and a route for every row', async () => {
+    const res = await request(t.app.getHttpServer()).get('/api/docs/openapi.json').expect(200);
+    const served = Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(served.filter((route) => !(route in matrix.endpoints)).sort()).toEqual([]);
+    expect(
+      Object.keys(matrix.endpoints)
+        .filter((route) => !served.includes(route))
+        .sort(),
+    ).toEqual([]);
+    expect(
+      Object.keys(matrix.endpoints)
+        .filter((route) => !(route in FIXTURES))
+        .sort(),
+    ).toEqual([]);
+  });
+
+  it.each(Object.keys(matrix.endpoints))('%s', async (endpoint) => {
+    const [method, path] = endpoint.split(' ') as [string, string];
+    const fixture = FIXTURES[endpoint];
+    expect(fixture).toBeDefined();
+    const mismatches: string[] = [];
+    for (const [caseName, row] of Object.entries(matrix.endpoints[endpoint]!)) {
+      for (const [actorName, expected] of Object.entries(row!)) {
+        const spec = world.specs[actorName]!;
+        const unitKey =
+          caseName === 'none'
+            ? null
+            : caseUnitKey(spec.unit, caseName as CaseName, fixture!.grassrootsOnly ?? false);
+        if (expected === 'n/a') {
+          if (caseName !== 'none' && unitKey !== null && !['own_record', 'other_record'].includes(caseName)) {
+            mismatches.push(`${caseName} ${actorName}: marked n/a but the case exists (${unitKey})`);
+          }
+          continue;
+        }
+        if (caseName !== 'none' && unitKey === null) {
+          mismatches.push(`${caseName} ${actorName}: no unit for this case; mark it n/a`);
+          continue;
+        }
+        const actor = world.actors[actorName] ?? null;
+        const prepared = await fixture!.prepare({
+          world,
+          actorName,
+          actor,
+          caseName: caseName as CaseName,
+          unit: unitKey ? world.units[unitKey]! : null,
+        });
+        const token = prepared.token === undefined ? actor?.token : prepared.token;
+        let req = request(t.app.getHttpServer())[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](
+          prepared.path,
+        );
+        if (token) req = req.set('authorization', `Bearer ${token}`);
+        const res = prepared.body === undefined ? await req : await req.send(prepared.body);
+        if (res.status !== expected) {
+          mismatches.push(
+            `${caseName} ${actorName}: expected ${expected}, got ${res.status} ${res.text.slice(0, 160)}`,
+          );
+        }
+        if (!/\/reveal$/.test(path)) {
+          const leaks = findUnmaskedPersonalData(res.text);
+          if (leaks.length)
+            mismatches.push(`${caseName} ${actorName}: unmasked ${leaks.map((l) => l.kind).join(', ')}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  afterAll(() => {
+    const { endpoints, actors, cells } = countCells(matrix);
+    console.log(`authorization matrix: ${endpoints} endpoints × ${actors} actors, ${cells} cells`);
+  });
+});
