@@ -170,6 +170,22 @@ describe('findUnmaskedPersonalData', () => {
     expect(Object.keys(hits[0]).sort()).toEqual(['index', 'kind']);
   });
 
+  it.each([
+    ['a UUID whose groups read like a dashed mobile number', '{"id":"3f2a9c1e-a138-1234-5678-9abcdef01234"}'],
+    [
+      'a hash with an 11-digit run',
+      '{"hash":"ab13812342210cd0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4"}',
+    ],
+  ])('ignores system identifiers: %s', (_case, body) => {
+    expect(findUnmaskedPersonalData(body)).toEqual([]);
+  });
+
+  it('still finds a number next to a UUID, at its real offset', () => {
+    const body = '{"id":"3f2a9c1e-a138-1234-5678-9abcdef01234","phone":"13812342210"}';
+    const [hit] = findUnmaskedPersonalData(body);
+    expect(body.slice(hit!.index, hit!.index + 11)).toBe('13812342210');
+  });
+
   it('returns nothing for a fully masked body', () => {
     const body = JSON.stringify({
       idNumber: maskIdNumber('110101199003074514'),

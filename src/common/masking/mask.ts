@@ -83,15 +83,27 @@ export interface UnmaskedPersonalDataHit {
   index: number;
 }
 
-/** Every unmasked ID number and mobile number in `text` — for tests that scan whole response bodies. */
+/**
+ * System identifiers that hold no personal data but can contain digit runs shaped like one: UUIDs
+ * (`…-a138-1234-5678-…` reads as a dashed mobile number) and long hex digests (audit hashes). They are
+ * blanked, offsets kept, before scanning.
+ */
+const SYSTEM_IDENTIFIER_PATTERN =
+  /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32,}/gi;
+
+/** Every unmasked ID number and mobile number in `text`: audit-log guards and the response-body scans. */
 export function findUnmaskedPersonalData(text: string): UnmaskedPersonalDataHit[] {
+  const scanned = text.replace(SYSTEM_IDENTIFIER_PATTERN, (id) => '_'.repeat(id.length));
   const scans: Array<[UnmaskedPersonalDataKind, RegExp]> = [
     ['id_number', UNMASKED_ID_NUMBER_PATTERN],
     ['phone', UNMASKED_PHONE_PATTERN],
   ];
   return scans
     .flatMap(([kind, pattern]) =>
-      Array.from(text.matchAll(new RegExp(pattern.source, 'g')), (match) => ({ kind, index: match.index })),
+      Array.from(scanned.matchAll(new RegExp(pattern.source, 'g')), (match) => ({
+        kind,
+        index: match.index,
+      })),
     )
     .sort((a, b) => a.index - b.index);
 }
