@@ -1,10 +1,17 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { ClockModule } from './common/clock/clock.module';
+import { CryptoModule } from './common/crypto/crypto.module';
 import { AppConfig, ConfigModule } from './config';
 import { DatabaseModule } from './database/database.module';
 import { OutboxModule } from './infra/outbox/outbox.module';
 import { QueueModule } from './infra/queue/queue.module';
 import { SearchModule } from './infra/search/search.module';
+import { ArchivesModule } from './modules/archives/archives.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
+import { OrgUnitsModule } from './modules/org-units/org-units.module';
+import { UsersModule } from './modules/users/users.module';
 
 @Module({})
 export class AppModule {
@@ -14,11 +21,18 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClockModule,
+        CryptoModule,
         DatabaseModule.forRoot(),
         QueueModule.forRoot(),
         SearchModule.forRoot(),
         OutboxModule,
+        AuditModule,
+        AuthModule,
         HealthModule,
+        OrgUnitsModule,
+        UsersModule,
+        ArchivesModule,
         ...extraModules,
       ],
     };

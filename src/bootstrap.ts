@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import fastifyMultipart from '@fastify/multipart';
 import { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,6 +9,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { requestContext } from './common/context/request-context';
 import { HttpExceptionFilter } from './common/errors';
+import { applyHttpHardening } from './common/http/http-hardening';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger';
 import { AppConfig } from './config';
@@ -48,6 +50,19 @@ export function configureHttpApp(app: NestFastifyApplication, config: AppConfig)
   app.setGlobalPrefix(config.http.apiPrefix, { exclude: ['health'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
+  applyHttpHardening(app, config);
+  // Multipart bodies (evidence uploads) are streamed by the endpoints that read them, which set tighter
+  // per-request limits; these are the ceiling for any such endpoint.
+  void app.register(fastifyMultipart, {
+    limits: {
+      fileSize: config.storage.maxFileBytes,
+      files: 1,
+      fields: 10,
+      fieldSize: 1024,
+      parts: 11,
+      headerPairs: 100,
+    },
+  });
   const fastify = app.getHttpAdapter().getInstance();
   // Everything below this hook (guards, services, the audit log) sees the request's id, IP and principal.
   fastify.addHook('onRequest', (request, _reply, done) => {

@@ -1,8 +1,10 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -18,12 +20,55 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** An exact browser origin: scheme, host and optional port, nothing else (no wildcard, no path). */
+const ORIGIN_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+
+export class CorsConfig {
+  /**
+   * Browser origins allowed to call the API cross-origin. Empty = same-origin only. An env var may give
+   * them comma-separated (BANGFU__HTTP__CORS__ORIGINS=https://a.example.cn,https://b.example.cn).
+   */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean)
+      : value,
+  )
+  @IsArray()
+  @Matches(ORIGIN_PATTERN, {
+    each: true,
+    message: 'http.cors.origins 每项必须是 https://主机[:端口] 形式的来源',
+  })
+  origins!: string[];
+  /** Whether cross-origin requests may carry cookies. */
+  @IsBoolean() credentials!: boolean;
+  /** How long a browser may cache a preflight answer. */
+  @IsInt() @Min(0) @Max(86400) maxAgeSeconds!: number;
+}
+
 export class HttpConfig {
   @IsInt() @Min(0) @Max(65535) port!: number;
   @IsString() host!: string;
   /** Largest accepted request body, in bytes. */
   @IsInt() @Min(1024) bodyLimit!: number;
   @IsString() apiPrefix!: string;
+  @IsObject() @ValidateNested() @Type(() => CorsConfig) cors!: CorsConfig;
+}
+
+/**
+ * Personal-data encryption at rest (src/common/crypto FieldCipher). Strings here are checked as a whole
+ * after field validation (src/config/crypto-config.check.ts): a keyring that does not parse, an active
+ * key outside it, or the development keys in production stop the start.
+ */
+export class CryptoConfig {
+  /** Keyring `k1:<base64 32 bytes>,k2:<base64 32 bytes>`; retired keys stay to decrypt old values. */
+  @IsString() keys!: string;
+  /** The key new values are encrypted under. */
+  @Type(() => String) @IsString() activeKeyId!: string;
+  /** Base64, at least 32 bytes: HMAC key of the blind indexes (exact lookup of encrypted fields). */
+  @IsString() blindIndexKey!: string;
 }
 
 export class EmbeddedDatabaseConfig {
@@ -86,6 +131,116 @@ export class WorkerConfig {
   @IsInt() @Min(1) @Max(64) concurrency!: number;
 }
 
+export class PasswordHashingConfig {
+  /** argon2id memory in KiB (OWASP: 19456 = 19 MiB with t=2, p=1). */
+  @IsInt() @Min(1024) @Max(1048576) memoryCost!: number;
+  @IsInt() @Min(1) @Max(10) timeCost!: number;
+  @IsInt() @Min(1) @Max(16) parallelism!: number;
+}
+
+export class PasswordConfig {
+  @IsInt() @Min(8) @Max(64) minLength!: number;
+  @IsInt() @Min(16) @Max(1024) maxLength!: number;
+  /** The common-password list (one a line, `#` comments), resolved against the working directory. */
+  @IsString() commonListPath!: string;
+  /** Staff passwords older than this must be changed at the next login; 0 = never expire. */
+  @IsInt() @Min(0) @Max(3650) maxAgeDays!: number;
+  @IsObject() @ValidateNested() @Type(() => PasswordHashingConfig) hashing!: PasswordHashingConfig;
+}
+
+export class SessionConfig {
+  /** Access token lifetime. */
+  @IsInt() @Min(30) @Max(3600) accessTokenTtlSeconds!: number;
+  /** A session with no activity for this long is over. */
+  @IsInt() @Min(1) @Max(1440) idleTimeoutMinutes!: number;
+  /** A session ends this long after login, whatever the activity. */
+  @IsInt() @Min(1) @Max(720) absoluteLifetimeHours!: number;
+  /** `last_seen_at` is written at most this often per session. */
+  @IsInt() @Min(0) @Max(600) touchIntervalSeconds!: number;
+}
+
+export class LockoutConfig {
+  /** Consecutive failures that lock the account. */
+  @IsInt() @Min(1) @Max(100) maxFailures!: number;
+  @IsInt() @Min(1) @Max(1440) durationMinutes!: number;
+}
+
+export class TotpConfig {
+  /** Shown in the authenticator app. */
+  @IsString() issuer!: string;
+  /** Time steps accepted either side of now. */
+  @IsInt() @Min(0) @Max(3) window!: number;
+  @IsInt() @Min(5) @Max(20) recoveryCodeCount!: number;
+  /** Lifetime of the login challenge between password and TOTP code. */
+  @IsInt() @Min(30) @Max(900) challengeTtlSeconds!: number;
+}
+
+export class RateLimitRule {
+  @IsInt() @Min(1) limit!: number;
+  @IsInt() @Min(1) @Max(86400) windowSeconds!: number;
+}
+
+export class RateLimitEndpointConfig {
+  @IsObject() @ValidateNested() @Type(() => RateLimitRule) perIp!: RateLimitRule;
+  @IsObject() @ValidateNested() @Type(() => RateLimitRule) perUsername!: RateLimitRule;
+}
+
+export class RateLimitConfig {
+  @IsBoolean() enabled!: boolean;
+  @IsObject() @ValidateNested() @Type(() => RateLimitEndpointConfig) login!: RateLimitEndpointConfig;
+  @IsObject() @ValidateNested() @Type(() => RateLimitEndpointConfig) loginTotp!: RateLimitEndpointConfig;
+  /** perUsername applies to the session's user. */
+  @IsObject() @ValidateNested() @Type(() => RateLimitEndpointConfig) refresh!: RateLimitEndpointConfig;
+}
+
+export class AuthConfig {
+  /** HMAC key of access tokens and login challenges; production refuses the development default. */
+  @IsString() tokenSecret!: string;
+  @IsObject() @ValidateNested() @Type(() => SessionConfig) session!: SessionConfig;
+  @IsObject() @ValidateNested() @Type(() => PasswordConfig) password!: PasswordConfig;
+  @IsObject() @ValidateNested() @Type(() => LockoutConfig) lockout!: LockoutConfig;
+  @IsObject() @ValidateNested() @Type(() => TotpConfig) totp!: TotpConfig;
+  @IsObject() @ValidateNested() @Type(() => RateLimitConfig) rateLimit!: RateLimitConfig;
+}
+
+export class UsersConfig {
+  /** When the sweep that disables expired temporary accounts runs (cron, 5 or 6 fields, server time). */
+  @Matches(/^\S+(\s+\S+){4,5}$/, { message: 'users.disableExpiredCron 必须是 5 或 6 段的 cron 表达式' })
+  disableExpiredCron!: string;
+}
+
+/** Archives (建档立卡): category thresholds, the identification workflow's periods and its daily jobs. */
+export class ArchivesConfig {
+  /** `marginal` (低保边缘户) requires per-capita income ≤ 低保 line × this. */
+  @IsNumber({ maxDecimalPlaces: 2 }) @Min(1) @Max(3) marginalMultiple!: number;
+  /** Length of the public notice (公示) in working days; weekends and publicHolidays are skipped. */
+  @IsInt() @Min(1) @Max(30) publicNoticeWorkingDays!: number;
+  /** Statutory holidays (YYYY-MM-DD, China time) that do not count as working days. */
+  @IsArray() @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true }) publicHolidays!: string[];
+  /** Weekend days made working days by the annual holiday notice (调休上班). */
+  @IsArray() @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true }) makeUpWorkdays!: string[];
+  /** Temporary archives (临时救助) are cancelled this long after activation (or creation) unless converted. */
+  @IsInt() @Min(1) @Max(10) temporaryArchiveMaxAgeYears!: number;
+  /** Active archives not verified for this long get the `stale_verification` flag. */
+  @IsInt() @Min(1) @Max(60) staleVerificationMonths!: number;
+  /** After an exit (脱困), the household is watched this long for relapse (返困). */
+  @IsInt() @Min(1) @Max(60) relapseWatchMonths!: number;
+  /** Objections (异议) are public: counted per client IP. */
+  @IsObject() @ValidateNested() @Type(() => RateLimitRule) objectionRateLimit!: RateLimitRule;
+  /** Daily jobs (cron, 5 or 6 fields, server time). */
+  @Matches(/^\S+(\s+\S+){4,5}$/) activatePublicizedCron!: string;
+  @Matches(/^\S+(\s+\S+){4,5}$/) cancelExpiredTemporaryCron!: string;
+  @Matches(/^\S+(\s+\S+){4,5}$/) flagStaleCron!: string;
+}
+
+/** Evidence files and other uploads (src/infra/storage). */
+export class StorageConfig {
+  /** Root folder of the local-disk adapter; created with owner-only permissions if missing. */
+  @IsString() localDir!: string;
+  /** Largest accepted uploaded file, in bytes (multipart limit and storage check). */
+  @IsInt() @Min(1024) @Max(104857600) maxFileBytes!: number;
+}
+
 export class AppConfig {
   @IsIn(NODE_ENVS) env!: NodeEnv;
   @IsObject() @ValidateNested() @Type(() => HttpConfig) http!: HttpConfig;
@@ -95,4 +250,9 @@ export class AppConfig {
   @IsObject() @ValidateNested() @Type(() => OutboxConfig) outbox!: OutboxConfig;
   @IsObject() @ValidateNested() @Type(() => WorkerConfig) worker!: WorkerConfig;
   @IsObject() @ValidateNested() @Type(() => LogConfig) log!: LogConfig;
+  @IsObject() @ValidateNested() @Type(() => CryptoConfig) crypto!: CryptoConfig;
+  @IsObject() @ValidateNested() @Type(() => AuthConfig) auth!: AuthConfig;
+  @IsObject() @ValidateNested() @Type(() => UsersConfig) users!: UsersConfig;
+  @IsObject() @ValidateNested() @Type(() => StorageConfig) storage!: StorageConfig;
+  @IsObject() @ValidateNested() @Type(() => ArchivesConfig) archives!: ArchivesConfig;
 }

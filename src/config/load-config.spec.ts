@@ -1,6 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { FieldCipher } from '../common/crypto/field-cipher';
+import { DEVELOPMENT_CRYPTO, fieldCipherOptionsFrom } from './crypto-config.check';
 import { ConfigError, loadConfig } from './load-config';
 
 const CONFIG_DIR = resolve(__dirname, '..', '..', 'config');
@@ -73,6 +75,159 @@ describe('loadConfig', () => {
     expect(problems.some((p) => p.startsWith('development.yml: YAML'))).toBe(true);
     expect(problems.some((p) => p.startsWith('database:'))).toBe(true);
   });
+});
+
+const OWN_KEY_1 = Buffer.alloc(32, 0x11).toString('base64');
+const OWN_KEY_2 = Buffer.alloc(32, 0x22).toString('base64');
+const OWN_BLIND_KEY = Buffer.alloc(32, 0x33).toString('base64');
+/** What a production deployment sets besides the crypto keys (kept minimal so the tests fail on crypto only). */
+const PRODUCTION_BASE = { NODE_ENV: 'production', AUTH_TOKEN_SECRET: 'x'.repeat(48) };
+const OWN_CRYPTO_ENV = {
+  BANGFU__CRYPTO__KEYS: `k1:${OWN_KEY_1},k2:${OWN_KEY_2}`,
+  BANGFU__CRYPTO__ACTIVE_KEY_ID: 'k2',
+  BANGFU__CRYPTO__BLIND_INDEX_KEY: OWN_BLIND_KEY,
+};
+
+/** The problems loadConfig reports for `env`, or [] when it accepts the configuration. */
+function problemsFor(env: Record<string, string>): string[] {
+  try {
+    loadConfig({ env, configDir: CONFIG_DIR });
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe('loadConfig: crypto keys', () => {
+  it.each(['development', 'test'])('%s runs on the built-in development keyring, which works', (nodeEnv) => {
+    const config = loadConfig({ env: { NODE_ENV: nodeEnv }, configDir: CONFIG_DIR });
+    expect(config.crypto).toEqual(DEVELOPMENT_CRYPTO);
+    const cipher = new FieldCipher(fieldCipherOptionsFrom(config.crypto));
+    expect(cipher.decrypt(cipher.encrypt('110101199003074514'))).toBe('110101199003074514');
+  });
+
+  it('reads the three settings from BANGFU__CRYPTO__* variables', () => {
+    const config = loadConfig({ env: OWN_CRYPTO_ENV, configDir: CONFIG_DIR });
+    expect(config.crypto).toEqual({
+      keys: OWN_CRYPTO_ENV.BANGFU__CRYPTO__KEYS,
+      activeKeyId: 'k2',
+      blindIndexKey: OWN_BLIND_KEY,
+    });
+  });
+
+  it('keeps a numeric-looking key id a string', () => {
+    const config = loadConfig({
+      env: { BANGFU__CRYPTO__KEYS: `7:${OWN_KEY_1}`, BANGFU__CRYPTO__ACTIVE_KEY_ID: '7' },
+      configDir: CONFIG_DIR,
+    });
+    expect(config.crypto.activeKeyId).toBe('7');
+  });
+
+  it('production with its own keys starts', () => {
+    expect(problemsFor({ ...PRODUCTION_BASE, ...OWN_CRYPTO_ENV })).toEqual([]);
+  });
+
+  it('production without its own keys refuses to start, naming both settings', () => {
+    const problems = problemsFor(PRODUCTION_BASE);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^crypto\.keys: 生产环境不能使用开发密钥/),
+        expect.stringMatching(/^crypto\.blindIndexKey: 生产环境不能使用开发盲索引密钥/),
+      ]),
+    );
+  });
+
+  it('production with empty key settings refuses to start', () => {
+    const problems = problemsFor({
+      ...PRODUCTION_BASE,
+      BANGFU__CRYPTO__KEYS: '',
+      BANGFU__CRYPTO__BLIND_INDEX_KEY: '',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^crypto\.keys: 生产环境必须通过 BANGFU__CRYPTO__KEYS/),
+        expect.stringMatching(/^crypto\.blindIndexKey: 生产环境必须通过 BANGFU__CRYPTO__BLIND_INDEX_KEY/),
+      ]),
+    );
+  });
+
+  it('production refuses a development key under another id, beside its own keys', () => {
+    const devKey = DEVELOPMENT_CRYPTO.keys.split(':')[1];
+    const problems = problemsFor({
+      ...PRODUCTION_BASE,
+      ...OWN_CRYPTO_ENV,
+      BANGFU__CRYPTO__KEYS: `k1:${OWN_KEY_1}, old : ${devKey}`,
+      BANGFU__CRYPTO__ACTIVE_KEY_ID: 'k1',
+    });
+    expect(problems).toEqual([expect.stringMatching(/^crypto\.keys: 生产环境不能使用开发密钥（密钥 old）/)]);
+  });
+
+  it('production refuses the development blind index key with its own encryption keys', () => {
+    const problems = problemsFor({
+      ...PRODUCTION_BASE,
+      ...OWN_CRYPTO_ENV,
+      BANGFU__CRYPTO__BLIND_INDEX_KEY: DEVELOPMENT_CRYPTO.blindIndexKey,
+    });
+    expect(problems).toEqual([expect.stringMatching(/^crypto\.blindIndexKey: /)]);
+  });
+
+  it.each([
+    [
+      'a keyring that does not parse',
+      { BANGFU__CRYPTO__KEYS: `k1:${OWN_KEY_1.slice(4)}` },
+      /^crypto: keyring: /,
+    ],
+    [
+      'an active key outside the keyring',
+      { BANGFU__CRYPTO__ACTIVE_KEY_ID: 'k9' },
+      /^crypto: .*'k9' is not in the keyring/,
+    ],
+    [
+      'a short blind index key',
+      { BANGFU__CRYPTO__BLIND_INDEX_KEY: Buffer.alloc(16, 1).toString('base64') },
+      /^crypto: blind index key: .*at least 32 bytes/,
+    ],
+    [
+      'a blind index key equal to an encryption key',
+      { BANGFU__CRYPTO__BLIND_INDEX_KEY: OWN_KEY_1 },
+      /^crypto: .*differ from every encryption key/,
+    ],
+  ])('any environment refuses %s, without quoting key material', (_case, env, expected) => {
+    const problems = problemsFor({ ...OWN_CRYPTO_ENV, ...env });
+    expect(problems).toEqual([expect.stringMatching(expected)]);
+    for (const key of [OWN_KEY_1, OWN_KEY_2, OWN_BLIND_KEY])
+      expect(problems.join('\n')).not.toContain(key.slice(0, 12));
+  });
+
+  it('the development keyring is what config/default.yml ships (so production can recognise it)', () => {
+    const shipped = loadConfig({ env: {}, configDir: CONFIG_DIR }).crypto;
+    expect(shipped.keys).toBe(DEVELOPMENT_CRYPTO.keys);
+    expect(shipped.blindIndexKey).toBe(DEVELOPMENT_CRYPTO.blindIndexKey);
+  });
+});
+
+describe('loadConfig: http.cors', () => {
+  it('allows no cross-origin caller by default', () => {
+    expect(loadConfig({ env: {}, configDir: CONFIG_DIR }).http.cors.origins).toEqual([]);
+  });
+
+  it('reads a comma-separated origin list from BANGFU__HTTP__CORS__ORIGINS', () => {
+    const config = loadConfig({
+      env: { BANGFU__HTTP__CORS__ORIGINS: 'https://portal.example.cn, http://localhost:5173' },
+      configDir: CONFIG_DIR,
+    });
+    expect(config.http.cors.origins).toEqual(['https://portal.example.cn', 'http://localhost:5173']);
+  });
+
+  it.each(['*', 'https://portal.example.cn/', 'https://*.example.cn', 'portal.example.cn'])(
+    'refuses %s as an origin',
+    (origin) => {
+      expect(problemsFor({ BANGFU__HTTP__CORS__ORIGINS: origin })).toEqual([
+        expect.stringMatching(/^http\.cors\.origins\.?\d*: /),
+      ]);
+    },
+  );
 });
 
 function configErrorOf(options: Parameters<typeof loadConfig>[0]): ConfigError {

@@ -5,6 +5,8 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { parse } from 'yaml';
 import { AppConfig } from './app-config';
+import { authConfigProblems } from './auth-config.check';
+import { cryptoConfigProblems } from './crypto-config.check';
 
 type Env = Record<string, string | undefined>;
 type Plain = Record<string, unknown>;
@@ -21,6 +23,7 @@ const ENV_MAP: Record<string, string> = {
   MEILI_API_KEY: 'search.meili.apiKey',
   MEILI_MASTER_KEY: 'search.meili.apiKey',
   LOG_LEVEL: 'log.level',
+  AUTH_TOKEN_SECRET: 'auth.tokenSecret',
 };
 /** Any other setting: BANGFU__SECTION__KEY=value, e.g. BANGFU__OUTBOX__BATCH_SIZE=200. */
 const GENERIC_PREFIX = 'BANGFU__';
@@ -71,6 +74,8 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   for (const error of validateSync(config, { whitelist: true, forbidNonWhitelisted: true })) {
     problems.push(...flattenErrors(error, ''));
   }
+  // Cross-field rules assume well-typed fields; each reports all its problems so one start lists them all.
+  if (problems.length === 0) problems.push(...authConfigProblems(config), ...cryptoConfigProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

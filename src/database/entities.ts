@@ -1,7 +1,30 @@
 import { OutboxEntity } from '../infra/outbox/outbox.entity';
+import { ArchiveIncomeItemEntity, ArchiveMemberEntity } from '../modules/archives/archive-household.entities';
+import { ArchiveEntity } from '../modules/archives/archive.entity';
+import { ArchiveConsentEntity } from '../modules/archives/consents/archive-consent.entity';
+import { DibaoLineEntity } from '../modules/archives/dibao-lines/dibao-line.entity';
+import { ArchiveVersionEntity } from '../modules/archives/versions/archive-version.entity';
+import { ARCHIVE_WORKFLOW_ENTITIES } from '../modules/archives/workflow/archive-workflow.entities';
+import { AuditLogEntity } from '../modules/audit/audit-log.entity';
+import { ArchiveEvidenceEntity } from '../modules/archives/evidence/archive-evidence.entity';
+import { AUTH_ENTITIES } from '../modules/auth/auth.entities';
 import { OrgUnitEntity } from '../modules/org-units/org-unit.entity';
 import { UserEntity } from '../modules/users/user.entity';
 
 /** Every TypeORM entity of the application, listed explicitly (no globs: same in ts-jest, swc and dist). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const ENTITIES: Function[] = [OutboxEntity, OrgUnitEntity, UserEntity];
+export const ENTITIES: Function[] = [
+  OutboxEntity,
+  OrgUnitEntity,
+  UserEntity,
+  ...AUTH_ENTITIES,
+  AuditLogEntity,
+  ArchiveEntity,
+  ArchiveMemberEntity,
+  ArchiveIncomeItemEntity,
+  DibaoLineEntity,
+  ArchiveConsentEntity,
+  ArchiveVersionEntity,
+  ...ARCHIVE_WORKFLOW_ENTITIES,
+  ArchiveEvidenceEntity,
+];

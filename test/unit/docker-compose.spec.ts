@@ -12,7 +12,11 @@ const STORES = ['postgres', 'redis', 'meilisearch'] as const;
 const APPS = ['api', 'worker'] as const;
 const SERVICES = [...STORES, ...APPS];
 /** What a developer must provide (compose refuses to start without it); everything else has a default. */
-const REQUIRED_ENV = { BANGFU_CRYPTO_KEYS: 'test-only-key' };
+const REQUIRED_ENV = {
+  BANGFU_CRYPTO_KEYS: 'test-only-key',
+  BANGFU_CRYPTO_BLIND_INDEX_KEY: 'test-only-blind-key',
+  BANGFU_AUTH_TOKEN_SECRET: 'test-only-token-secret-of-enough-length',
+};
 
 type Dict = Record<string, unknown>;
 
@@ -361,6 +365,28 @@ describe('docker-compose.yml', () => {
       expect(raw).toMatch(/^\$\{BANGFU_CRYPTO_KEYS:\?[^}]+\}$/);
       expect(() => interpolate(raw, {})).toThrow('BANGFU_CRYPTO_KEYS');
       expect(interpolate(raw, REQUIRED_ENV)).toBe(REQUIRED_ENV.BANGFU_CRYPTO_KEYS);
+    });
+
+    it('requires the blind-index key from the environment, with no default', () => {
+      const raw = env().BANGFU__CRYPTO__BLIND_INDEX_KEY;
+      expect(raw).toMatch(/^\$\{BANGFU_CRYPTO_BLIND_INDEX_KEY:\?[^}]+\}$/);
+      expect(() => interpolate(raw, { BANGFU_CRYPTO_KEYS: 'k' })).toThrow('BANGFU_CRYPTO_BLIND_INDEX_KEY');
+      expect(interpolate(raw, REQUIRED_ENV)).toBe(REQUIRED_ENV.BANGFU_CRYPTO_BLIND_INDEX_KEY);
+    });
+
+    it('requires the access-token secret from the environment, with no default', () => {
+      const raw = env().AUTH_TOKEN_SECRET;
+      expect(raw).toMatch(/^\$\{BANGFU_AUTH_TOKEN_SECRET:\?[^}]+\}$/);
+      expect(() => interpolate(raw, { BANGFU_CRYPTO_KEYS: 'k', BANGFU_CRYPTO_BLIND_INDEX_KEY: 'b' })).toThrow(
+        'BANGFU_AUTH_TOKEN_SECRET',
+      );
+      expect(interpolate(raw, REQUIRED_ENV)).toBe(REQUIRED_ENV.BANGFU_AUTH_TOKEN_SECRET);
+    });
+
+    it('encrypts under key k1 unless BANGFU_CRYPTO_ACTIVE_KEY_ID names another keyring entry', () => {
+      const raw = env().BANGFU__CRYPTO__ACTIVE_KEY_ID;
+      expect(interpolate(raw, REQUIRED_ENV)).toBe('k1');
+      expect(interpolate(raw, { ...REQUIRED_ENV, BANGFU_CRYPTO_ACTIVE_KEY_ID: 'k2' })).toBe('k2');
     });
 
     it('starts only once postgres, redis and meilisearch are healthy', () => {

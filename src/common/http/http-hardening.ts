@@ -66,7 +66,12 @@ export function applyHttpHardening(app: NestFastifyApplication, config: AppConfi
   // @nestjs/swagger, so they get the relaxed policy here rather than at their definition.
   fastify.addHook('onRoute', (route) => {
     if (isDocsUrl(route.url)) {
-      route.config = { ...(route.config ?? {}), helmet: { contentSecurityPolicy: DOCS_CSP } };
+      // Cast: `helmet` is read by @fastify/helmet but not declared on FastifyContextConfig, which other
+      // plugins' type augmentations (@fastify/multipart) make a non-empty type with excess-property checks.
+      route.config = {
+        ...(route.config ?? {}),
+        helmet: { contentSecurityPolicy: DOCS_CSP },
+      } as typeof route.config;
     }
   });
 

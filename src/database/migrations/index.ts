@@ -2,5 +2,13 @@
 import { Init1795456985110 } from './1795456985110-Init';
 import { SearchDocuments1795457301129 } from './1795457301129-SearchDocuments';
 import { OrgUnitsAndUsers1795457900344 } from './1795457900344-OrgUnitsAndUsers';
+import { AuthSessions1795458189326 } from './1795458189326-AuthSessions';
+import { AuditLogs1795458202541 } from './1795458202541-AuditLogs';
+import { UsersPhoneUnique1795458238159 } from './1795458238159-UsersPhoneUnique';
+import { OrgUnitConstraints1795458240506 } from './1795458240506-OrgUnitConstraints';
+import { Archives1795458696337 } from './1795458696337-Archives';
+import { ArchiveWorkflow1795458840343 } from './1795458840343-ArchiveWorkflow';
+import { ArchiveData1795459097259 } from './1795459097259-ArchiveData';
+import { ArchiveEvidence1795459323994 } from './1795459323994-ArchiveEvidence';
 
-export const MIGRATIONS = [Init1795456985110, SearchDocuments1795457301129, OrgUnitsAndUsers1795457900344];
+export const MIGRATIONS = [Init1795456985110, SearchDocuments1795457301129, OrgUnitsAndUsers1795457900344, AuthSessions1795458189326, AuditLogs1795458202541, UsersPhoneUnique1795458238159, OrgUnitConstraints1795458240506, Archives1795458696337, ArchiveWorkflow1795458840343, ArchiveData1795459097259, ArchiveEvidence1795459323994];

@@ -15,13 +15,31 @@ export enum QueueName {
 export enum JobName {
   /** Relays pending outbox rows to the search engine. */
   OutboxRelay = 'search.relay-outbox',
+  /** Disables temporary accounts whose expiresAt has passed (daily). */
+  UsersDisableExpired = 'users.disable-expired',
+  /** Archives whose public notice ended without an open objection become active, numbered (daily). */
+  ArchivesActivatePublicized = 'archives.activate-publicized',
+  /** Temporary archives past their maximum age are cancelled (daily). */
+  ArchivesCancelExpiredTemporary = 'archives.cancel-expired-temporary',
+  /** Active archives not verified for too long are flagged, and unflagged once verified (daily). */
+  ArchivesFlagStale = 'archives.flag-stale',
 }
 
 export interface JobPayloads {
   /** Reads the outbox itself: nothing to carry. */
   [JobName.OutboxRelay]: Record<string, never>;
+  /** Finds the expired accounts itself. */
+  [JobName.UsersDisableExpired]: Record<string, never>;
+  /** Each sweep finds its archives itself. */
+  [JobName.ArchivesActivatePublicized]: Record<string, never>;
+  [JobName.ArchivesCancelExpiredTemporary]: Record<string, never>;
+  [JobName.ArchivesFlagStale]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.OutboxRelay]: QueueName.search,
+  [JobName.UsersDisableExpired]: QueueName.maintenance,
+  [JobName.ArchivesActivatePublicized]: QueueName.maintenance,
+  [JobName.ArchivesCancelExpiredTemporary]: QueueName.maintenance,
+  [JobName.ArchivesFlagStale]: QueueName.maintenance,
 };

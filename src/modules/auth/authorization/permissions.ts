@@ -42,6 +42,12 @@ export const PERMISSIONS = {
   'archives.read': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'], worker: true },
   'archives.reveal': { staff: ['caseworker', 'reviewer', 'approver'] },
   'archives.update': { staff: ['caseworker'], worker: true },
+  // Archive evidence files (ID cards, medical records …): those who enter and check archives, and the
+  // approver who decides on them; the service adds ownership/scope and which statuses allow a write.
+  'archives.delete-evidence': { staff: ['caseworker', 'reviewer'], worker: true },
+  'archives.list-evidence': { staff: ['caseworker', 'reviewer', 'approver'], worker: true },
+  'archives.read-evidence': { staff: ['caseworker', 'reviewer', 'approver'], worker: true },
+  'archives.upload-evidence': { staff: ['caseworker', 'reviewer'], worker: true },
   // The 低保 line table: read by everyone who checks archives; archivists add dated lines.
   'dibao-lines.create': { staff: ['archivist'] },
   'dibao-lines.read': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'] },

@@ -1,0 +1,3 @@
+export * from './local-disk.storage';
+export * from './object-storage';
+export * from './storage.module';

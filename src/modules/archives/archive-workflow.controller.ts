@@ -1,0 +1,206 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PaginationQueryDto } from '../../common/pagination/pagination';
+import { Authorize, CurrentPrincipal } from '../auth/authorization/decorators';
+import type { Principal } from '../auth/principal';
+import { ArchiveWorkflowService } from './archive-workflow.service';
+import {
+  AcceptTransferDto,
+  ApproveArchiveDto,
+  CancelArchiveDto,
+  ConvertArchiveDto,
+  ExitArchiveDto,
+  RejectTransferDto,
+  ResolveObjectionDto,
+  ReviewArchiveDto,
+  SubmitArchiveDto,
+  TransferArchiveDto,
+  VerifyArchiveDto,
+} from './workflow/dto/workflow-commands.dto';
+import {
+  ArchiveHistoryPageDto,
+  ArchiveWorkflowStateDto,
+  ListObjectionsQueryDto,
+  ObjectionResponseDto,
+} from './workflow/dto/workflow-responses.dto';
+
+const uuid = new ParseUUIDPipe({ version: undefined });
+
+/**
+ * The archive workflow: each command moves one archive (and names the version it was decided on);
+ * the service checks role, unit level, scope and state. Invalid transitions answer 409 with the status.
+ */
+@ApiTags('archives')
+@ApiBearerAuth()
+@Controller('archives')
+export class ArchiveWorkflowController {
+  constructor(private readonly workflow: ArchiveWorkflowService) {}
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @Authorize('archives.submit')
+  @ApiOperation({ summary: '提交建档申请（职工本人或经办人；须通过全部校验规则）' })
+  @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  submit(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: SubmitArchiveDto,
+  ): Promise<ArchiveWorkflowStateDto> {
+    return this.workflow.submit(p, id, dto);
+  }
+
+  @Post(':id/review')
+  @HttpCode(200)
+  @Authorize('archives.review')
+  @ApiOperation({ summary: '基层工会审查：通过 / 退回（附原因）/ 不予建档' })
+  @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  review(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: ReviewArchiveDto,
+  ): Promise<ArchiveWorkflowStateDto> {
+    return this.workflow.review(p, id, dto);
+  }
+
+  @Post(':id/verify')
+  @HttpCode(200)
+  @Authorize('archives.verify')
+  @ApiOperation({ summary: '上一级工会复核（附入户核实记录）：通过 / 退回' })
+  @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  verify(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: VerifyArchiveDto,
+  ): Promise<ArchiveWorkflowStateDto> {
+    return this.workflow.verify(p, id, dto);
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Authorize('archives.approve')
+  @ApiOperation({ summary: '审定：通过后进入公示 / 退回 / 不予建档（不得审定本人提交的档案）' })
+  @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  approve(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: ApproveArchiveDto,
+  ): Promise<ArchiveWorkflowStateDto> {
+    return this.workflow.approve(p, id, dto);
+  }
+
+  @Post(':id/exit')
+  @HttpCode(200)
+  @Authorize('archives.exit')
+  @ApiOperation({ summary: '脱困（记录原因，进入6个月返困观察）' })
+  @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  exit(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: ExitArchiveDto,
+  ): Promise<ArchiveWorkflowStateDto> {
+    return this.workflow.exit(p, id, dto);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Authorize('archives.cancel')
+  @ApiOperation({ summary: '注销（调离、退休、死亡、失联、弄虚作假）' })
+  @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  cancel(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: CancelArchiveDto,
+  ): Promise<ArchiveWorkflowStateDto> {
+    return this.workflow.cancel(p, id, dto);
+  }
+
+  @Post(':id/transfer')
+  @HttpCode(200)
+  @Authorize('archives.transfer')
+  @ApiOperation({ summary: '移交到另一基层工会（接收单位确认后生效）' })
+  @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  transfer(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: TransferArchiveDto,
+  ): Promise<ArchiveWorkflowStateDto> {
+    return this.workflow.transfer(p, id, dto);
+  }
+
+  @Post(':id/accept-transfer')
+  @HttpCode(200)
+  @Authorize('archives.accept-transfer')
+  @ApiOperation({ summary: '接收单位确认接收移交的档案' })
+  @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  acceptTransfer(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: AcceptTransferDto,
+  ): Promise<ArchiveWorkflowStateDto> {
+    return this.workflow.acceptTransfer(p, id, dto);
+  }
+
+  @Post(':id/reject-transfer')
+  @HttpCode(200)
+  @Authorize('archives.reject-transfer')
+  @ApiOperation({ summary: '接收单位拒收移交的档案（须写明原因）' })
+  @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  rejectTransfer(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: RejectTransferDto,
+  ): Promise<ArchiveWorkflowStateDto> {
+    return this.workflow.rejectTransfer(p, id, dto);
+  }
+
+  @Post(':id/convert')
+  @HttpCode(200)
+  @Authorize('archives.convert')
+  @ApiOperation({ summary: '临时救助档案转为正式档案' })
+  @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  convert(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: ConvertArchiveDto,
+  ): Promise<ArchiveWorkflowStateDto> {
+    return this.workflow.convert(p, id, dto);
+  }
+
+  @Get(':id/objections')
+  @Authorize('archives.list-objections')
+  @ApiOperation({ summary: '档案的公示异议（联系电话已脱敏；查看被记录）' })
+  @ApiOkResponse({ type: [ObjectionResponseDto] })
+  objections(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid) id: string,
+    @Query() query: ListObjectionsQueryDto,
+  ): Promise<ObjectionResponseDto[]> {
+    return this.workflow.listObjections(p, id, query);
+  }
+
+  @Post(':id/objections/:objectionId/resolve')
+  @HttpCode(200)
+  @Authorize('archives.resolve-objection')
+  @ApiOperation({ summary: '处理异议：成立（档案退回复核）/ 不成立（须写明意见）' })
+  @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  resolveObjection(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid) id: string,
+    @Param('objectionId', uuid) objectionId: string,
+    @Body() dto: ResolveObjectionDto,
+  ): Promise<ArchiveWorkflowStateDto> {
+    return this.workflow.resolveObjection(p, id, objectionId, dto);
+  }
+
+  @Get(':id/history')
+  @Authorize('archives.read-history')
+  @ApiOperation({ summary: '档案历史：流程环节与字段级修改记录，新的在前（查看被记录）' })
+  @ApiOkResponse({ type: ArchiveHistoryPageDto })
+  history(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid) id: string,
+    @Query() query: PaginationQueryDto,
+  ): Promise<ArchiveHistoryPageDto> {
+    return this.workflow.history(p, id, query);
+  }
+}

@@ -1,0 +1,132 @@
+/** Archive vocabulary (GLOSSARY.md). Stored as these strings; shown in Chinese by the labels. */
+
+export const ARCHIVE_KINDS = ['formal', 'temporary', 'migrant'] as const;
+export type ArchiveKind = (typeof ARCHIVE_KINDS)[number];
+
+export const ARCHIVE_CATEGORIES = ['dibao', 'marginal', 'accident'] as const;
+export type ArchiveCategory = (typeof ARCHIVE_CATEGORIES)[number];
+
+/**
+ * Identification workflow: draft → submitted (awaiting grassroots review) → verifying (unit above,
+ * home visit) → approving → publicizing → active; side states returned / rejected; later exited,
+ * cancelled, transferring.
+ */
+export const ARCHIVE_STATUSES = [
+  'draft',
+  'submitted',
+  'verifying',
+  'approving',
+  'publicizing',
+  'active',
+  'returned',
+  'rejected',
+  'exited',
+  'cancelled',
+  'transferring',
+] as const;
+export type ArchiveStatus = (typeof ARCHIVE_STATUSES)[number];
+
+/** Statuses in which a person counts as "in an archive" for the one-archive-per-household rule. */
+export const OPEN_ARCHIVE_STATUSES: readonly ArchiveStatus[] = [
+  'draft',
+  'submitted',
+  'verifying',
+  'approving',
+  'publicizing',
+  'active',
+  'returned',
+  'transferring',
+];
+
+export const CAUSES = [
+  'illness',
+  'disability',
+  'schooling',
+  'unemployment',
+  'low_income',
+  'accident',
+  'disaster',
+  'single_parent',
+  'other',
+] as const;
+export type Cause = (typeof CAUSES)[number];
+
+/** 在职, 离退休, 下岗失业, 有偿解除劳动合同, 农民工. */
+export const EMPLOYMENT_STATUSES = [
+  'employed',
+  'retired',
+  'laid_off',
+  'contract_terminated',
+  'migrant_worker',
+] as const;
+export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
+
+export const RELATIONS = [
+  'spouse',
+  'child',
+  'parent',
+  'sibling',
+  'grandchild',
+  'grandparent',
+  'other',
+] as const;
+export type Relation = (typeof RELATIONS)[number];
+
+/** Health; `serious_illness` is 大病. */
+export const HEALTH_STATES = ['healthy', 'chronic', 'serious_illness', 'disability'] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+/** 学前, 小学, 初中, 高中, 中职, 大专/本科, 研究生; `none` for members not in school. */
+export const SCHOOLING_STAGES = [
+  'none',
+  'preschool',
+  'primary',
+  'junior_high',
+  'senior_high',
+  'vocational',
+  'college',
+  'postgraduate',
+] as const;
+export type SchoolingStage = (typeof SCHOOLING_STAGES)[number];
+
+export const INCOME_KINDS = [
+  'wage',
+  'pension',
+  'unemployment_benefit',
+  'dibao_benefit',
+  'business',
+  'rent',
+  'other',
+] as const;
+export type IncomeKind = (typeof INCOME_KINDS)[number];
+
+export const HOUSING_TYPES = [
+  'owned',
+  'rented',
+  'public_rental',
+  'with_relatives',
+  'dormitory',
+  'other',
+] as const;
+export type HousingType = (typeof HOUSING_TYPES)[number];
+
+/** Reasons for 注销. */
+export const CANCEL_REASONS = [
+  'left_unit',
+  'retired',
+  'deceased',
+  'unreachable',
+  'fraudulent',
+  'temporary_expired',
+] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+
+/** Flags shown to staff; none of them blocks by itself. */
+export const ARCHIVE_FLAGS = [
+  'asset_vehicle',
+  'asset_second_property',
+  'asset_business',
+  'stale_verification',
+  'relapse_watch',
+] as const;
+export type ArchiveFlag = (typeof ARCHIVE_FLAGS)[number];

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { OrgUnitsModule } from '../org-units/org-units.module';
+import { UsersModule } from '../users/users.module';
+import { ArchivesController } from './archives.controller';
+import { ArchivesRepository } from './archives.repository';
+import { ArchivesService } from './archives.service';
+import { DibaoLinesController } from './dibao-lines/dibao-lines.controller';
+import { DibaoLinesRepository } from './dibao-lines/dibao-lines.repository';
+import { DibaoLinesService } from './dibao-lines/dibao-lines.service';
+import { EvidenceModule } from './evidence/evidence.module';
+import {
+  ARCHIVE_WORKFLOW_CONTROLLERS,
+  ARCHIVE_WORKFLOW_PROVIDERS,
+} from './workflow/archive-workflow.providers';
+
+/**
+ * Hardship archives: the record (ArchivesService), the 低保 line table, consents and versions, and the
+ * identification workflow. Needs the global Clock, FieldCipher, AppConfig, AuditService and
+ * AuthorizationService.
+ */
+@Module({
+  imports: [OrgUnitsModule, UsersModule, EvidenceModule],
+  controllers: [ArchivesController, DibaoLinesController, ...ARCHIVE_WORKFLOW_CONTROLLERS],
+  providers: [
+    ArchivesRepository,
+    ArchivesService,
+    DibaoLinesRepository,
+    DibaoLinesService,
+    // Workflow (engineer B): service, repository, jobs, objection rate limit, and the ARCHIVE_RECORDS port
+    // binding ArchivesService (validateForSubmission, snapshot, recordVersion) for it.
+    ...ARCHIVE_WORKFLOW_PROVIDERS,
+  ],
+  exports: [ArchivesService, DibaoLinesService],
+})
+export class ArchivesModule {}

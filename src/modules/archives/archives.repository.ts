@@ -1,0 +1,264 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets, DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { OrgUnitEntity } from '../org-units/org-unit.entity';
+import { ArchiveEntity } from './archive.entity';
+import {
+  OPEN_ARCHIVE_STATUSES,
+  type ArchiveCategory,
+  type ArchiveFlag,
+  type ArchiveKind,
+  type ArchiveStatus,
+  type Cause,
+} from './archive.enums';
+import { ArchiveIncomeItemEntity, ArchiveMemberEntity } from './archive-household.entities';
+import { ArchiveConsentEntity } from './consents/archive-consent.entity';
+import type { DuplicateMatch } from './rules/household-duplicate.rule';
+import { ArchiveVersionEntity } from './versions/archive-version.entity';
+
+/** An archive with everything that belongs to it loaded: its unit (scope), members and income items in order. */
+export type LoadedArchive = ArchiveEntity & {
+  orgUnit: OrgUnitEntity;
+  members: ArchiveMemberEntity[];
+  incomeItems: ArchiveIncomeItemEntity[];
+};
+
+/** A list row: the archive with its unit. */
+export type ArchiveWithUnit = ArchiveEntity & { orgUnit: OrgUnitEntity };
+
+export interface ArchiveListCriteria {
+  /** Staff: units whose path starts with this. */
+  scopePath?: string;
+  /** Workers: only their own archives. */
+  ownerUserId?: string;
+  statuses?: ArchiveStatus[];
+  kind?: ArchiveKind;
+  category?: ArchiveCategory;
+  cause?: Cause;
+  flag?: ArchiveFlag;
+  q?: string;
+}
+
+export type NewMember = Omit<ArchiveMemberEntity, 'id' | 'archive' | 'archiveId'> & { id?: string };
+export type NewIncomeItem = Omit<ArchiveIncomeItemEntity, 'id' | 'archive' | 'archiveId'>;
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The only code of the archive data side that touches TypeORM. */
+@Injectable()
+export class ArchivesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The manager outside any transaction (reads). */
+  get defaultManager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction('READ COMMITTED', work);
+  }
+
+  /** The archive row locked FOR UPDATE (the unit, members and income items read under that lock), or null. */
+  async loadForUpdate(manager: EntityManager, id: string): Promise<LoadedArchive | null> {
+    const archive = await manager
+      .getRepository(ArchiveEntity)
+      .createQueryBuilder('a')
+      .setLock('pessimistic_write')
+      .where('a.id = :id', { id })
+      .getOne();
+    if (!archive) return null;
+    return this.withHousehold(manager, archive);
+  }
+
+  /** Same, without a lock (reads). */
+  async load(id: string, manager: EntityManager = this.dataSource.manager): Promise<LoadedArchive | null> {
+    const archive = await manager.getRepository(ArchiveEntity).findOne({ where: { id } });
+    if (!archive) return null;
+    return this.withHousehold(manager, archive);
+  }
+
+  private async withHousehold(manager: EntityManager, archive: ArchiveEntity): Promise<LoadedArchive> {
+    const [orgUnit, members, incomeItems] = await Promise.all([
+      manager.getRepository(OrgUnitEntity).findOneByOrFail({ id: archive.orgUnitId }),
+      manager
+        .getRepository(ArchiveMemberEntity)
+        .find({ where: { archiveId: archive.id }, order: { position: 'ASC' } }),
+      manager
+        .getRepository(ArchiveIncomeItemEntity)
+        .find({ where: { archiveId: archive.id }, order: { position: 'ASC' } }),
+    ]);
+    return Object.assign(archive, { orgUnit, members, incomeItems });
+  }
+
+  /**
+   * Serialises every transaction that checks or writes one of these people (by blind index) until it
+   * ends, so two drafts for the same person cannot both pass the duplicate check. Sorted to avoid deadlocks.
+   */
+  async lockPeople(manager: EntityManager, blindIndexes: readonly string[]): Promise<void> {
+    for (const bidx of [...new Set(blindIndexes)].sort()) {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('archive-person:' || $1))`, [bidx]);
+    }
+  }
+
+  /** People (by blind index) who are head or member of an open archive other than `excludeArchiveId`. */
+  async findOpenArchivesOf(
+    manager: EntityManager,
+    blindIndexes: readonly string[],
+    excludeArchiveId: string | null,
+  ): Promise<DuplicateMatch[]> {
+    if (blindIndexes.length === 0) return [];
+    const rows: { bidx: string; archive_id: string; unit_name: string }[] = await manager.query(
+      `SELECT p.bidx, a.id AS archive_id, u.name AS unit_name
+         FROM (SELECT head_id_number_blind_index AS bidx, id AS archive_id FROM archives
+                WHERE head_id_number_blind_index = ANY($1)
+               UNION ALL
+               SELECT id_number_blind_index, archive_id FROM archive_members
+                WHERE id_number_blind_index = ANY($1)) p
+         JOIN archives a ON a.id = p.archive_id
+         JOIN org_units u ON u.id = a.org_unit_id
+        WHERE a.status = ANY($2) AND ($3::uuid IS NULL OR a.id <> $3::uuid)`,
+      [blindIndexes, OPEN_ARCHIVE_STATUSES, excludeArchiveId],
+    );
+    return rows.map((r) => ({
+      idNumberBlindIndex: r.bidx,
+      archiveId: r.archive_id,
+      orgUnitName: r.unit_name,
+    }));
+  }
+
+  async insertArchive(manager: EntityManager, values: Partial<ArchiveEntity>): Promise<string> {
+    const saved = await manager.getRepository(ArchiveEntity).save(manager.create(ArchiveEntity, values));
+    return saved.id;
+  }
+
+  /**
+   * Writes the archive's own columns at the version it was read at, bumping `version` and `updated_at`
+   * even when only members or income items changed (every saved change is a new version). Returns false
+   * if the row has moved on (callers that locked it never see that).
+   */
+  async saveArchive(manager: EntityManager, archive: ArchiveEntity): Promise<boolean> {
+    const {
+      members: _m,
+      incomeItems: _i,
+      orgUnit: _u,
+      id,
+      version,
+      createdAt: _c,
+      updatedAt: _up,
+      ...columns
+    } = archive;
+    const result = await manager
+      .createQueryBuilder()
+      .update(ArchiveEntity)
+      .set(columns as QueryDeepPartialEntity<ArchiveEntity>)
+      .where('id = :id AND version = :version', { id, version })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /**
+   * Makes the archive's members exactly `members`, in order: rows with an `id` are updated in place (their
+   * consents stay attached), the others inserted, and rows no longer listed deleted.
+   */
+  async replaceMembers(
+    manager: EntityManager,
+    archiveId: string,
+    members: readonly NewMember[],
+  ): Promise<void> {
+    const repo = manager.getRepository(ArchiveMemberEntity);
+    const keep = members.flatMap((m) => (m.id ? [m.id] : []));
+    const qb = repo.createQueryBuilder().delete().where('archive_id = :archiveId', { archiveId });
+    if (keep.length > 0) qb.andWhere('id NOT IN (:...keep)', { keep });
+    await qb.execute();
+    for (const [position, member] of members.entries()) {
+      const { id, ...values } = member;
+      if (id) await repo.update({ id, archiveId }, { ...values, position });
+      else await repo.insert({ ...values, archiveId, position });
+    }
+  }
+
+  async replaceIncomeItems(
+    manager: EntityManager,
+    archiveId: string,
+    items: readonly NewIncomeItem[],
+  ): Promise<void> {
+    const repo = manager.getRepository(ArchiveIncomeItemEntity);
+    await repo.delete({ archiveId });
+    if (items.length > 0)
+      await repo.insert(items.map((item, position) => ({ ...item, archiveId, position })));
+  }
+
+  async list(
+    criteria: ArchiveListCriteria,
+    window: { skip: number; take: number },
+  ): Promise<{ rows: ArchiveWithUnit[]; total: number }> {
+    const qb = this.dataSource
+      .getRepository(ArchiveEntity)
+      .createQueryBuilder('a')
+      .innerJoinAndSelect('a.orgUnit', 'u');
+    if (criteria.scopePath !== undefined) {
+      qb.andWhere(`u.path LIKE :scope ESCAPE '\\'`, { scope: `${escapeLike(criteria.scopePath)}%` });
+    }
+    if (criteria.ownerUserId !== undefined)
+      qb.andWhere('a.owner_user_id = :owner', { owner: criteria.ownerUserId });
+    if (criteria.statuses?.length) qb.andWhere('a.status IN (:...statuses)', { statuses: criteria.statuses });
+    if (criteria.kind) qb.andWhere('a.kind = :kind', { kind: criteria.kind });
+    if (criteria.category) qb.andWhere('a.category = :category', { category: criteria.category });
+    if (criteria.cause) qb.andWhere(':cause = ANY(a.causes)', { cause: criteria.cause });
+    if (criteria.flag) qb.andWhere(':flag = ANY(a.flags)', { flag: criteria.flag });
+    if (criteria.q) {
+      const like = `%${escapeLike(criteria.q)}%`;
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where(`a.archive_no ILIKE :like ESCAPE '\\'`, { like })
+            .orWhere(`a.head_name ILIKE :like ESCAPE '\\'`, { like }),
+        ),
+      );
+    }
+    const [rows, total] = await qb
+      .orderBy('a.updated_at', 'DESC')
+      .addOrderBy('a.id', 'ASC')
+      .skip(window.skip)
+      .take(window.take)
+      .getManyAndCount();
+    return { rows: rows as ArchiveWithUnit[], total };
+  }
+
+  consentsOf(manager: EntityManager, archiveId: string): Promise<ArchiveConsentEntity[]> {
+    return manager
+      .getRepository(ArchiveConsentEntity)
+      .find({ where: { archiveId }, order: { grantedAt: 'ASC', createdAt: 'ASC' } });
+  }
+
+  async insertConsent(
+    manager: EntityManager,
+    values: Omit<ArchiveConsentEntity, 'id' | 'createdAt' | 'archive' | 'member'>,
+  ): Promise<ArchiveConsentEntity> {
+    return manager.getRepository(ArchiveConsentEntity).save(manager.create(ArchiveConsentEntity, values));
+  }
+
+  async insertVersion(
+    manager: EntityManager,
+    values: Omit<ArchiveVersionEntity, 'id' | 'archive'>,
+  ): Promise<void> {
+    // jsonb `diff` is typed as a deep partial by TypeORM; the value is a plain JSON object.
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(ArchiveVersionEntity)
+      .values(values as QueryDeepPartialEntity<ArchiveVersionEntity>)
+      .execute();
+  }
+
+  versionsOf(
+    archiveId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ArchiveVersionEntity[]> {
+    return manager
+      .getRepository(ArchiveVersionEntity)
+      .find({ where: { archiveId }, order: { version: 'DESC' } });
+  }
+}

@@ -1,0 +1,69 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PaginationQueryDto } from '../../../common/pagination/pagination';
+
+const REGION = /^[1-9]\d{5}$/;
+const REGION_MESSAGE = '地区代码须为6位行政区划代码';
+const DATE_MESSAGE = '日期须为 YYYY-MM-DD';
+
+export class CreateDibaoLineDto {
+  @ApiProperty({ example: '330100', description: '区县、市（PPCC00）或省（PP0000）的行政区划代码' })
+  @IsString()
+  @Matches(REGION, { message: REGION_MESSAGE })
+  regionCode!: string;
+
+  @ApiProperty({ example: '2026-07-01', description: '起始执行日期' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: DATE_MESSAGE })
+  @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
+  effectiveFrom!: string;
+
+  @ApiProperty({ example: 124000, description: '每人每月低保标准（分）' })
+  @IsInt({ message: '低保标准须为整数（单位：分）' })
+  @Min(10000, { message: '低保标准不低于每月100元' })
+  @Max(1000000, { message: '低保标准不高于每月1万元' })
+  monthlyAmountFen!: number;
+
+  @ApiPropertyOptional({ example: '杭民发〔2026〕12号', description: '依据文件' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MaxLength(200, { message: '依据文件不能超过200个字' })
+  source?: string;
+}
+
+export class ListDibaoLinesQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ example: '3301', description: '行政区划代码前缀（2–6位）' })
+  @IsOptional()
+  @Matches(/^\d{2,6}$/, { message: '地区代码前缀须为2–6位数字' })
+  regionPrefix?: string;
+}
+
+export class LookupDibaoLineQueryDto {
+  @ApiProperty({ example: '330106' })
+  @Matches(REGION, { message: REGION_MESSAGE })
+  regionCode!: string;
+
+  @ApiPropertyOptional({ example: '2026-11-23', description: '查询日期（默认今天）' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: DATE_MESSAGE })
+  @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
+  date?: string;
+}
+
+export class DibaoLineDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() regionCode!: string;
+  @ApiProperty() effectiveFrom!: string;
+  @ApiProperty() monthlyAmountFen!: number;
+  @ApiPropertyOptional({ nullable: true }) source!: string | null;
+  @ApiPropertyOptional({ nullable: true }) createdBy!: string | null;
+  @ApiProperty() createdAt!: string;
+}
+
+export class DibaoLinePageDto {
+  @ApiProperty({ type: [DibaoLineDto] }) items!: DibaoLineDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+}

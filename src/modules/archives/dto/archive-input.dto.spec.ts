@@ -1,0 +1,188 @@
+import 'reflect-metadata';
+import { ArgumentMetadata } from '@nestjs/common';
+import { DomainError } from '../../../common/errors';
+import { createValidationPipe, type FieldProblem } from '../../../common/http/validation.pipe';
+import { makeIdNumber } from '../../../common/validation';
+import { ListArchivesQueryDto, RecordConsentDto, RevealArchiveFieldDto } from './archive-actions.dto';
+import { CreateArchiveDto, UpdateArchiveDto } from './archive-input.dto';
+
+const pipe = createValidationPipe();
+
+/** Runs the global pipe; returns the DTO or the field problems of the 400. */
+async function run<T>(cls: new () => T, value: unknown, type: ArgumentMetadata['type'] = 'body') {
+  try {
+    return {
+      value: (await pipe.transform(value, { type, metatype: cls })) as T,
+      problems: [] as FieldProblem[],
+    };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return { value: null, problems: (error.details as { fields: FieldProblem[] }).fields };
+  }
+}
+
+/** The request body as a test edits it. */
+interface Plain {
+  [key: string]: unknown;
+  head: Record<string, unknown>;
+  members: Record<string, unknown>[];
+  incomeItems: Record<string, unknown>[];
+}
+
+const HEAD_ID = makeIdNumber({ regionCode: '330106', birthDate: '1968-05-12', gender: 'male' });
+const CHILD_ID = makeIdNumber({ regionCode: '330106', birthDate: '2012-05-12', gender: 'female' });
+
+function valid(): Plain {
+  return {
+    kind: 'formal',
+    category: 'dibao',
+    regionCode: '330106',
+    head: { name: '王建国', idNumber: HEAD_ID, employmentStatus: 'employed', monthlyIncomeFen: 150000 },
+    members: [
+      {
+        relation: 'child',
+        name: '王小红',
+        idNumber: CHILD_ID,
+        monthlyIncomeFen: 0,
+        health: 'healthy',
+        schoolingStage: 'junior_high',
+      },
+    ],
+    incomeItems: [{ kind: 'pension', monthlyAmountFen: 20000 }],
+    causes: ['illness'],
+    primaryCause: 'illness',
+  };
+}
+
+describe('CreateArchiveDto', () => {
+  it('accepts a valid household and normalises identifiers', async () => {
+    const plain = valid();
+    (plain.head as Record<string, unknown>).idNumber = ` ${HEAD_ID.toLowerCase()} `;
+    (plain.head as Record<string, unknown>).phone = '+86 138-1234-2210';
+    (plain.head as Record<string, unknown>).bankAccount = '6222 0212 3456 7890 123';
+    const { value, problems } = await run(CreateArchiveDto, plain);
+    expect(problems).toEqual([]);
+    expect(value?.head.idNumber).toBe(HEAD_ID);
+    expect(value?.head.phone).toBe('13812342210');
+    expect(value?.head.bankAccount).toBe('6222021234567890123');
+  });
+
+  it.each([
+    [
+      'head ID number with a bad checksum',
+      (p: Plain) => (p.head.idNumber = HEAD_ID.slice(0, 17) + (HEAD_ID[17] === '1' ? '2' : '1')),
+      'head.idNumber',
+    ],
+    ['member ID number missing', (p: Plain) => delete p.members[0].idNumber, 'members.0.idNumber'],
+    ['member relation unknown', (p: Plain) => (p.members[0].relation = 'cousin'), 'members.0.relation'],
+    [
+      'negative member income',
+      (p: Plain) => (p.members[0].monthlyIncomeFen = -1),
+      'members.0.monthlyIncomeFen',
+    ],
+    [
+      'income in yuan with decimals',
+      (p: Plain) => (p.incomeItems[0].monthlyAmountFen = 200.5),
+      'incomeItems.0.monthlyAmountFen',
+    ],
+    ['unknown income kind', (p: Plain) => (p.incomeItems[0].kind = 'lottery'), 'incomeItems.0.kind'],
+    ['head name with digits', (p: Plain) => (p.head.name = '王建国2'), 'head.name'],
+    ['head missing', (p: Plain) => delete (p as Partial<Plain>).head, 'head'],
+    ['bad phone', (p: Plain) => (p.head.phone = '1234567'), 'head.phone'],
+    ['bad bank account', (p: Plain) => (p.head.bankAccount = '12ab'), 'head.bankAccount'],
+    ['region code of 5 digits', (p: Plain) => (p.regionCode = '33010'), 'regionCode'],
+    ['unknown cause', (p: Plain) => (p.causes = ['bad_luck']), 'causes'],
+    ['duplicate causes', (p: Plain) => (p.causes = ['illness', 'illness']), 'causes'],
+    ['an unknown field', (p: Plain) => (p.perCapitaIncomeFen = 1), 'perCapitaIncomeFen'],
+    ['an unknown nested field', (p: Plain) => (p.head.age = 58), 'head.age'],
+    ['stated birth date not a date', (p: Plain) => (p.head.birthDate = '1968-13-01'), 'head.birthDate'],
+    ['21 members', (p: Plain) => (p.members = Array.from({ length: 21 }, () => p.members[0])), 'members'],
+  ])('refuses %s, naming the field path in Chinese', async (_name, change, field) => {
+    const plain = valid();
+    change(plain);
+    const { problems } = await run(CreateArchiveDto, plain);
+    const problem = problems.find((p) => p.field === field);
+    expect(problem).toBeDefined();
+    if (field !== 'perCapitaIncomeFen' && field !== 'head.age') {
+      expect(problem!.problems.join('')).toMatch(/[\u4e00-\u9fa5]/);
+    }
+  });
+});
+
+describe('UpdateArchiveDto', () => {
+  it('requires the version', async () => {
+    expect((await run(UpdateArchiveDto, { skills: '电工' })).problems.map((p) => p.field)).toEqual([
+      'version',
+    ]);
+  });
+
+  it('lets an existing member keep its ID number by id, and clears a phone with null', async () => {
+    const { value, problems } = await run(UpdateArchiveDto, {
+      version: 3,
+      head: { phone: null },
+      members: [
+        {
+          id: '7d7f3c2e-9a51-4f4b-8a0e-0d2f7a1c9b11',
+          relation: 'spouse',
+          name: '李秀英',
+          monthlyIncomeFen: 0,
+          health: 'chronic',
+          schoolingStage: 'none',
+        },
+      ],
+    });
+    expect(problems).toEqual([]);
+    expect(value?.head?.phone).toBeNull();
+  });
+
+  it('does not allow kind or unit changes (workflow commands do that)', async () => {
+    const { problems } = await run(UpdateArchiveDto, {
+      version: 1,
+      kind: 'formal',
+      orgUnitId: '7d7f3c2e-9a51-4f4b-8a0e-0d2f7a1c9b11',
+    });
+    expect(problems.map((p) => p.field).sort()).toEqual(['kind', 'orgUnitId']);
+  });
+});
+
+describe('action DTOs', () => {
+  it.each([
+    ['headIdNumber', true],
+    ['members.3.idNumber', true],
+    ['members.x.idNumber', false],
+    ['headName', false],
+  ])('reveal field %s → %s', async (field, ok) => {
+    const { problems } = await run(RevealArchiveFieldDto, { field, reason: '入户核实需核对证件' });
+    expect(problems.length === 0).toBe(ok);
+  });
+
+  it('a guardian consent needs the guardian’s name; a member consent needs the member', async () => {
+    const base = {
+      purpose: 'archive_management',
+      kind: 'sensitive',
+      textVersion: '2026.1',
+      grantedAt: '2026-11-20T09:00:00+08:00',
+    };
+    expect(
+      (
+        await run(RecordConsentDto, {
+          ...base,
+          subject: 'member',
+          byGuardian: true,
+          memberId: '7d7f3c2e-9a51-4f4b-8a0e-0d2f7a1c9b11',
+        })
+      ).problems.map((p) => p.field),
+    ).toEqual(['guardianName']);
+    expect(
+      (await run(RecordConsentDto, { ...base, subject: 'member' })).problems.map((p) => p.field),
+    ).toEqual(['memberId']);
+    expect((await run(RecordConsentDto, { ...base, subject: 'head' })).problems).toEqual([]);
+  });
+
+  it('list filters: comma-separated statuses, known values only', async () => {
+    const ok = await run(ListArchivesQueryDto, { status: 'draft,active', page: '2' }, 'query');
+    expect(ok.value?.status).toEqual(['draft', 'active']);
+    const bad = await run(ListArchivesQueryDto, { status: 'draft,lost' }, 'query');
+    expect(bad.problems.map((p) => p.field)).toEqual(['status']);
+  });
+});

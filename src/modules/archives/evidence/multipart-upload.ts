@@ -1,0 +1,78 @@
+import { Readable } from 'node:stream';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { FastifyRequest } from 'fastify';
+import type { MultipartFile } from '@fastify/multipart';
+import { CommonErrorCode, DomainError } from '../../../common/errors';
+import { flattenValidationErrors } from '../../../common/http/validation.pipe';
+import { UploadEvidenceFieldsDto } from './dto/evidence.dto';
+import { EvidenceErrorCode } from './evidence.errors';
+import type { IncomingEvidenceFile } from './evidence.service';
+
+export const EVIDENCE_FILE_FIELD = 'file';
+
+export interface EvidenceUploadRequest {
+  fields: UploadEvidenceFieldsDto;
+  /** Not read yet: the service checks access before it consumes the bytes. */
+  file: IncomingEvidenceFile;
+}
+
+/**
+ * Reads an evidence upload's multipart head: the text fields, then the first file part, whose content is
+ * handed on as an unread stream. Fields after the file are never seen, so they must come first.
+ */
+export async function readEvidenceUpload(
+  request: FastifyRequest,
+  maxFileBytes: number,
+): Promise<EvidenceUploadRequest> {
+  if (!request.isMultipart()) throw new DomainError(EvidenceErrorCode.EVIDENCE_NOT_MULTIPART);
+  const parts = request.parts({
+    limits: { files: 1, fileSize: maxFileBytes, fields: 4, fieldSize: 256, parts: 5, headerPairs: 50 },
+  });
+  // The fields as the iteration meets them: busboy may already have parsed a field that follows the file
+  // into `part.fields`, depending on buffering, so that object would make the order rule random.
+  const fields: Record<string, string> = {};
+  for await (const part of parts) {
+    if (part.type === 'field') {
+      fields[part.fieldname] ??= String(part.value);
+      continue;
+    }
+    if (part.fieldname !== EVIDENCE_FILE_FIELD) break;
+    return {
+      fields: validFields(fields),
+      file: {
+        fileName: part.filename,
+        declaredType: part.mimetype,
+        content: Readable.from(untruncated(part, maxFileBytes)),
+      },
+    };
+  }
+  throw new DomainError(EvidenceErrorCode.EVIDENCE_FILE_MISSING);
+}
+
+function validFields(values: Record<string, string>): UploadEvidenceFieldsDto {
+  const dto = plainToInstance(UploadEvidenceFieldsDto, values);
+  const errors = validateSync(dto, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    validationError: { target: false, value: false },
+  });
+  if (errors.length > 0) {
+    throw new DomainError(CommonErrorCode.VALIDATION_FAILED, { fields: flattenValidationErrors(errors) });
+  }
+  return dto;
+}
+
+/**
+ * The part's bytes, failing once the size limit cut them: busboy then just ends the stream early with
+ * `truncated` set, which would otherwise store a clipped file as if it were whole.
+ */
+async function* untruncated(part: MultipartFile, maxFileBytes: number): AsyncGenerator<Buffer> {
+  for await (const chunk of part.file) {
+    if (part.file.truncated) break;
+    yield chunk as Buffer;
+  }
+  if (part.file.truncated) {
+    throw new DomainError(EvidenceErrorCode.EVIDENCE_FILE_TOO_LARGE, { maxBytes: maxFileBytes });
+  }
+}

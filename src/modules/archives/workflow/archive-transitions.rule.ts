@@ -1,0 +1,314 @@
+import type { StaffRole } from '../../auth/principal';
+import { ARCHIVE_STATUSES, type ArchiveKind, type ArchiveStatus } from '../archive.enums';
+
+/**
+ * The identification workflow and dynamic management as one table: which command (and decision) may
+ * move an archive from which state to which, and who may give it. Pure: the service supplies the facts
+ * (the caller's kind, roles and where its unit stands relative to the archive) and applies the answer.
+ */
+
+export const WORKFLOW_COMMANDS = [
+  'submit',
+  'review',
+  'verify',
+  'approve',
+  'resolve-objection',
+  'activate',
+  'exit',
+  'cancel',
+  'transfer',
+  'accept-transfer',
+  'reject-transfer',
+  'convert',
+  'expire-temporary',
+] as const;
+export type WorkflowCommand = (typeof WORKFLOW_COMMANDS)[number];
+
+export const REVIEW_DECISIONS = ['approve', 'return', 'reject'] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+export const VERIFY_DECISIONS = ['pass', 'return'] as const;
+export type VerifyDecision = (typeof VERIFY_DECISIONS)[number];
+export const APPROVE_DECISIONS = ['approve', 'return', 'reject'] as const;
+export type ApproveDecision = (typeof APPROVE_DECISIONS)[number];
+/** `dismiss` leaves the archive where it is; only `uphold` is a transition. */
+export const OBJECTION_DECISIONS = ['uphold', 'dismiss'] as const;
+export type ObjectionDecision = (typeof OBJECTION_DECISIONS)[number];
+
+/**
+ * Where the caller's unit must stand:
+ * - `own`: the archive's own (grassroots) unit — 基层审查;
+ * - `parent`: the unit directly above the archive's unit — 复核 by the level above;
+ * - `scope`: the archive's unit or any unit above it (the caller's subtree holds the archive);
+ * - `receiving`: the caller's subtree holds the unit a transfer goes to.
+ */
+export type UnitRelation = 'own' | 'parent' | 'scope' | 'receiving';
+
+export type TransitionActor =
+  { kind: 'owner' } | { kind: 'staff'; roles: readonly StaffRole[]; unit: UnitRelation } | { kind: 'system' };
+
+/** `restore`: back to the status the archive had before its transfer started. */
+export type TransitionTarget = ArchiveStatus | 'same' | 'restore';
+
+export interface Transition {
+  command: WorkflowCommand;
+  /** For commands with a decision; the transition applies to that decision only. */
+  decision?: string;
+  from: readonly ArchiveStatus[];
+  to: TransitionTarget;
+  actors: readonly TransitionActor[];
+  /** Only archives of these kinds (convert: temporary ones). */
+  kinds?: readonly ArchiveKind[];
+}
+
+/** Everything before activation in which the household may still be withdrawn or corrected. */
+const IN_IDENTIFICATION: readonly ArchiveStatus[] = [
+  'draft',
+  'returned',
+  'submitted',
+  'verifying',
+  'approving',
+  'publicizing',
+];
+
+const owner: TransitionActor = { kind: 'owner' };
+const system: TransitionActor = { kind: 'system' };
+const staff = (unit: UnitRelation, ...roles: StaffRole[]): TransitionActor => ({
+  kind: 'staff',
+  roles,
+  unit,
+});
+
+export const ARCHIVE_TRANSITIONS: readonly Transition[] = [
+  // 申请/提交: the worker itself, or a caseworker entering it for the worker.
+  {
+    command: 'submit',
+    from: ['draft', 'returned'],
+    to: 'submitted',
+    actors: [owner, staff('scope', 'caseworker')],
+  },
+  // 基层审查 by the archive's own union.
+  {
+    command: 'review',
+    decision: 'approve',
+    from: ['submitted'],
+    to: 'verifying',
+    actors: [staff('own', 'reviewer')],
+  },
+  {
+    command: 'review',
+    decision: 'return',
+    from: ['submitted'],
+    to: 'returned',
+    actors: [staff('own', 'reviewer')],
+  },
+  {
+    command: 'review',
+    decision: 'reject',
+    from: ['submitted'],
+    to: 'rejected',
+    actors: [staff('own', 'reviewer')],
+  },
+  // 复核 / 入户核实 by the unit above.
+  {
+    command: 'verify',
+    decision: 'pass',
+    from: ['verifying'],
+    to: 'approving',
+    actors: [staff('parent', 'reviewer')],
+  },
+  {
+    command: 'verify',
+    decision: 'return',
+    from: ['verifying'],
+    to: 'returned',
+    actors: [staff('parent', 'reviewer')],
+  },
+  // 审定.
+  {
+    command: 'approve',
+    decision: 'approve',
+    from: ['approving'],
+    to: 'publicizing',
+    actors: [staff('scope', 'approver')],
+  },
+  {
+    command: 'approve',
+    decision: 'return',
+    from: ['approving'],
+    to: 'returned',
+    actors: [staff('scope', 'approver')],
+  },
+  {
+    command: 'approve',
+    decision: 'reject',
+    from: ['approving'],
+    to: 'rejected',
+    actors: [staff('scope', 'approver')],
+  },
+  // 异议: upholding one during the notice sends the archive back to re-verification; an objection still
+  // open once the archive has left the notice (another was upheld first) is resolved without a transition;
+  // dismissing never moves the archive.
+  {
+    command: 'resolve-objection',
+    decision: 'uphold',
+    from: ['publicizing'],
+    to: 'verifying',
+    actors: [staff('scope', 'reviewer', 'approver')],
+  },
+  {
+    command: 'resolve-objection',
+    decision: 'uphold',
+    from: ARCHIVE_STATUSES.filter((s) => s !== 'publicizing'),
+    to: 'same',
+    actors: [staff('scope', 'reviewer', 'approver')],
+  },
+  {
+    command: 'resolve-objection',
+    decision: 'dismiss',
+    from: ARCHIVE_STATUSES,
+    to: 'same',
+    actors: [staff('scope', 'reviewer', 'approver')],
+  },
+  // 公示期满无异议 → 在档 (daily job).
+  { command: 'activate', from: ['publicizing'], to: 'active', actors: [system] },
+  // 动态管理.
+  { command: 'exit', from: ['active'], to: 'exited', actors: [staff('scope', 'caseworker', 'reviewer')] },
+  {
+    command: 'cancel',
+    from: [...IN_IDENTIFICATION, 'active', 'exited'],
+    to: 'cancelled',
+    actors: [staff('scope', 'reviewer', 'archivist')],
+  },
+  {
+    command: 'transfer',
+    from: ['active', 'exited'],
+    to: 'transferring',
+    actors: [staff('scope', 'archivist')],
+  },
+  {
+    command: 'accept-transfer',
+    from: ['transferring'],
+    to: 'restore',
+    actors: [staff('receiving', 'archivist')],
+  },
+  {
+    command: 'reject-transfer',
+    from: ['transferring'],
+    to: 'restore',
+    actors: [staff('receiving', 'archivist')],
+  },
+  {
+    command: 'convert',
+    from: [...IN_IDENTIFICATION, 'active'],
+    to: 'same',
+    kinds: ['temporary'],
+    actors: [staff('scope', 'caseworker', 'approver')],
+  },
+  // 临时救助档案满期自动注销 (daily job).
+  {
+    command: 'expire-temporary',
+    from: [...IN_IDENTIFICATION, 'active', 'transferring'],
+    to: 'cancelled',
+    kinds: ['temporary'],
+    actors: [system],
+  },
+];
+
+export type TransitionLookup = { ok: true; transition: Transition } | { ok: false; reason: 'state' | 'kind' };
+
+/** The transition `command` (with `decision`) makes from `status`, or why there is none. */
+export function findTransition(
+  status: ArchiveStatus,
+  kind: ArchiveKind,
+  command: WorkflowCommand,
+  decision?: string,
+): TransitionLookup {
+  const candidates = ARCHIVE_TRANSITIONS.filter(
+    (t) => t.command === command && (t.decision === undefined || t.decision === decision),
+  );
+  const fromHere = candidates.find((t) => t.from.includes(status));
+  if (!fromHere) return { ok: false, reason: 'state' };
+  if (fromHere.kinds && !fromHere.kinds.includes(kind)) return { ok: false, reason: 'kind' };
+  return { ok: true, transition: fromHere };
+}
+
+/**
+ * The commands people could give now (for clients to show the right buttons; the daily jobs' own steps
+ * are left out); decisions collapsed. Whether this caller may is still up to `actorMay`.
+ */
+export function availableCommands(status: ArchiveStatus, kind: ArchiveKind): WorkflowCommand[] {
+  const commands = new Set<WorkflowCommand>();
+  for (const t of ARCHIVE_TRANSITIONS) {
+    if (t.actors.every((a) => a.kind === 'system')) continue;
+    if (t.from.includes(status) && (!t.kinds || t.kinds.includes(kind))) commands.add(t.command);
+  }
+  return [...commands];
+}
+
+/** The status after `transition`; `statusBeforeTransfer` answers `restore`. */
+export function targetStatus(
+  transition: Transition,
+  current: ArchiveStatus,
+  statusBeforeTransfer: ArchiveStatus | null,
+): ArchiveStatus {
+  if (transition.to === 'same') return current;
+  if (transition.to === 'restore') return statusBeforeTransfer ?? 'active';
+  return transition.to;
+}
+
+/** What the service knows about the caller relative to one archive. */
+export interface ActorFacts {
+  kind: 'staff' | 'worker' | 'partner' | 'system';
+  roles: readonly StaffRole[];
+  /** The caller is the worker who owns the archive. */
+  isOwner: boolean;
+  /** The caller's unit is the archive's unit. */
+  isOwnUnit: boolean;
+  /** The caller's unit is the parent of the archive's unit. */
+  isParentUnit: boolean;
+  /** The archive's unit lies in the caller's subtree. */
+  inScope: boolean;
+  /** The transfer's receiving unit lies in the caller's subtree. */
+  receivingInScope: boolean;
+}
+
+/**
+ * Whether the caller may perform `transition`. `role`: no actor entry fits the caller's kind and roles
+ * (403 access denied); `unit`: a role fits but not from this unit (403, wrong level or out of scope).
+ */
+export function actorMay(
+  transition: Transition,
+  facts: ActorFacts,
+): { ok: true } | { ok: false; reason: 'role' | 'unit' } {
+  let roleFits = false;
+  for (const actor of transition.actors) {
+    if (actor.kind === 'system') {
+      if (facts.kind === 'system') return { ok: true };
+      continue;
+    }
+    if (actor.kind === 'owner') {
+      if (facts.kind === 'worker') {
+        roleFits = true;
+        if (facts.isOwner) return { ok: true };
+      }
+      continue;
+    }
+    if (facts.kind !== 'staff' || !actor.roles.some((role) => facts.roles.includes(role))) continue;
+    roleFits = true;
+    if (unitFits(actor.unit, facts)) return { ok: true };
+  }
+  return { ok: false, reason: roleFits ? 'unit' : 'role' };
+}
+
+function unitFits(relation: UnitRelation, facts: ActorFacts): boolean {
+  switch (relation) {
+    case 'own':
+      return facts.isOwnUnit;
+    case 'parent':
+      return facts.isParentUnit;
+    case 'scope':
+      return facts.inScope;
+    case 'receiving':
+      return facts.receivingInScope;
+  }
+}

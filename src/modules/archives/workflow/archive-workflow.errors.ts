@@ -1,0 +1,23 @@
+import { defineErrors } from '../../../common/errors';
+
+/** Errors of the identification workflow, objections and dynamic management. */
+export const ArchiveWorkflowErrorCode = defineErrors({
+  /** details: `{ status, command }`: the archive's current status does not allow the command. */
+  ARCHIVE_INVALID_TRANSITION: { status: 409, message: '档案当前状态不允许此操作' },
+  /** details: `{ kind }`. */
+  ARCHIVE_NOT_TEMPORARY: { status: 409, message: '只有临时救助档案可以转为正式档案' },
+  /** details: `{ required }`: `own` (the archive's own union) or `parent` (the unit directly above it). */
+  ARCHIVE_WRONG_UNIT_LEVEL: {
+    status: 403,
+    message: '该环节须由规定层级的工会办理（审查由本基层工会，复核由上一级工会）',
+  },
+  ARCHIVE_SAME_PERSON_DECIDES_TWICE: { status: 403, message: '同一申请的审查、复核与审定须由不同人员办理' },
+  ARCHIVE_VISIT_DATE_INVALID: { status: 422, message: '入户核实日期不能晚于今天，也不能早于提交日期' },
+  ARCHIVE_TRANSFER_TARGET_INVALID: { status: 422, message: '接收单位须为另一个基层工会' },
+  ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA: { status: 400, message: '说明文字中不能包含身份证号或手机号' },
+  OBJECTION_NOT_FOUND: { status: 404, message: '异议不存在' },
+  /** details: `{ status }`. */
+  OBJECTION_ALREADY_RESOLVED: { status: 409, message: '该异议已处理' },
+  /** The archive is not in its public notice (or does not exist): nothing to object to. */
+  PUBLIC_NOTICE_NOT_FOUND: { status: 404, message: '该档案不在公示期内' },
+});

@@ -1,0 +1,199 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { CANCEL_REASONS, type CancelReason } from '../../archive.enums';
+import {
+  APPROVE_DECISIONS,
+  type ApproveDecision,
+  OBJECTION_DECISIONS,
+  type ObjectionDecision,
+  REVIEW_DECISIONS,
+  type ReviewDecision,
+  VERIFY_DECISIONS,
+  type VerifyDecision,
+} from '../archive-transitions.rule';
+
+const trimmed = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+const trimmedEach = () =>
+  Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value,
+  );
+
+/** Every command names the archive version it was decided on: a stale one gets 409. */
+export class VersionOnlyDto {
+  @ApiProperty({ description: '读取档案时得到的 version；档案已被他人修改时返回 409' })
+  @IsInt()
+  @Min(1)
+  version!: number;
+}
+
+export class VersionedCommandDto extends VersionOnlyDto {
+  @ApiPropertyOptional({ maxLength: 500, description: '办理意见' })
+  @IsOptional()
+  @trimmed()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
+}
+
+/** Reasons are required when the archive goes back or is refused: the submitter must know why. */
+const reasonsWhen = (needed: (dto: { decision?: string }) => boolean) =>
+  ValidateIf((dto: { decision?: string; reasons?: unknown }) => needed(dto) || dto.reasons !== undefined);
+
+function Reasons(needed: (dto: { decision?: string }) => boolean): PropertyDecorator {
+  return (target, key) => {
+    reasonsWhen(needed)(target, key);
+    trimmedEach()(target, key);
+    IsArray({ message: '退回或不予通过时须填写原因' })(target, key);
+    ArrayMinSize(1, { message: '退回或不予通过时须至少填写一条原因' })(target, key);
+    ArrayMaxSize(10)(target, key);
+    IsString({ each: true })(target, key);
+    Length(2, 200, { each: true, message: '每条原因须为2–200个字符' })(target, key);
+  };
+}
+
+export class SubmitArchiveDto extends VersionedCommandDto {}
+
+export class ReviewArchiveDto extends VersionedCommandDto {
+  @ApiProperty({
+    enum: REVIEW_DECISIONS,
+    description: 'approve 通过（送上级复核）/ return 退回 / reject 不予建档',
+  })
+  @IsIn(REVIEW_DECISIONS)
+  decision!: ReviewDecision;
+
+  @ApiPropertyOptional({ type: [String], description: '退回或不予建档的原因（此时必填）' })
+  @Reasons((dto) => dto.decision === 'return' || dto.decision === 'reject')
+  reasons?: string[];
+}
+
+export class HomeVisitDto {
+  @ApiProperty({ example: '2026-03-05', description: '入户日期' })
+  @IsISO8601({ strict: true }, { message: '入户日期格式应为 YYYY-MM-DD' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '入户日期格式应为 YYYY-MM-DD' })
+  date!: string;
+
+  @ApiProperty({ type: [String], example: ['李敏', '王强'], description: '入户人员（至少两人）' })
+  @trimmedEach()
+  @IsArray()
+  @ArrayMinSize(2, { message: '入户核实须至少两人' })
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  visitors!: string[];
+
+  @ApiProperty({ description: '核实情况' })
+  @trimmed()
+  @IsString()
+  @Length(10, 2000, { message: '核实情况须为10–2000个字符' })
+  findings!: string;
+}
+
+export class VerifyArchiveDto extends VersionedCommandDto {
+  @ApiProperty({ enum: VERIFY_DECISIONS, description: 'pass 复核通过（送审定）/ return 退回' })
+  @IsIn(VERIFY_DECISIONS)
+  decision!: VerifyDecision;
+
+  @ApiProperty({ type: HomeVisitDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => HomeVisitDto)
+  visit!: HomeVisitDto;
+
+  @ApiPropertyOptional({ type: [String], description: '退回原因（退回时必填）' })
+  @Reasons((dto) => dto.decision === 'return')
+  reasons?: string[];
+}
+
+export class ApproveArchiveDto extends VersionedCommandDto {
+  @ApiProperty({
+    enum: APPROVE_DECISIONS,
+    description: 'approve 审定通过（进入公示）/ return 退回 / reject 不予建档',
+  })
+  @IsIn(APPROVE_DECISIONS)
+  decision!: ApproveDecision;
+
+  @ApiPropertyOptional({ type: [String], description: '退回或不予建档的原因（此时必填）' })
+  @Reasons((dto) => dto.decision === 'return' || dto.decision === 'reject')
+  reasons?: string[];
+}
+
+export class ExitArchiveDto extends VersionedCommandDto {
+  @ApiProperty({ description: '脱困原因，如“子女毕业就业，家庭收入稳定”' })
+  @trimmed()
+  @IsString()
+  @Length(5, 500, { message: '脱困原因须为5–500个字符' })
+  reason!: string;
+}
+
+/** `temporary_expired` is given by the daily job only. */
+export const MANUAL_CANCEL_REASONS = CANCEL_REASONS.filter((r) => r !== 'temporary_expired');
+
+export class CancelArchiveDto extends VersionOnlyDto {
+  @ApiProperty({ enum: MANUAL_CANCEL_REASONS, description: '注销原因' })
+  @IsIn(MANUAL_CANCEL_REASONS)
+  reason!: Exclude<CancelReason, 'temporary_expired'>;
+
+  @ApiPropertyOptional({ maxLength: 500, description: '说明（弄虚作假注销时必填）' })
+  @ValidateIf((dto: CancelArchiveDto) => dto.reason === 'fraudulent' || dto.note !== undefined)
+  @trimmed()
+  @IsString()
+  @IsNotEmpty({ message: '弄虚作假注销须写明情况' })
+  @MaxLength(500)
+  note?: string;
+}
+
+export class TransferArchiveDto extends VersionedCommandDto {
+  @ApiProperty({ description: '接收档案的基层工会' })
+  @IsUUID()
+  toUnitId!: string;
+}
+
+export class AcceptTransferDto extends VersionedCommandDto {}
+
+export class RejectTransferDto extends VersionOnlyDto {
+  @ApiProperty({ maxLength: 500, description: '拒收原因' })
+  @trimmed()
+  @IsString()
+  @IsNotEmpty({ message: '请填写拒收原因' })
+  @MaxLength(500)
+  note!: string;
+}
+
+export class ConvertArchiveDto extends VersionedCommandDto {}
+
+export class ResolveObjectionDto {
+  @ApiProperty({
+    enum: OBJECTION_DECISIONS,
+    description: 'uphold 异议成立（档案退回复核）/ dismiss 异议不成立',
+  })
+  @IsIn(OBJECTION_DECISIONS)
+  decision!: ObjectionDecision;
+
+  @ApiPropertyOptional({ maxLength: 1000, description: '处理意见（异议不成立时必填）' })
+  @ValidateIf((dto: ResolveObjectionDto) => dto.decision === 'dismiss' || dto.note !== undefined)
+  @trimmed()
+  @IsString()
+  @IsNotEmpty({ message: '异议不成立须写明处理意见' })
+  @MaxLength(1000)
+  note?: string;
+}

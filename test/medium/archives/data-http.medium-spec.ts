@@ -1,0 +1,314 @@
+import { Global, Module } from '@nestjs/common';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { Clock, FakeClock } from '../../../src/common/clock/clock';
+import { ClockModule } from '../../../src/common/clock/clock.module';
+import { CryptoModule } from '../../../src/common/crypto/crypto.module';
+import { DomainError, HttpExceptionFilter } from '../../../src/common/errors';
+import { createValidationPipe } from '../../../src/common/http/validation.pipe';
+import { findUnmaskedPersonalData } from '../../../src/common/masking';
+import { makeIdNumber } from '../../../src/common/validation';
+import { ConfigModule } from '../../../src/config';
+import { seedDibaoLines } from '../../../src/database/seeds/dibao-lines.seed';
+import { DemoOrgTree, seedDemoOrgTree } from '../../../src/database/seeds/org-tree.seed';
+import { ArchivesController } from '../../../src/modules/archives/archives.controller';
+import { ArchivesRepository } from '../../../src/modules/archives/archives.repository';
+import { ArchivesService } from '../../../src/modules/archives/archives.service';
+import { DibaoLinesController } from '../../../src/modules/archives/dibao-lines/dibao-lines.controller';
+import { DibaoLinesRepository } from '../../../src/modules/archives/dibao-lines/dibao-lines.repository';
+import { DibaoLinesService } from '../../../src/modules/archives/dibao-lines/dibao-lines.service';
+import { AuditModule } from '../../../src/modules/audit/audit.module';
+import { ACCESS_TOKEN_VERIFIER, AccessTokenVerifier } from '../../../src/modules/auth/access-token-verifier';
+import { AuthorizationErrorCode } from '../../../src/modules/auth/authorization/authorization.errors';
+import { AuthorizationModule } from '../../../src/modules/auth/authorization/authorization.module';
+import type { Principal, StaffRole } from '../../../src/modules/auth/principal';
+import { OrgUnitEntity } from '../../../src/modules/org-units/org-unit.entity';
+import { OrgUnitsModule } from '../../../src/modules/org-units/org-units.module';
+import { PasswordModule } from '../../../src/modules/users/password';
+import { UsersRepository } from '../../../src/modules/users/users.repository';
+import { UsersService } from '../../../src/modules/users/users.service';
+import { createTestDatabase, TestDatabase } from '../../helpers/test-database';
+import { testConfig } from '../../helpers/test-env';
+import { householdPlain } from './data-fixtures';
+
+/**
+ * The archive data endpoints behind the real AuthGuard, permission table, validation pipe and error
+ * filter, on the demo tree (浙江) with the demo 低保 lines; tokens name test principals.
+ */
+const principals = new Map<string, Principal>();
+const verifier: AccessTokenVerifier = {
+  async verify(token) {
+    const principal = principals.get(token);
+    if (!principal) throw new DomainError(AuthorizationErrorCode.AUTH_REQUIRED);
+    return principal;
+  },
+};
+
+@Global()
+@Module({
+  providers: [{ provide: ACCESS_TOKEN_VERIFIER, useValue: verifier }],
+  exports: [ACCESS_TOKEN_VERIFIER],
+})
+class TestAuthModule {}
+
+function login(unit: OrgUnitEntity, roles: StaffRole[]): string {
+  const token = `t-${principals.size}`;
+  principals.set(token, {
+    userId: `00000000-0000-4000-8000-${String(principals.size).padStart(12, '0')}`,
+    username: token,
+    kind: 'staff',
+    roles,
+    orgUnitId: unit.id,
+    orgPath: unit.path,
+    partnerId: null,
+    sessionId: '00000000-0000-4000-8000-0000000000aa',
+    restriction: null,
+  });
+  return `Bearer ${token}`;
+}
+
+let seq = 500;
+function hangzhouHousehold(): Record<string, unknown> {
+  const id = (birthDate: string, gender: 'male' | 'female') =>
+    makeIdNumber({
+      regionCode: '330106',
+      birthDate,
+      gender,
+      sequence: (seq += 2) + (gender === 'male' ? 1 : 0),
+    });
+  const plain = householdPlain({ regionCode: '330106', address: '杭州市西湖区文新街道某小区2幢402室' });
+  (plain.head as Record<string, unknown>).idNumber = id('1967-08-08', 'male');
+  const members = plain.members as Record<string, unknown>[];
+  members[0].idNumber = id('1969-10-10', 'female');
+  members[1].idNumber = id('2009-09-01', 'female');
+  return plain;
+}
+
+describe('archive data HTTP API (real guard, pipe and filter; PostgreSQL)', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let tree: DemoOrgTree;
+  let caseworker: string;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    tree = await db.dataSource.transaction((m) => seedDemoOrgTree(m));
+    expect(await db.dataSource.transaction((m) => seedDibaoLines(m))).toBe(6);
+    // Idempotent: a second run adds nothing.
+    expect(await db.dataSource.transaction((m) => seedDibaoLines(m))).toBe(0);
+    const config = testConfig({ auth: { password: { hashing: { memoryCost: 1024, timeCost: 1 } } } });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot(config),
+        ClockModule,
+        CryptoModule,
+        TestAuthModule,
+        AuditModule,
+        AuthorizationModule,
+        OrgUnitsModule,
+        PasswordModule,
+      ],
+      controllers: [ArchivesController, DibaoLinesController],
+      providers: [
+        UsersRepository,
+        UsersService,
+        ArchivesRepository,
+        ArchivesService,
+        DibaoLinesRepository,
+        DibaoLinesService,
+      ],
+    })
+      .overrideProvider(Clock)
+      .useValue(new FakeClock('2026-11-23T10:00:00+08:00'))
+      .useMocker((token) => (token === DataSource ? db.dataSource : undefined))
+      .compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
+    app.setGlobalPrefix('api/v1');
+    app.useGlobalPipes(createValidationPipe());
+    app.useGlobalFilters(new HttpExceptionFilter());
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    caseworker = login(tree['xihu-gr-1'], ['caseworker']);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('refuses anonymous calls and roles without the permission', async () => {
+    await http().get('/api/v1/archives').expect(401);
+    const auditor = login(tree.hangzhou, ['auditor']);
+    const res = await http().post('/api/v1/archives').set('Authorization', auditor).send(hangzhouHousehold());
+    expect(res.status).toBe(403);
+    await http()
+      .get('/api/v1/archives')
+      .set('Authorization', login(tree.hangzhou, ['admin']))
+      .expect(403);
+  });
+
+  it('400 with every bad field by its nested path, in Chinese', async () => {
+    const plain = hangzhouHousehold();
+    (plain.head as Record<string, unknown>).idNumber = '330106196708081234';
+    (plain.members as Record<string, unknown>[])[1].schoolingStage = 'kindergarten';
+    const res = await http()
+      .post('/api/v1/archives')
+      .set('Authorization', caseworker)
+      .send(plain)
+      .expect(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    const fields = res.body.details.fields as { field: string; problems: string[] }[];
+    expect(fields.map((f) => f.field).sort()).toEqual(['head.idNumber', 'members.1.schoolingStage']);
+    for (const f of fields) expect(f.problems.join('')).toMatch(/[\u4e00-\u9fa5]/);
+  });
+
+  it('creates, reads masked (no-store), edits with the version, and 409s on a stale one', async () => {
+    const created = await http()
+      .post('/api/v1/archives')
+      .set('Authorization', caseworker)
+      .send(hangzhouHousehold())
+      .expect(201);
+    expect(created.headers['cache-control']).toBe('no-store');
+    expect(created.body).toMatchObject({
+      status: 'draft',
+      orgUnitName: '杭州某某机械有限公司工会',
+      version: 1,
+    });
+    expect(findUnmaskedPersonalData(created.text)).toEqual([]);
+
+    const read = await http()
+      .get(`/api/v1/archives/${created.body.id}`)
+      .set('Authorization', login(tree.xihu, ['reviewer']))
+      .expect(200);
+    expect(read.headers['cache-control']).toBe('no-store');
+    expect(read.body.head.idNumber).toMatch(/^330\*{11}\d{3}[\dX]$/);
+    expect(findUnmaskedPersonalData(read.text)).toEqual([]);
+
+    await http()
+      .patch(`/api/v1/archives/${created.body.id}`)
+      .set('Authorization', caseworker)
+      .send({ version: 1, skills: '钳工' })
+      .expect(200);
+    const stale = await http()
+      .patch(`/api/v1/archives/${created.body.id}`)
+      .set('Authorization', caseworker)
+      .send({ version: 1, skills: '无' })
+      .expect(409);
+    expect(stale.body).toEqual({
+      code: 'ARCHIVE_VERSION_CONFLICT',
+      message: '档案已被他人修改，请刷新后重试',
+      details: { currentVersion: 2 },
+    });
+    await http()
+      .patch(`/api/v1/archives/${created.body.id}`)
+      .set('Authorization', caseworker)
+      .send({ skills: '无' })
+      .expect(400);
+    await http().get('/api/v1/archives/not-a-uuid').set('Authorization', caseworker).expect(400);
+  });
+
+  it('422 lists each failed rule with its code and field; the other unit is named, never the person', async () => {
+    const plain = hangzhouHousehold();
+    await http().post('/api/v1/archives').set('Authorization', caseworker).send(plain).expect(201);
+    const again = { ...plain, regionCode: '330212' };
+    const res = await http()
+      .post('/api/v1/archives')
+      .set('Authorization', login(tree['yinzhou-gr-1'], ['caseworker']))
+      .send(again)
+      .expect(422);
+    expect(res.body.code).toBe('ARCHIVE_RULES_FAILED');
+    expect(res.body.message).toBe('档案未通过业务规则校验');
+    const violations = res.body.details.violations as {
+      rule: string;
+      code: string;
+      field: string;
+      message: string;
+    }[];
+    expect(violations.map((v) => `${v.field}:${v.code}`)).toEqual([
+      'head.idNumber:HOUSEHOLD_DUPLICATE_ARCHIVE',
+      'members.0.idNumber:HOUSEHOLD_DUPLICATE_ARCHIVE',
+      'members.1.idNumber:HOUSEHOLD_DUPLICATE_ARCHIVE',
+    ]);
+    expect(violations[0].message).toContain('杭州某某机械有限公司工会');
+    expect(res.text).not.toContain('王建国');
+    expect(findUnmaskedPersonalData(res.text)).toEqual([]);
+  });
+
+  it('reveal and consents over HTTP', async () => {
+    const plain = hangzhouHousehold();
+    const created = await http()
+      .post('/api/v1/archives')
+      .set('Authorization', caseworker)
+      .send(plain)
+      .expect(201);
+    const revealed = await http()
+      .post(`/api/v1/archives/${created.body.id}/reveal`)
+      .set('Authorization', caseworker)
+      .send({ field: 'headIdNumber', reason: '发放救助金核对身份' })
+      .expect(200);
+    expect(revealed.headers['cache-control']).toBe('no-store');
+    expect(revealed.body.value).toBe((plain.head as { idNumber: string }).idNumber);
+    await http()
+      .post(`/api/v1/archives/${created.body.id}/reveal`)
+      .set('Authorization', login(tree['xihu-gr-1'], ['archivist']))
+      .send({ field: 'headIdNumber', reason: '发放救助金核对身份' })
+      .expect(403);
+
+    const consent = await http()
+      .post(`/api/v1/archives/${created.body.id}/consents`)
+      .set('Authorization', caseworker)
+      .send({
+        subject: 'head',
+        purpose: 'archive_management',
+        kind: 'sensitive',
+        textVersion: '2026.1',
+        grantedAt: '2026-11-22T15:00:00+08:00',
+      })
+      .expect(201);
+    expect(consent.body).toMatchObject({ subject: 'head', kind: 'sensitive', byGuardian: false });
+  });
+
+  it('低保 lines: list, lookup by district → city → province and date, archivist adds one', async () => {
+    const reader = login(tree.xihu, ['reviewer']);
+    const list = await http()
+      .get('/api/v1/dibao-lines')
+      .query({ regionPrefix: '3301' })
+      .set('Authorization', reader)
+      .expect(200);
+    expect(list.body.total).toBe(2);
+    const lookup = (regionCode: string, date?: string) =>
+      http().get('/api/v1/dibao-lines/lookup').query({ regionCode, date }).set('Authorization', reader);
+    expect((await lookup('330106').expect(200)).body).toMatchObject({
+      regionCode: '330100',
+      monthlyAmountFen: 124_000,
+    });
+    expect((await lookup('330106', '2026-06-30').expect(200)).body.monthlyAmountFen).toBe(118_000);
+    expect((await lookup('330381').expect(200)).body).toMatchObject({
+      regionCode: '330000',
+      monthlyAmountFen: 110_000,
+    });
+    expect((await lookup('330106', '2025-01-01').expect(404)).body.code).toBe('DIBAO_LINE_NOT_FOUND');
+    await lookup('33010').expect(400);
+
+    const added = await http()
+      .post('/api/v1/dibao-lines')
+      .set('Authorization', login(tree.xihu, ['archivist']))
+      .send({ regionCode: '330106', effectiveFrom: '2026-12-01', monthlyAmountFen: 126_000 })
+      .expect(201);
+    expect(added.body).toMatchObject({ regionCode: '330106', effectiveFrom: '2026-12-01' });
+    expect((await lookup('330106', '2026-12-01').expect(200)).body.monthlyAmountFen).toBe(126_000);
+    await http()
+      .post('/api/v1/dibao-lines')
+      .set('Authorization', caseworker)
+      .send({ regionCode: '330106', effectiveFrom: '2027-01-01', monthlyAmountFen: 126_000 })
+      .expect(403);
+    await http()
+      .post('/api/v1/dibao-lines')
+      .set('Authorization', login(tree.xihu, ['archivist']))
+      .send({ regionCode: '330106', effectiveFrom: '2026-12-01', monthlyAmountFen: 126_000 })
+      .expect(409);
+  });
+});

@@ -1,0 +1,413 @@
+import type { Principal } from '../../../src/modules/auth/principal';
+import type { ArchiveWorkflowService } from '../../../src/modules/archives/archive-workflow.service';
+import {
+  AcceptTransferDto,
+  CancelArchiveDto,
+  ConvertArchiveDto,
+  ExitArchiveDto,
+  RejectTransferDto,
+  TransferArchiveDto,
+} from '../../../src/modules/archives/workflow/dto/workflow-commands.dto';
+import { createArchive, type ArchiveOverrides } from '../../helpers/factories/archives.factory';
+import {
+  archiveRow,
+  auditRows,
+  domainError,
+  dto,
+  dtoErrors,
+  eventRows,
+  staff,
+  workflowHarness,
+  WorkflowHarness,
+} from './workflow-fixtures';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+describe('dynamic management and daily sweeps (real PostgreSQL, FakeClock)', () => {
+  let h: WorkflowHarness;
+  let workflow: ArchiveWorkflowService;
+  let caseworker: Principal;
+  let reviewer: Principal;
+  let archivist: Principal;
+  let districtArchivist: Principal;
+  let receivingArchivist: Principal;
+  let ningboArchivist: Principal;
+  let approver: Principal;
+
+  /** An active archive of the first grassroots union, numbered, activated a year ago. */
+  const active = async (overrides: Partial<ArchiveOverrides> = {}) =>
+    (
+      await createArchive(h.db.dataSource, {
+        orgUnitId: h.tree.grassroots.id,
+        status: 'active',
+        archiveNo: `330106-2025-${String(Math.floor(Math.random() * 90000) + 10000)}`,
+        activatedAt: new Date('2025-03-01T02:00:00Z'),
+        lastVerifiedAt: new Date('2025-02-20T02:00:00Z'),
+        ...overrides,
+      })
+    ).archive;
+
+  beforeAll(async () => {
+    h = await workflowHarness();
+    workflow = h.workflow;
+    const { dataSource } = h.db;
+    caseworker = await staff(dataSource, h.tree.grassroots, ['caseworker']);
+    reviewer = await staff(dataSource, h.tree.grassroots, ['reviewer']);
+    archivist = await staff(dataSource, h.tree.grassroots, ['archivist'], '钱档案');
+    districtArchivist = await staff(dataSource, h.tree.district, ['archivist']);
+    receivingArchivist = await staff(dataSource, h.tree.grassroots2, ['archivist'], '吴接收');
+    ningboArchivist = await staff(dataSource, h.tree.grassroots3, ['archivist']);
+    approver = await staff(dataSource, h.tree.district, ['approver']);
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  beforeEach(() => h.clock.set('2026-03-02T09:00:00+08:00'));
+
+  describe('exit (脱困)', () => {
+    it('records the reason and starts a 6-month relapse watch with a visit due at its end', async () => {
+      const archive = await active({ flags: ['stale_verification'] });
+      const state = await workflow.exit(
+        caseworker,
+        archive.id,
+        dto(ExitArchiveDto, { version: archive.version, reason: '子女毕业就业，家庭收入稳定' }),
+      );
+      expect(state).toMatchObject({
+        status: 'exited',
+        relapseWatchUntil: '2026-09-02',
+        nextVisitDueOn: '2026-09-02',
+        flags: ['relapse_watch'],
+      });
+      const [event] = (await eventRows(h.db.dataSource, archive.id)).filter((e) => e.command === 'exit');
+      expect(event).toMatchObject({ reasons: ['子女毕业就业，家庭收入稳定'], actor_role: 'caseworker' });
+    });
+
+    it('wrong state: only an active archive exits', async () => {
+      const { archive } = await createArchive(h.db.dataSource, {
+        orgUnitId: h.tree.grassroots.id,
+        status: 'submitted',
+      });
+      const error = await domainError(
+        workflow.exit(
+          caseworker,
+          archive.id,
+          dto(ExitArchiveDto, { version: archive.version, reason: '家庭收入稳定' }),
+        ),
+      );
+      expect(error).toMatchObject({
+        code: 'ARCHIVE_INVALID_TRANSITION',
+        details: { status: 'submitted', command: 'exit' },
+      });
+    });
+  });
+
+  describe('cancel (注销)', () => {
+    it('records the coded reason; fraud needs a note; the job-only reason is not accepted', async () => {
+      expect(dtoErrors(CancelArchiveDto, { version: 1, reason: 'fraudulent' })).toEqual(['note']);
+      expect(dtoErrors(CancelArchiveDto, { version: 1, reason: 'temporary_expired' })).toEqual(['reason']);
+      expect(dtoErrors(CancelArchiveDto, { version: 1, reason: 'deceased' })).toEqual([]);
+
+      const archive = await active();
+      const state = await workflow.cancel(
+        archivist,
+        archive.id,
+        dto(CancelArchiveDto, { version: archive.version, reason: 'deceased' }),
+      );
+      expect(state.status).toBe('cancelled');
+      expect(await auditRows(h.db.dataSource, archive.id, 'archive.cancel')).toEqual([
+        expect.objectContaining({
+          actor_id: archivist.userId,
+          details: expect.objectContaining({ from: 'active', to: 'cancelled', cancelReason: 'deceased' }),
+        }),
+      ]);
+      // A cancelled archive is closed.
+      const again = await domainError(
+        workflow.cancel(
+          archivist,
+          archive.id,
+          dto(CancelArchiveDto, { version: state.version, reason: 'deceased' }),
+        ),
+      );
+      expect(again.details).toEqual({ status: 'cancelled', command: 'cancel' });
+    });
+
+    it('wrong role: a caseworker may not cancel', async () => {
+      const archive = await active();
+      const error = await domainError(
+        workflow.cancel(
+          caseworker,
+          archive.id,
+          dto(CancelArchiveDto, { version: archive.version, reason: 'left_unit' }),
+        ),
+      );
+      expect(error.code).toBe('ACCESS_DENIED');
+    });
+  });
+
+  describe('transfer (移交)', () => {
+    it('accepted: the receiving union takes it over; number, status and history are kept', async () => {
+      const archive = await active();
+      const transferring = await workflow.transfer(
+        archivist,
+        archive.id,
+        dto(TransferArchiveDto, {
+          version: archive.version,
+          toUnitId: h.tree.grassroots2.id,
+          note: '职工调入西湖电子厂',
+        }),
+      );
+      expect(transferring).toMatchObject({
+        status: 'transferring',
+        transferToUnitId: h.tree.grassroots2.id,
+        orgUnitId: h.tree.grassroots.id,
+      });
+
+      // The receiving archivist sees the incoming archive's history.
+      const history = await workflow.history(receivingArchivist, archive.id, { page: 1, pageSize: 10 });
+      expect(history.items[0]).toMatchObject({ type: 'transition', action: 'transfer', actorName: '钱档案' });
+
+      const accepted = await workflow.acceptTransfer(
+        receivingArchivist,
+        archive.id,
+        dto(AcceptTransferDto, { version: transferring.version }),
+      );
+      expect(accepted).toMatchObject({
+        status: 'active',
+        orgUnitId: h.tree.grassroots2.id,
+        transferToUnitId: null,
+        archiveNo: archive.archiveNo,
+      });
+      const events = await eventRows(h.db.dataSource, archive.id);
+      expect(events.map((e) => [e.command, e.from_status, e.to_status])).toEqual([
+        ['transfer', 'active', 'transferring'],
+        ['accept-transfer', 'transferring', 'active'],
+      ]);
+      expect(events[1].details).toEqual({
+        fromUnitId: h.tree.grassroots.id,
+        toUnitId: h.tree.grassroots2.id,
+      });
+      // The sending union no longer has it in scope.
+      expect(
+        (await domainError(workflow.history(archivist, archive.id, { page: 1, pageSize: 10 }))).code,
+      ).toBe('OUT_OF_SCOPE');
+    });
+
+    it('rejected: the archive stays with its union in the status it had (an exited one stays exited)', async () => {
+      const archive = await active({ status: 'exited' });
+      const transferring = await workflow.transfer(
+        archivist,
+        archive.id,
+        dto(TransferArchiveDto, { version: archive.version, toUnitId: h.tree.grassroots3.id }),
+      );
+      expect(dtoErrors(RejectTransferDto, { version: transferring.version })).toEqual(['note']);
+      const rejected = await workflow.rejectTransfer(
+        ningboArchivist,
+        archive.id,
+        dto(RejectTransferDto, { version: transferring.version, note: '该职工未在我单位就业' }),
+      );
+      expect(rejected).toMatchObject({
+        status: 'exited',
+        orgUnitId: h.tree.grassroots.id,
+        transferToUnitId: null,
+      });
+      expect(await archiveRow(h.db.dataSource, archive.id)).toMatchObject({
+        status: 'exited',
+        org_unit_id: h.tree.grassroots.id,
+      });
+    });
+
+    it('only the receiving side accepts: the sending archivist is refused, and so is whoever started it', async () => {
+      const archive = await active();
+      const sent = await workflow.transfer(
+        archivist,
+        archive.id,
+        dto(TransferArchiveDto, { version: archive.version, toUnitId: h.tree.grassroots3.id }),
+      );
+      expect(
+        (
+          await domainError(
+            workflow.acceptTransfer(archivist, archive.id, dto(AcceptTransferDto, { version: sent.version })),
+          )
+        ).code,
+      ).toBe('OUT_OF_SCOPE');
+
+      // The district archivist covers both sides here, but started the transfer itself.
+      const other = await active();
+      const sent2 = await workflow.transfer(
+        districtArchivist,
+        other.id,
+        dto(TransferArchiveDto, { version: other.version, toUnitId: h.tree.grassroots2.id }),
+      );
+      const error = await domainError(
+        workflow.acceptTransfer(
+          districtArchivist,
+          other.id,
+          dto(AcceptTransferDto, { version: sent2.version }),
+        ),
+      );
+      expect(error.code).toBe('SELF_APPROVAL');
+      expect(await archiveRow(h.db.dataSource, other.id)).toMatchObject({ status: 'transferring' });
+    });
+
+    it('the target must be another grassroots union', async () => {
+      const archive = await active();
+      for (const toUnitId of [
+        h.tree.district.id,
+        h.tree.grassroots.id,
+        '00000000-0000-4000-8000-000000000003',
+      ]) {
+        const error = await domainError(
+          workflow.transfer(
+            archivist,
+            archive.id,
+            dto(TransferArchiveDto, { version: archive.version, toUnitId }),
+          ),
+        );
+        expect(error.code).toBe('ARCHIVE_TRANSFER_TARGET_INVALID');
+      }
+    });
+
+    it('wrong state: a draft cannot be transferred; a transferring archive cannot exit', async () => {
+      const { archive } = await createArchive(h.db.dataSource, { orgUnitId: h.tree.grassroots.id });
+      expect(
+        (
+          await domainError(
+            workflow.transfer(
+              archivist,
+              archive.id,
+              dto(TransferArchiveDto, { version: archive.version, toUnitId: h.tree.grassroots2.id }),
+            ),
+          )
+        ).details,
+      ).toEqual({ status: 'draft', command: 'transfer' });
+      const moving = await active();
+      const sent = await workflow.transfer(
+        archivist,
+        moving.id,
+        dto(TransferArchiveDto, { version: moving.version, toUnitId: h.tree.grassroots2.id }),
+      );
+      expect(
+        (
+          await domainError(
+            workflow.exit(
+              caseworker,
+              moving.id,
+              dto(ExitArchiveDto, { version: sent.version, reason: '收入稳定脱困' }),
+            ),
+          )
+        ).details,
+      ).toEqual({ status: 'transferring', command: 'exit' });
+    });
+  });
+
+  describe('convert (转正)', () => {
+    it('turns a temporary archive formal, keeping its status; a formal one answers 409', async () => {
+      const temporary = await active({ kind: 'temporary' });
+      const state = await workflow.convert(
+        approver,
+        temporary.id,
+        dto(ConvertArchiveDto, { version: temporary.version }),
+      );
+      expect(state).toMatchObject({ kind: 'formal', status: 'active' });
+      const error = await domainError(
+        workflow.convert(approver, temporary.id, dto(ConvertArchiveDto, { version: state.version })),
+      );
+      expect(error).toMatchObject({ code: 'ARCHIVE_NOT_TEMPORARY', details: { kind: 'formal' } });
+    });
+
+    it('wrong role: an archivist may not convert', async () => {
+      const temporary = await active({ kind: 'temporary' });
+      expect(
+        (
+          await domainError(
+            workflow.convert(archivist, temporary.id, dto(ConvertArchiveDto, { version: temporary.version })),
+          )
+        ).code,
+      ).toBe('ACCESS_DENIED');
+    });
+  });
+
+  describe('temporary expiry job (archives.cancel-expired-temporary)', () => {
+    it('cancels temporary archives 2 years after activation (or creation if never active), once', async () => {
+      const now = h.clock.now().getTime();
+      const expired = await active({
+        kind: 'temporary',
+        activatedAt: new Date(now - 2 * 365 * DAY - 2 * DAY),
+      });
+      const young = await active({ kind: 'temporary', activatedAt: new Date(now - 2 * 365 * DAY + 2 * DAY) });
+      const formalOld = await active({ kind: 'formal', activatedAt: new Date(now - 5 * 365 * DAY) });
+      const { archive: oldDraft } = await createArchive(h.db.dataSource, {
+        orgUnitId: h.tree.grassroots.id,
+        kind: 'temporary',
+        createdAt: new Date(now - 3 * 365 * DAY),
+      });
+      const { archive: oldRejected } = await createArchive(h.db.dataSource, {
+        orgUnitId: h.tree.grassroots.id,
+        kind: 'temporary',
+        status: 'rejected',
+        createdAt: new Date(now - 3 * 365 * DAY),
+      });
+
+      expect(await workflow.cancelExpiredTemporary()).toEqual({ cancelled: 2 });
+      expect((await archiveRow(h.db.dataSource, expired.id)).status).toBe('cancelled');
+      expect((await archiveRow(h.db.dataSource, oldDraft.id)).status).toBe('cancelled');
+      expect((await archiveRow(h.db.dataSource, young.id)).status).toBe('active');
+      expect((await archiveRow(h.db.dataSource, formalOld.id)).status).toBe('active');
+      expect((await archiveRow(h.db.dataSource, oldRejected.id)).status).toBe('rejected');
+      expect(await auditRows(h.db.dataSource, expired.id, 'archive.expire-temporary')).toEqual([
+        expect.objectContaining({
+          actor_kind: 'system',
+          details: expect.objectContaining({
+            from: 'active',
+            to: 'cancelled',
+            cancelReason: 'temporary_expired',
+          }),
+        }),
+      ]);
+      expect(await workflow.cancelExpiredTemporary()).toEqual({ cancelled: 0 });
+
+      // Four days on, the young one has passed its two years too.
+      h.clock.advance(4 * DAY);
+      expect(await workflow.cancelExpiredTemporary()).toEqual({ cancelled: 1 });
+      expect((await archiveRow(h.db.dataSource, young.id)).status).toBe('cancelled');
+    });
+  });
+
+  describe('stale verification job (archives.flag-stale)', () => {
+    it('flags active archives not verified for 12 months, unflags verified ones, and is idempotent', async () => {
+      await h.db.dataSource.query(`UPDATE archives SET status = 'cancelled' WHERE status = 'active'`);
+      const now = h.clock.now().getTime();
+      const stale = await active({ lastVerifiedAt: new Date(now - 13 * 30 * DAY) });
+      const fresh = await active({ lastVerifiedAt: new Date(now - 11 * 30 * DAY) });
+      const reverified = await active({
+        lastVerifiedAt: new Date(now - 10 * DAY),
+        flags: ['stale_verification', 'asset_vehicle'],
+      });
+      const exited = await active({ status: 'exited', lastVerifiedAt: new Date(now - 20 * 30 * DAY) });
+
+      expect(await workflow.flagStale()).toEqual({ flagged: 1, cleared: 1 });
+      expect((await archiveRow(h.db.dataSource, stale.id)).flags).toEqual(['stale_verification']);
+      expect((await archiveRow(h.db.dataSource, fresh.id)).flags).toEqual([]);
+      expect((await archiveRow(h.db.dataSource, reverified.id)).flags).toEqual(['asset_vehicle']);
+      expect((await archiveRow(h.db.dataSource, exited.id)).flags).toEqual([]);
+      expect(await workflow.flagStale()).toEqual({ flagged: 0, cleared: 0 });
+
+      expect(await auditRows(h.db.dataSource, stale.id, 'archive.flag-stale')).toEqual([
+        expect.objectContaining({ actor_kind: 'system', details: { flag: 'stale_verification', set: true } }),
+      ]);
+      // The flag change is a version of the archive, visible in its history.
+      const history = await workflow.history(reviewer, stale.id, { page: 1, pageSize: 10 });
+      expect(history.items.map((i) => [i.type, i.action])).toEqual([
+        ['transition', 'flag-stale'],
+        ['change', 'flag-stale'],
+      ]);
+
+      // Two months later the fresh one has passed 12 months too.
+      h.clock.advance(61 * DAY);
+      expect(await workflow.flagStale()).toEqual({ flagged: 1, cleared: 0 });
+      expect((await archiveRow(h.db.dataSource, fresh.id)).flags).toEqual(['stale_verification']);
+    });
+  });
+});
