@@ -6,6 +6,7 @@ import { base32Decode } from '../../../src/modules/auth/totp/base32';
 import { totpAt } from '../../../src/modules/auth/totp/totp';
 import { Actor, createActor } from '../../helpers/actors';
 import { createUser, OrgUnitRow } from '../../helpers/factories/users.factory';
+import { ARCHIVE_FIXTURES } from './archive-fixtures';
 import type { CaseName } from './matrix';
 import type { World } from './world';
 
@@ -24,6 +25,11 @@ export interface PreparedRequest {
   body?: object;
   /** Overrides the actor's token (e.g. a fresh session to log out); null sends none. */
   token?: string | null;
+  /** Sent as multipart/form-data instead of a JSON body (file uploads). */
+  multipart?: {
+    fields: Record<string, string>;
+    file: { field: string; data: Buffer; filename: string; contentType: string };
+  };
 }
 
 export interface Fixture {
@@ -199,4 +205,5 @@ export const FIXTURES: Record<string, Fixture> = {
   },
 
   'GET /api/v1/audit-logs': none('/api/v1/audit-logs'),
+  ...ARCHIVE_FIXTURES,
 };

@@ -77,16 +77,25 @@ describe('authorization matrix (docs/authorization-matrix.yml)', () => {
           prepared.path,
         );
         if (token) req = req.set('authorization', `Bearer ${token}`);
+        if (prepared.multipart) {
+          for (const [name, value] of Object.entries(prepared.multipart.fields)) req = req.field(name, value);
+          const { field, data, filename, contentType } = prepared.multipart.file;
+          req = req.attach(field, data, { filename, contentType });
+        }
         const res = prepared.body === undefined ? await req : await req.send(prepared.body);
+        // File downloads come back as bytes (no text): there is no JSON to scan.
+        const text: string = res.text ?? '';
         if (res.status !== expected) {
           mismatches.push(
-            `${caseName} ${actorName}: expected ${expected}, got ${res.status} ${res.text.slice(0, 160)}`,
+            `${caseName} ${actorName}: expected ${expected}, got ${res.status} ${text.slice(0, 160)}`,
           );
         }
         if (!/\/reveal$/.test(path)) {
-          const leaks = findUnmaskedPersonalData(res.text);
-          if (leaks.length)
-            mismatches.push(`${caseName} ${actorName}: unmasked ${leaks.map((l) => l.kind).join(', ')}`);
+          const leaks = findUnmaskedPersonalData(text);
+          if (leaks.length) {
+            const samples = leaks.map((l) => `${l.kind}@…${text.slice(Math.max(0, l.index - 30), l.index)}`);
+            mismatches.push(`${caseName} ${actorName}: unmasked ${samples.join(' | ')}`);
+          }
         }
       }
     }
