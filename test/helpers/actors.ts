@@ -30,8 +30,15 @@ export interface ActorSpec {
   username?: string;
 }
 
-/** Creates an account and logs it in through the real login (password, then TOTP when bound). */
-export async function createActor(app: NestFastifyApplication, spec: ActorSpec): Promise<Actor> {
+/**
+ * Creates an account and logs it in through the real login (password, then TOTP when bound). `now` is
+ * the time TOTP codes are computed for: pass the app's FakeClock when the test moves it.
+ */
+export async function createActor(
+  app: NestFastifyApplication,
+  spec: ActorSpec,
+  now: () => Date = () => new Date(),
+): Promise<Actor> {
   const dataSource = app.get(DataSource);
   const kind = spec.kind ?? 'staff';
   const roles = spec.roles ?? [];
@@ -62,7 +69,7 @@ export async function createActor(app: NestFastifyApplication, spec: ActorSpec):
     totpSecret,
     token: '',
   };
-  actor.token = await loginActor(app, actor);
+  actor.token = await loginActor(app, actor, now);
   return actor;
 }
 
@@ -70,6 +77,7 @@ export async function createActor(app: NestFastifyApplication, spec: ActorSpec):
 export async function loginActor(
   app: NestFastifyApplication,
   actor: Pick<Actor, 'username' | 'password' | 'totpSecret'>,
+  now: () => Date = () => new Date(),
 ) {
   const http = () => request(app.getHttpServer());
   const first = await http()
@@ -82,7 +90,10 @@ export async function loginActor(
   for (const offset of [0, 30_000]) {
     const second = await http()
       .post('/api/v1/auth/login/totp')
-      .send({ mfaToken: first.body.mfaToken, code: totpAt(actor.totpSecret, new Date(Date.now() + offset)) });
+      .send({
+        mfaToken: first.body.mfaToken,
+        code: totpAt(actor.totpSecret, new Date(now().getTime() + offset)),
+      });
     if (second.status === 200) return second.body.accessToken as string;
   }
   throw new Error(`login ${actor.username}: TOTP step refused`);
