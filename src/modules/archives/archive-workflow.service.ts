@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { requestContext } from '../../common/context/request-context';
 import { FieldCipher } from '../../common/crypto/field-cipher';
-import { DomainError, errorSpec } from '../../common/errors';
+import { DomainError } from '../../common/errors';
 import { findUnmaskedPersonalData, maskName, maskPhone } from '../../common/masking';
 import { Page, pageOf, pageWindow, PaginationQueryDto } from '../../common/pagination/pagination';
 import { AppConfig } from '../../config';
@@ -898,26 +898,13 @@ export class ArchiveWorkflowService {
     };
   }
 
-  /** A 403 from `work` is recorded as `access.denied`, outside the rolled-back transaction. */
-  private async deniedIsAudited<T>(
+  private deniedIsAudited<T>(
     principal: Principal,
     action: string,
     targetId: string,
     work: () => Promise<T>,
   ): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof DomainError && errorSpec(error.code)?.status === 403) {
-        await this.audit.recordDenied(
-          principal,
-          action,
-          { code: error.code },
-          { type: 'archive', id: targetId },
-        );
-      }
-      throw error;
-    }
+    return this.audit.auditDenials(principal, action, { type: 'archive', id: targetId }, work);
   }
 }
 

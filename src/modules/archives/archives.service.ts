@@ -32,7 +32,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { FieldCipher } from '../../common/crypto';
-import { DomainError, errorSpec } from '../../common/errors';
+import { DomainError } from '../../common/errors';
 import {
   findUnmaskedPersonalData,
   maskAll,
@@ -921,29 +921,13 @@ export class ArchivesService {
     }
   }
 
-  /**
-   * Runs `work`; a 403 it throws (scope, ownership, role) is recorded as `access.denied` — outside the
-   * operation's transaction, which has rolled back — and rethrown.
-   */
-  private async deniedIsAudited<T>(
+  private deniedIsAudited<T>(
     principal: Principal,
     action: string,
     targetId: string | null,
     work: () => Promise<T>,
   ): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof DomainError && errorSpec(error.code)?.status === 403) {
-        await this.audit.recordDenied(
-          principal,
-          action,
-          { code: error.code },
-          { type: 'archive', id: targetId },
-        );
-      }
-      throw error;
-    }
+    return this.audit.auditDenials(principal, action, { type: 'archive', id: targetId }, work);
   }
 }
 

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { requestContext } from '../../common/context/request-context';
-import { DomainError } from '../../common/errors';
+import { DomainError, errorSpec } from '../../common/errors';
 import { findUnmaskedPersonalData, maskAll, maskIdNumber, maskPhone } from '../../common/masking';
 import { Page, pageOf, pageWindow } from '../../common/pagination/pagination';
 import type { Principal } from '../auth/principal';
@@ -139,6 +139,26 @@ export class AuditService {
       target,
       details: { ...details, action: attemptedAction },
     });
+  }
+
+  /**
+   * Runs `work`; a 403 it throws (scope, ownership, separation of duties) is recorded as
+   * `access.denied` — outside `work`'s transaction, which has rolled back — and then rethrown.
+   */
+  async auditDenials<T>(
+    principal: Principal,
+    attemptedAction: string,
+    target: { type: string; id?: string | null },
+    work: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof DomainError && errorSpec(error.code)?.status === 403) {
+        await this.recordDenied(principal, attemptedAction, { code: error.code }, target);
+      }
+      throw error;
+    }
   }
 
   /**

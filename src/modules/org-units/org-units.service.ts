@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, errorSpec } from '../../common/errors';
+import { DomainError } from '../../common/errors';
 import { Page, pageOf, PaginationQueryDto } from '../../common/pagination/pagination';
 import { AuditService } from '../audit/audit.service';
 import { AuthorizationErrorCode } from '../auth/authorization/authorization.errors';
@@ -119,26 +119,13 @@ export class OrgUnitsService {
     );
   }
 
-  /** A 403 from `work` (scope) is recorded as `access.denied`, outside any rolled-back transaction. */
-  private async deniedIsAudited<T>(
+  private deniedIsAudited<T>(
     principal: Principal,
     action: string,
     targetId: string | null,
     work: () => Promise<T>,
   ): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof DomainError && errorSpec(error.code)?.status === 403) {
-        await this.audit.recordDenied(
-          principal,
-          action,
-          { code: error.code },
-          { type: 'org-unit', id: targetId },
-        );
-      }
-      throw error;
-    }
+    return this.audit.auditDenials(principal, action, { type: 'org-unit', id: targetId }, work);
   }
 }
 

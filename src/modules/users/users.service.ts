@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { FieldCipher } from '../../common/crypto';
-import { DomainError, errorSpec } from '../../common/errors';
+import { DomainError } from '../../common/errors';
 import { findUnmaskedPersonalData, maskAll, maskPhone } from '../../common/masking';
 import { Page, pageOf, pageWindow } from '../../common/pagination/pagination';
 import { AuditService } from '../audit/audit.service';
@@ -493,29 +493,13 @@ export class UsersService {
     }
   }
 
-  /**
-   * Runs `work`; a 403 it throws (scope, self-management) is recorded as `access.denied` — outside the
-   * operation's transaction, which has rolled back — and then rethrown.
-   */
-  private async deniedIsAudited<T>(
+  private deniedIsAudited<T>(
     principal: Principal,
     action: string,
     targetId: string | null,
     work: () => Promise<T>,
   ): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof DomainError && errorSpec(error.code)?.status === 403) {
-        await this.audit.recordDenied(
-          principal,
-          action,
-          { code: error.code },
-          { type: 'user', id: targetId },
-        );
-      }
-      throw error;
-    }
+    return this.audit.auditDenials(principal, action, { type: 'user', id: targetId }, work);
   }
 
   private sealPhone(phone: string): { phoneCiphertext: string; phoneBlindIndex: string } {

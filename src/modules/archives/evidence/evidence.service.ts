@@ -3,7 +3,7 @@ import { Readable, Transform, TransformCallback } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
-import { DomainError, errorSpec } from '../../../common/errors';
+import { DomainError } from '../../../common/errors';
 import { AppConfig } from '../../../config';
 import { newStorageKey, OBJECT_STORAGE, ObjectStorage, StorageError } from '../../../infra/storage';
 import { AuditService } from '../../audit/audit.service';
@@ -256,25 +256,13 @@ export class EvidenceService {
   }
 
   /** Audits a 403 (ownership, scope, uploader) as `access.denied`; the error goes on unchanged. */
-  private async deniedIsAudited<T>(
+  private deniedIsAudited<T>(
     principal: Principal,
     operation: EvidenceOperation,
     archiveId: string,
     work: () => Promise<T>,
   ): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof DomainError && errorSpec(error.code)?.status === 403) {
-        await this.audit.recordDenied(
-          principal,
-          ACTION_OF[operation],
-          { code: error.code },
-          { type: 'archive', id: archiveId },
-        );
-      }
-      throw error;
-    }
+    return this.audit.auditDenials(principal, ACTION_OF[operation], { type: 'archive', id: archiveId }, work);
   }
 }
 
