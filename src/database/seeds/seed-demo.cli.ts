@@ -17,7 +17,8 @@ import { seedDibaoLines } from './dibao-lines.seed';
 import { seedDemoOrgTree } from './org-tree.seed';
 
 async function main(): Promise<number> {
-  const config = loadConfig();
+  // Start-up chatter would bury the summary: warnings and errors only.
+  const config = loadConfig({ overrides: { log: { level: 'warn' } } });
   if (config.env === 'production') {
     console.error('演示数据不能写入生产环境 (seed:demo refuses to run with NODE_ENV=production)');
     return 2;
