@@ -50,6 +50,18 @@ describe('HTTP conventions (whole app)', () => {
     expect(fields).toEqual(['admin', 'child.extra', 'count', 'title']);
   });
 
+  it('refuses a NUL character anywhere in the input with 400, not a driver 500', async () => {
+    const body = { title: 'a\u0000b', count: 1, child: { name: 'x\u0000' } };
+    const res = await http().post('/api/v1/__probe/echo').send(body).expect(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(res.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual([
+      'child.name',
+      'title',
+    ]);
+    const query = await http().get('/api/v1/__probe/list?page=1%00').expect(400);
+    expect(query.body.details.fields[0].field).toBe('page');
+  });
+
   it('refuses a body over the configured size limit with 413', async () => {
     const huge = { title: 'x'.repeat(t.config.http.bodyLimit), count: 1, child: { name: 'a' } };
     const res = await http().post('/api/v1/__probe/echo').send(huge).expect(413);

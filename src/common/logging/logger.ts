@@ -6,8 +6,8 @@ import { LogConfig } from '../../config';
  * Structured JSON logs. Requests are logged by method, route and status only: never bodies, query
  * strings or headers that could carry personal data or credentials.
  */
-export function createRootLogger(config: LogConfig): Logger {
-  return pino({
+export function createRootLogger(config: LogConfig, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level: config.level,
     base: { service: 'bangfu' },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -22,9 +22,43 @@ export function createRootLogger(config: LogConfig): Logger {
         path: req.url?.split('?')[0],
       }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-      err: pino.stdSerializers.err,
+      err: safeErrorSerializer,
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * Errors are logged by type, message, stack and codes only. Driver errors (TypeORM's QueryFailedError)
+ * carry the failed statement's `parameters`, `query` and `driverError.detail`, which hold whatever the
+ * request sent: password hashes, ciphertexts, names. None of that may reach a log line.
+ */
+export function safeErrorSerializer(error: unknown): Record<string, unknown> {
+  if (typeof error !== 'object' || error === null) return { message: String(error) };
+  const e = error as {
+    name?: unknown;
+    message?: unknown;
+    stack?: unknown;
+    code?: unknown;
+    driverError?: unknown;
+    cause?: unknown;
+  };
+  const driver = (typeof e.driverError === 'object' && e.driverError !== null ? e.driverError : {}) as {
+    code?: unknown;
+    constraint?: unknown;
+    table?: unknown;
+  };
+  const out: Record<string, unknown> = {
+    type: typeof e.name === 'string' ? e.name : (error as object).constructor?.name,
+    message: typeof e.message === 'string' ? e.message : undefined,
+    stack: typeof e.stack === 'string' ? e.stack : undefined,
+  };
+  if (typeof e.code === 'string' || typeof e.code === 'number') out.code = e.code;
+  if (typeof driver.code === 'string') out.sqlState = driver.code;
+  if (typeof driver.constraint === 'string') out.constraint = driver.constraint;
+  if (typeof driver.table === 'string') out.table = driver.table;
+  if (e.cause instanceof Error) out.cause = safeErrorSerializer(e.cause);
+  return out;
 }
 
 /** Nest's logger interface over pino. */

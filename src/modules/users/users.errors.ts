@@ -24,4 +24,9 @@ export const UsersErrorCode = defineErrors({
   USER_CANNOT_DISABLE_SELF: { status: 403, message: '不能停用本人账号' },
   USER_CANNOT_MOVE_SELF: { status: 403, message: '不能调整本人账号的所属单位' },
   USER_CANNOT_RESET_OWN_PASSWORD: { status: 403, message: '不能重置本人密码，请使用修改密码功能' },
+  USER_CANNOT_CHANGE_OWN_EXPIRY: { status: 403, message: '不能修改本人账号的有效期' },
+  USER_AUDITOR_PROTECTED: {
+    status: 403,
+    message: '审计员账号由安全管理流程创建和维护，系统管理员不能授予审计员角色或修改审计员账号',
+  },
 });

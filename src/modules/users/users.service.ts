@@ -91,6 +91,7 @@ export class UsersService {
         orgUnitLevel: unit?.level ?? null,
         partnerId: dto.partnerId ?? null,
       });
+      if (roles.includes('auditor')) throw new DomainError(UsersErrorCode.USER_AUDITOR_PROTECTED);
       const expiresAt = dto.expiresAt === undefined ? null : futureDate(dto.expiresAt, now);
       if (await this.repository.findByUsername(dto.username))
         throw new DomainError(UsersErrorCode.USERNAME_TAKEN);
@@ -180,7 +181,7 @@ export class UsersService {
     await this.deniedIsAudited(principal, 'users.update', id, () =>
       this.repository.transaction(async (manager) => {
         const user = await this.mustFindForUpdate(manager, id);
-        this.assertManages(principal, user);
+        this.assertMayChange(principal, user);
         if (user.version !== dto.version) {
           throw new DomainError(UsersErrorCode.USER_VERSION_CONFLICT, { currentVersion: user.version });
         }
@@ -214,9 +215,14 @@ export class UsersService {
             partnerId: user.partnerId,
           });
         }
+        if (rolesChanged && changes.roles!.includes('auditor')) {
+          throw new DomainError(UsersErrorCode.USER_AUDITOR_PROTECTED);
+        }
         if (dto.expiresAt !== undefined) {
           const expiresAt = dto.expiresAt === null ? null : futureDate(dto.expiresAt, now);
           if (expiresAt?.getTime() !== user.expiresAt?.getTime()) {
+            // A temporary admin must not make itself permanent (or extend itself).
+            if (self) throw new DomainError(UsersErrorCode.USER_CANNOT_CHANGE_OWN_EXPIRY);
             changes.expiresAt = expiresAt;
             details.expiresAt = {
               from: user.expiresAt?.toISOString() ?? null,
@@ -272,7 +278,7 @@ export class UsersService {
     await this.deniedIsAudited(principal, 'users.disable', id, () =>
       this.repository.transaction(async (manager) => {
         const user = await this.mustFindForUpdate(manager, id);
-        this.assertManages(principal, user);
+        this.assertMayChange(principal, user);
         if (user.id === principal.userId) throw new DomainError(UsersErrorCode.USER_CANNOT_DISABLE_SELF);
         if (user.disabledAt) throw new DomainError(UsersErrorCode.USER_ALREADY_DISABLED);
         await this.repository.update(
@@ -300,7 +306,7 @@ export class UsersService {
     await this.deniedIsAudited(principal, 'users.enable', id, () =>
       this.repository.transaction(async (manager) => {
         const user = await this.mustFindForUpdate(manager, id);
-        this.assertManages(principal, user);
+        this.assertMayChange(principal, user);
         if (!user.disabledAt) throw new DomainError(UsersErrorCode.USER_NOT_DISABLED);
         if (user.expiresAt && user.expiresAt.getTime() <= this.clock.now().getTime()) {
           throw new DomainError(UsersErrorCode.USER_EXPIRED);
@@ -338,7 +344,7 @@ export class UsersService {
     await this.deniedIsAudited(principal, 'users.unlock', id, () =>
       this.repository.transaction(async (manager) => {
         const user = await this.mustFindForUpdate(manager, id);
-        this.assertManages(principal, user);
+        this.assertMayChange(principal, user);
         if (user.failedLoginCount === 0 && user.lockedUntil === null) {
           throw new DomainError(UsersErrorCode.USER_NOT_LOCKED);
         }
@@ -368,7 +374,7 @@ export class UsersService {
   async resetPassword(principal: Principal, id: string, dto: ResetPasswordDto): Promise<UserResponseDto> {
     await this.deniedIsAudited(principal, 'users.reset-password', id, async () => {
       const current = await this.mustFind(id);
-      this.assertManages(principal, current);
+      this.assertMayChange(principal, current);
       if (current.id === principal.userId)
         throw new DomainError(UsersErrorCode.USER_CANNOT_RESET_OWN_PASSWORD);
       this.policy.assertAcceptable(dto.newPassword, {
@@ -379,7 +385,7 @@ export class UsersService {
       const passwordHash = await this.hasher.hash(dto.newPassword);
       await this.repository.transaction(async (manager) => {
         const user = await this.mustFindForUpdate(manager, id);
-        this.assertManages(principal, user);
+        this.assertMayChange(principal, user);
         await this.repository.update(
           manager,
           user.id,
@@ -485,6 +491,16 @@ export class UsersService {
   }
 
   /** Own unit and below; accounts without a unit only for the root unit's administrators. */
+  /**
+   * Separation of duties (三员分立): auditor accounts watch the administrators, so an admin may read
+   * them but never create, change, reset, unlock, disable or enable them (or grant the role).
+   * They are managed with `npm run users:create-auditor`, outside the admin API.
+   */
+  private assertMayChange(principal: Principal, user: UserWithUnit): void {
+    this.assertManages(principal, user);
+    if (user.roles.includes('auditor')) throw new DomainError(UsersErrorCode.USER_AUDITOR_PROTECTED);
+  }
+
   private assertManages(principal: Principal, user: UserWithUnit): void {
     if (user.orgUnit) {
       this.authorization.assertInScope(principal, user.orgUnit.path);

@@ -524,6 +524,47 @@ describe('UsersService (real PostgreSQL)', () => {
       expect(await tokenVersion(admin.id)).toBe(0);
     });
 
+    it('a temporary administrator cannot extend or remove its own expiry', async () => {
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+      const admin = await create({ roles: ['admin'], expiresAt: tomorrow });
+      const self = principalOf(admin, tree.cityA);
+      await expect(
+        users.update(self, admin.id, dto(UpdateUserDto, { version: admin.version, expiresAt: null })),
+      ).rejects.toMatchObject({ code: 'USER_CANNOT_CHANGE_OWN_EXPIRY' });
+      const [row] = await db.dataSource.query('SELECT expires_at FROM users WHERE id = $1', [admin.id]);
+      expect(row.expires_at).not.toBeNull();
+    });
+
+    it('auditor accounts are out of the admin API: no granting the role, no changing, resetting or disabling them', async () => {
+      await expect(create({ roles: ['auditor'] })).rejects.toMatchObject({ code: 'USER_AUDITOR_PROTECTED' });
+      const user = await create();
+      await expect(
+        users.update(cityAdmin, user.id, dto(UpdateUserDto, { version: user.version, roles: ['auditor'] })),
+      ).rejects.toMatchObject({ code: 'USER_AUDITOR_PROTECTED' });
+      // An auditor placed by the operator (npm run users:create-auditor).
+      await db.dataSource.query(`UPDATE users SET roles = '{auditor}' WHERE id = $1`, [user.id]);
+      const version = Number(
+        (await db.dataSource.query('SELECT version FROM users WHERE id = $1', [user.id]))[0].version,
+      );
+      await expect(
+        users.update(cityAdmin, user.id, dto(UpdateUserDto, { version, displayName: '改名' })),
+      ).rejects.toMatchObject({ code: 'USER_AUDITOR_PROTECTED' });
+      await expect(
+        users.resetPassword(cityAdmin, user.id, { newPassword: 'Xinmima2026a' }),
+      ).rejects.toMatchObject({
+        code: 'USER_AUDITOR_PROTECTED',
+      });
+      await expect(users.disable(cityAdmin, user.id, { reason: '测试' })).rejects.toMatchObject({
+        code: 'USER_AUDITOR_PROTECTED',
+      });
+      await expect(users.unlock(cityAdmin, user.id)).rejects.toMatchObject({
+        code: 'USER_AUDITOR_PROTECTED',
+      });
+      // Reading it stays allowed (masked), and nothing changed.
+      await expect(users.get(cityAdmin, user.id)).resolves.toMatchObject({ roles: ['auditor'] });
+      expect(await tokenVersion(user.id)).toBe(0);
+    });
+
     it('disable / enable: reasons, double disable refused, enabling clears the reason', async () => {
       const user = await create();
       const disabled = await users.disable(cityAdmin, user.id, { reason: '长期病假' });

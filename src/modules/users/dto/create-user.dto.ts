@@ -16,8 +16,12 @@ import { IsMobile, NormalizeMobile } from '../../../common/validation';
 import { ACCOUNT_KINDS, AccountKind, STAFF_ROLES, StaffRole } from '../../auth/principal';
 
 /** Login names: 3–32 of lower-case letters, digits, `.`, `_`, `-` (input is lower-cased first). */
-export const USERNAME_PATTERN = /^[a-z0-9._-]{3,32}$/;
-export const USERNAME_MESSAGE = '用户名须为3–32位小写字母、数字或 . _ -';
+/**
+ * Starts with a letter: a login name is shown unmasked everywhere (lists, the audit log), so it must
+ * never be a phone or ID number.
+ */
+export const USERNAME_PATTERN = /^[a-z][a-z0-9._-]{2,31}$/;
+export const USERNAME_MESSAGE = '用户名须为3–32位，以小写字母开头，由小写字母、数字或 . _ - 组成';
 export const DISPLAY_NAME_MAX = 64;
 /** Only bounds the request; the configured limits (auth.password.minLength/maxLength) are PasswordPolicy's. */
 export const PASSWORD_MAX = 1024;

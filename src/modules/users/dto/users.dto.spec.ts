@@ -47,6 +47,8 @@ describe('CreateUserDto', () => {
     ['a space inside', 'zhang san'],
     ['Chinese characters', '张三'],
     ['an @', 'zhang@san'],
+    ['a mobile number (shown unmasked everywhere)', '13812342210'],
+    ['starting with a digit', '1zhang'],
   ])('refuses a username that is %s', (_name, username) => {
     expect(pipe(CreateUserDto, { ...validCreate, username }).invalid).toEqual(['username']);
   });
