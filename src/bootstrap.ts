@@ -27,6 +27,7 @@ export async function createHttpApp(
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.http.bodyLimit,
+    ...(config.http.trustProxy ? { trustProxy: config.http.trustProxy } : {}),
     requestIdHeader: false,
     // Honour a well-formed X-Request-Id from a proxy so one id follows the request; otherwise mint one.
     genReqId: (req: IncomingMessage) => {

@@ -116,3 +116,39 @@ describe('HTTP conventions (whole app)', () => {
     expect(ui.text).toContain('swagger');
   });
 });
+
+describe('client IP behind a reverse proxy (http.trustProxy)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ extraModules: [ProbeModule], overrides: { http: { trustProxy: '127.0.0.1' } } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('takes the client address from X-Forwarded-For only when the proxy is trusted', async () => {
+    const res = await request(t.app.getHttpServer())
+      .get('/api/v1/__probe/context')
+      .set('x-forwarded-for', '203.0.113.9')
+      .expect(200);
+    expect(res.body.ip).toBe('203.0.113.9');
+  });
+});
+
+describe('client IP without a trusted proxy (the default)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ extraModules: [ProbeModule] });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('ignores X-Forwarded-For, so a client cannot choose the IP its rate limit and audit rows use', async () => {
+    const res = await request(t.app.getHttpServer())
+      .get('/api/v1/__probe/context')
+      .set('x-forwarded-for', '203.0.113.9')
+      .expect(200);
+    expect(res.body.ip).toMatch(/127\.0\.0\.1/);
+  });
+});

@@ -68,12 +68,18 @@ export class AuthUsersRepository {
     return row ? { failedLoginCount: row.failed_login_count, lockedUntil: row.locked_until } : null;
   }
 
-  async resetFailures(userId: string, manager?: EntityManager): Promise<void> {
-    await (manager ?? this.dataSource.manager).query(
+  /**
+   * Clears the failure counter for a successful login, unless the account is locked at `now`: failures
+   * counted by concurrent attempts may have locked it since its state was read. False = locked: refuse.
+   */
+  async clearFailuresUnlessLocked(userId: string, now: Date, manager?: EntityManager): Promise<boolean> {
+    const [rows] = (await (manager ?? this.dataSource.manager).query(
       `UPDATE users SET failed_login_count = 0, locked_until = NULL
-       WHERE id = $1 AND (failed_login_count <> 0 OR locked_until IS NOT NULL)`,
-      [userId],
-    );
+       WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2)
+       RETURNING id`,
+      [userId, now],
+    )) as [unknown[], number];
+    return rows.length === 1;
   }
 
   /** Makes every token and session of the user invalid at once; returns the new version. */

@@ -46,19 +46,17 @@ async function main([username, orgUnitId, displayName]: string[]): Promise<numbe
         mustChangePassword: true,
       });
       const id = String(identifiers[0]!.id);
-      await app
-        .get(AuditService)
-        .record(
-          {
-            action: 'user.create',
-            outcome: 'success',
-            target: { type: 'user', id },
-            details: { via: 'cli', roles: ['auditor'] },
-            actor: null,
-            ip: null,
-          },
-          manager,
-        );
+      await app.get(AuditService).record(
+        {
+          action: 'user.create',
+          outcome: 'success',
+          target: { type: 'user', id },
+          details: { via: 'cli', roles: ['auditor'] },
+          actor: null,
+          ip: null,
+        },
+        manager,
+      );
       return id;
     });
     if (created === 'no-unit') {

@@ -27,6 +27,7 @@ import { UsersErrorCode } from './users.errors';
 export const UserAuditAction = {
   CREATE: 'user.create',
   READ: 'user.read',
+  LIST: 'user.list',
   UPDATE: 'user.update',
   DISABLE: 'user.disable',
   ENABLE: 'user.enable',
@@ -158,6 +159,25 @@ export class UsersService {
       q: query.q,
       now,
       ...pageWindow(query),
+    });
+    // The rows carry (masked) personal data of many people: the listing is recorded like a read.
+    await this.audit.record({
+      action: UserAuditAction.LIST,
+      outcome: 'success',
+      actor: principal,
+      target: { type: 'user', id: null },
+      details: {
+        filters: {
+          kind: query.kind,
+          role: query.role,
+          status: query.status,
+          orgUnitId: query.orgUnitId,
+          q: query.q === undefined ? undefined : true,
+        },
+        page: query.page,
+        returned: rows.length,
+        total,
+      },
     });
     return pageOf(
       rows.map((row) => this.response(row, now)),

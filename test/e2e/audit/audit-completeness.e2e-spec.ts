@@ -196,6 +196,15 @@ describe('audit completeness: one complete row per sensitive call', () => {
     expectComplete(rows[0]!, { action: 'user.read', outcome: 'success', target_id: user.id }, admin);
   });
 
+  it("an admin's list of accounts", async () => {
+    const rows = await rowsOf(
+      () => http().get('/api/v1/users').set('authorization', `Bearer ${admin.token}`),
+      200,
+    );
+    expect(rows).toHaveLength(1);
+    expectComplete(rows[0]!, { action: 'user.list', outcome: 'success', target_type: 'user' }, admin);
+  });
+
   it('reading the audit log itself', async () => {
     const rows = await rowsOf(
       () => http().get('/api/v1/audit-logs').set('authorization', `Bearer ${auditor.token}`),

@@ -117,4 +117,19 @@ describe('password expiry, forced change and POST /api/v1/auth/password', () => 
     );
     expect(rows.map((r) => [r.outcome, r.details.reason])).toEqual([['failure', 'current_password_wrong']]);
   });
+
+  it('counts wrong current passwords like failed logins: the lockout ends the token, even the right password is refused', async () => {
+    const { user, password } = await createUser(t.db.dataSource);
+    const tokens = await loginOk(t.app, user.username, password);
+    for (let i = 0; i < 4; i += 1) {
+      expect((await change(tokens.accessToken, `Guess-number-${i}`, 'Xinmima-2026-bf')).status).toBe(422);
+    }
+    expect((await me(t.app, tokens.accessToken)).status).toBe(200);
+    expect((await change(tokens.accessToken, 'Guess-number-5', 'Xinmima-2026-bf')).status).toBe(422);
+    // Fifth failure: locked, and the stolen token is dead.
+    expect((await me(t.app, tokens.accessToken)).status).toBe(401);
+    expect((await login(t.app, user.username, password)).status).toBe(401);
+    const lockouts = (await auditRows(t.db.dataSource, 'auth.lockout')).filter((r) => r.actor_id === user.id);
+    expect(lockouts).toHaveLength(1);
+  });
 });

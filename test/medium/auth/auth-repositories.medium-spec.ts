@@ -59,13 +59,24 @@ describe('auth repositories on PostgreSQL', () => {
       });
     });
 
-    it('is reset by resetFailures', async () => {
+    it('is cleared by a successful login unless the account is locked at that moment', async () => {
       const { user } = await createUser(db.dataSource, { failedLoginCount: 3 });
-      await users.resetFailures(user.id);
+      expect(await users.clearFailuresUnlessLocked(user.id, now)).toBe(true);
       expect(await users.recordFailure(user.id, now, 5, 15)).toEqual({
         failedLoginCount: 1,
         lockedUntil: null,
       });
+      // Locked by failures counted while the correct password was being checked: the login is refused
+      // and the lock stays.
+      const lockedUntil = new Date(now.getTime() + 15 * MINUTE);
+      const { user: locked } = await createUser(db.dataSource, { failedLoginCount: 5, lockedUntil });
+      expect(await users.clearFailuresUnlessLocked(locked.id, now)).toBe(false);
+      const [row] = await db.dataSource.query('SELECT locked_until FROM users WHERE id = $1', [locked.id]);
+      expect(row.locked_until).toEqual(lockedUntil);
+      // Once the lock has run out, a success clears it.
+      expect(await users.clearFailuresUnlessLocked(locked.id, new Date(lockedUntil.getTime() + 1))).toBe(
+        true,
+      );
     });
   });
 

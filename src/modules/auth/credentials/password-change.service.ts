@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
+import { AppConfig } from '../../../config';
 import { DomainError } from '../../../common/errors';
 import { AuditService } from '../../audit/audit.service';
 import { PasswordHasher } from '../../users/password/password-hasher';
@@ -29,19 +30,55 @@ export class PasswordChangeService {
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
+
+  /**
+   * A wrong current password counts like a failed login: a stolen access token must not turn this
+   * endpoint into an unlimited password oracle. The lockout also ends every token of the account.
+   */
+  private async countFailure(principal: Principal, userId: string, reason: string): Promise<void> {
+    const { maxFailures, durationMinutes } = this.config.auth.lockout;
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (manager) => {
+      const result = await this.users.recordFailure(userId, now, maxFailures, durationMinutes, manager);
+      await this.audit.record(
+        {
+          action: AuthAuditAction.PASSWORD_CHANGE,
+          outcome: 'failure',
+          actor: principal,
+          target: { type: 'user', id: userId },
+          details: { reason, consecutiveFailures: result?.failedLoginCount ?? null },
+        },
+        manager,
+      );
+      if (result?.lockedUntil) {
+        await this.users.bumpTokenVersion(userId, manager);
+        await this.audit.record(
+          {
+            action: AuthAuditAction.LOCKOUT,
+            outcome: 'success',
+            actor: principal,
+            target: { type: 'user', id: userId },
+            details: {
+              consecutiveFailures: result.failedLoginCount,
+              lockedMinutes: durationMinutes,
+              tokensRevoked: true,
+            },
+          },
+          manager,
+        );
+      }
+    });
+  }
 
   async change(principal: Principal, currentPassword: string, newPassword: string): Promise<TokenPair> {
     const user = await this.users.findById(principal.userId);
     if (!user) throw new DomainError(AuthErrorCode.AUTH_TOKEN_REVOKED);
-    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
-      await this.audit.record({
-        action: AuthAuditAction.PASSWORD_CHANGE,
-        outcome: 'failure',
-        actor: principal,
-        target: { type: 'user', id: user.id },
-        details: { reason: 'current_password_wrong' },
-      });
+    const passwordOk = await this.hasher.verify(user.passwordHash, currentPassword);
+    const locked = user.lockedUntil !== null && user.lockedUntil.getTime() > this.clock.now().getTime();
+    if (!passwordOk || locked) {
+      await this.countFailure(principal, user.id, locked ? 'locked' : 'current_password_wrong');
       throw new DomainError(AuthErrorCode.AUTH_CURRENT_PASSWORD_WRONG);
     }
     const problems = this.policy.check(newPassword, {

@@ -78,7 +78,7 @@ export class LoginService {
 
     const restriction = sessionRestriction(user, this.policy.isExpired(user, now));
     const tokens = await this.dataSource.transaction(async (manager) => {
-      await this.users.resetFailures(user.id, manager);
+      if (!(await this.users.clearFailuresUnlessLocked(user.id, now, manager))) return null;
       const pair = await this.sessions.start(user, restriction, manager);
       await this.audit.record(
         {
@@ -92,6 +92,8 @@ export class LoginService {
       );
       return pair;
     });
+    // Locked by failures counted concurrently with this (correct) attempt: a burst buys no extra guesses.
+    if (!tokens) return this.refuse(actorOf(user), 'locked');
     return { mfaRequired: false, tokens };
   }
 
@@ -128,11 +130,11 @@ export class LoginService {
     const restriction = sessionRestriction(user, this.policy.isExpired(user, now));
     const recoveryCodesLeft =
       method === 'recovery_code' ? await this.recoveryCodes.countUnused(user.id) : undefined;
-    return this.dataSource.transaction(async (manager) => {
+    const pair = await this.dataSource.transaction(async (manager) => {
       if (!(await this.sessionsRepository.consumeMfaChallenge(challengeId, now, manager))) {
         throw new DomainError(AuthErrorCode.AUTH_MFA_INVALID);
       }
-      await this.users.resetFailures(user.id, manager);
+      if (!(await this.users.clearFailuresUnlessLocked(user.id, now, manager))) return null;
       const pair = await this.sessions.start(user, restriction, manager);
       await this.audit.record(
         {
@@ -146,6 +148,8 @@ export class LoginService {
       );
       return pair;
     });
+    if (!pair) return this.refuse(actorOf(user), 'locked', AuthAuditAction.LOGIN_TOTP);
+    return pair;
   }
 
   private async challenge(user: UserEntity, now: Date): Promise<LoginResult> {
