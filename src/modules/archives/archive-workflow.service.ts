@@ -60,6 +60,8 @@ const SYSTEM_ACTOR = { kind: 'system', username: 'system' } as const;
 /** Active archives are visited every six months (DESIGN §2, Visits). */
 const VISIT_INTERVAL_MONTHS = 6;
 const SWEEP_BATCH = 200;
+/** History steps whose note and details the owner worker does not see (they may identify the objector). */
+const OBJECTION_COMMANDS: ReadonlySet<string> = new Set(['lodge-objection', 'resolve-objection']);
 
 /** What a command adds to the archive, the event and the audit row; `null` (jobs only) skips the archive. */
 interface CommandEffect {
@@ -137,7 +139,7 @@ export class ArchiveWorkflowService {
     );
   }
 
-  /** 基层审查 by a reviewer of the archive's own union, who did not submit it. */
+  /** 基层审查 by a reviewer of the archive's own union, who neither entered nor ever submitted it. */
   async review(principal: Principal, id: string, dto: ReviewArchiveDto): Promise<ArchiveWorkflowStateDto> {
     this.assertNoPersonalData(dto.note, ...(dto.reasons ?? []));
     return this.command(
@@ -145,7 +147,7 @@ export class ArchiveWorkflowService {
       id,
       { command: 'review', decision: dto.decision, version: dto.version, note: dto.note },
       async (ctx) => {
-        this.authorization.assertNotSelf(principal, ctx.archive.submittedBy);
+        await this.assertNotEnteredOrSubmitted(principal, ctx);
         return { reasons: dto.reasons ?? [] };
       },
     );
@@ -159,7 +161,7 @@ export class ArchiveWorkflowService {
       id,
       { command: 'verify', decision: dto.decision, version: dto.version, note: dto.note },
       async (ctx) => {
-        this.authorization.assertNotSelf(principal, ctx.archive.submittedBy);
+        await this.assertNotEnteredOrSubmitted(principal, ctx);
         const submittedOn = ctx.archive.submittedAt ? chinaDate(ctx.archive.submittedAt) : null;
         if (dto.visit.date > ctx.today || (submittedOn && dto.visit.date < submittedOn)) {
           throw new DomainError(ArchiveWorkflowErrorCode.ARCHIVE_VISIT_DATE_INVALID, {
@@ -181,8 +183,9 @@ export class ArchiveWorkflowService {
   }
 
   /**
-   * 审定 by an approver in scope who neither submitted the archive nor reviewed or verified it in this
-   * round. Approval opens the public notice: from the next working day, for the configured working days.
+   * 审定 by an approver in scope who neither entered nor ever submitted the archive, nor reviewed or
+   * verified it in this round. Approval opens the public notice: from the next working day, for the
+   * configured working days.
    */
   async approve(principal: Principal, id: string, dto: ApproveArchiveDto): Promise<ArchiveWorkflowStateDto> {
     this.assertNoPersonalData(dto.note, ...(dto.reasons ?? []));
@@ -191,7 +194,7 @@ export class ArchiveWorkflowService {
       id,
       { command: 'approve', decision: dto.decision, version: dto.version, note: dto.note },
       async (ctx) => {
-        this.authorization.assertNotSelf(principal, ctx.archive.submittedBy);
+        await this.assertNotEnteredOrSubmitted(principal, ctx);
         const deciders = await this.repository.deciderIdsSinceSubmit(ctx.manager, ctx.archive.id, [
           'review',
           'verify',
@@ -441,7 +444,9 @@ export class ArchiveWorkflowService {
 
   /**
    * Upholding an objection during the notice sends the archive back to `verifying` (notice cleared);
-   * dismissing one needs a note. The archive stays locked while the objection is decided.
+   * dismissing one needs a note. The archive stays locked while the objection is decided. Nobody judges
+   * an objection against their own work: not whoever entered or submitted the archive, nor the approver
+   * whose decision opened the notice.
    */
   async resolveObjection(
     principal: Principal,
@@ -455,6 +460,11 @@ export class ArchiveWorkflowService {
       archiveId,
       { command: 'resolve-objection', decision: dto.decision, note: dto.note },
       async (ctx) => {
+        await this.assertNotEnteredOrSubmitted(principal, ctx);
+        const approver = await this.repository.lastApproverId(ctx.manager, ctx.archive.id);
+        if (approver && approver === principal.userId) {
+          throw new DomainError(ArchiveWorkflowErrorCode.OBJECTION_OWN_APPROVAL);
+        }
         const objection = await this.repository.lockObjection(ctx.manager, archiveId, objectionId);
         if (!objection) throw new DomainError(ArchiveWorkflowErrorCode.OBJECTION_NOT_FOUND);
         if (objection.status !== 'open') {
@@ -481,7 +491,8 @@ export class ArchiveWorkflowService {
 
   /**
    * Workflow steps and field-level changes, newest first; for staff in scope and the owner worker (who
-   * sees return reasons but not which staff member acted). Audited as a read of the archive.
+   * sees return reasons but not which staff member acted, nor what an objection or its resolution said:
+   * that could tell the household who objected). Audited as a read of the archive.
    */
   async history(
     principal: Principal,
@@ -501,6 +512,7 @@ export class ArchiveWorkflowService {
       await this.audit.recordRead(principal, 'archive', id, { view: 'history' });
       const items = rows.map((r): ArchiveHistoryEntryDto => {
         const hideActor = isWorker && r.actorId !== principal.userId;
+        const hideContent = isWorker && OBJECTION_COMMANDS.has(r.action);
         return {
           type: r.type,
           at: r.at.toISOString(),
@@ -511,10 +523,10 @@ export class ArchiveWorkflowService {
           decision: r.decision,
           fromStatus: r.fromStatus,
           toStatus: r.toStatus,
-          note: r.note,
-          reasons: r.reasons ?? [],
+          note: hideContent ? null : r.note,
+          reasons: hideContent ? [] : (r.reasons ?? []),
           visit: r.visit,
-          details: r.details ?? {},
+          details: hideContent ? {} : (r.details ?? {}),
           version: r.version,
           diff: r.diff,
         };
@@ -794,6 +806,18 @@ export class ArchiveWorkflowService {
       manager,
     );
     return stateDto(current);
+  }
+
+  /**
+   * Separation of duties: nobody decides on an archive they entered or submitted. Every submit event
+   * counts, not just `submittedBy`, which a resubmission after a return overwrites.
+   */
+  private async assertNotEnteredOrSubmitted(principal: Principal, ctx: CommandContext): Promise<void> {
+    this.authorization.assertNotSelf(principal, ctx.archive.createdBy);
+    this.authorization.assertNotSelf(principal, ctx.archive.submittedBy);
+    for (const submitter of await this.repository.submitterIds(ctx.manager, ctx.archive.id)) {
+      this.authorization.assertNotSelf(principal, submitter);
+    }
   }
 
   private transitionFor(archive: ArchiveEntity, input: CommandInput): Transition {

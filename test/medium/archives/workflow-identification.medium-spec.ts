@@ -304,6 +304,28 @@ describe('archive identification workflow (real PostgreSQL, FakeClock)', () => {
       expect(error.code).toBe('SELF_APPROVAL');
     });
 
+    it('self-approval: a caseworker+reviewer who entered the archive may not review it, whoever submitted it (403)', async () => {
+      const enterer = await staff(h.db.dataSource, h.tree.grassroots, ['caseworker', 'reviewer']);
+      const archive = await newArchive({ createdBy: enterer.userId });
+      // The owner submits, so `submittedBy` is not the enterer: only `createdBy` identifies them.
+      const submitted = await workflow.submit(owner, archive.id, submitDto(archive.version));
+      const error = await domainError(workflow.review(enterer, archive.id, reviewDto(submitted.version)));
+      expect(error.code).toBe('SELF_APPROVAL');
+      expect(await archiveRow(h.db.dataSource, archive.id)).toMatchObject({
+        status: 'submitted',
+        version: submitted.version,
+      });
+      const denied = await auditRows(h.db.dataSource, archive.id, 'access.denied');
+      expect(denied.at(-1)).toMatchObject({
+        actor_id: enterer.userId,
+        details: { code: 'SELF_APPROVAL', action: 'archives.review' },
+      });
+      // Another reviewer of the union may.
+      expect((await workflow.review(reviewer, archive.id, reviewDto(submitted.version))).status).toBe(
+        'verifying',
+      );
+    });
+
     it('optimistic lock: a stale version gets 409 with the current one, and nothing changes', async () => {
       const submitted = await advance('submitted');
       const error = await domainError(
@@ -362,6 +384,16 @@ describe('archive identification workflow (real PostgreSQL, FakeClock)', () => {
       expect(error.code).toBe('ARCHIVE_VISIT_DATE_INVALID');
     });
 
+    it('self-approval: a district reviewer who entered the archive may not verify it (403)', async () => {
+      const enterer = await staff(h.db.dataSource, h.tree.district, ['caseworker', 'reviewer']);
+      const archive = await newArchive({ createdBy: enterer.userId });
+      let state = await workflow.submit(owner, archive.id, submitDto(archive.version));
+      state = await workflow.review(reviewer, archive.id, reviewDto(state.version));
+      const error = await domainError(workflow.verify(enterer, archive.id, verifyDto(state.version)));
+      expect(error.code).toBe('SELF_APPROVAL');
+      expect(await archiveRow(h.db.dataSource, archive.id)).toMatchObject({ status: 'verifying' });
+    });
+
     it('wrong unit: the grassroots reviewer may not verify (403)', async () => {
       const verifying = await advance('verifying');
       const error = await domainError(workflow.verify(reviewer, verifying.id, verifyDto(verifying.version)));
@@ -408,6 +440,49 @@ describe('archive identification workflow (real PostgreSQL, FakeClock)', () => {
       );
       expect(error.code).toBe('SELF_APPROVAL');
       expect(await archiveRow(h.db.dataSource, archive.id)).toMatchObject({ status: 'approving' });
+    });
+
+    it('self-approval: a caseworker+approver who entered the archive may not approve it (403)', async () => {
+      const enterer = await staff(h.db.dataSource, h.tree.grassroots, ['caseworker', 'approver']);
+      const archive = await newArchive({ createdBy: enterer.userId });
+      let state = await workflow.submit(owner, archive.id, submitDto(archive.version));
+      state = await workflow.review(reviewer, archive.id, reviewDto(state.version));
+      state = await workflow.verify(districtReviewer, archive.id, verifyDto(state.version));
+      const error = await domainError(workflow.approve(enterer, archive.id, approveDto(state.version)));
+      expect(error.code).toBe('SELF_APPROVAL');
+      expect(await archiveRow(h.db.dataSource, archive.id)).toMatchObject({
+        status: 'approving',
+        version: state.version,
+      });
+    });
+
+    it('self-approval: whoever submitted an earlier round may not approve after a resubmission by someone else (403)', async () => {
+      const submitterApprover = await staff(h.db.dataSource, h.tree.grassroots, ['caseworker', 'approver']);
+      const otherCaseworker = await staff(h.db.dataSource, h.tree.grassroots, ['caseworker']);
+      const archive = await newArchive();
+      let state = await workflow.submit(submitterApprover, archive.id, submitDto(archive.version));
+      state = await workflow.review(
+        reviewer,
+        archive.id,
+        reviewDto(state.version, 'return', { reasons: ['缺少医疗费用票据'] }),
+      );
+      // The resubmission overwrites `submittedBy`; the first submitter is still involved.
+      state = await workflow.submit(otherCaseworker, archive.id, submitDto(state.version));
+      const [row] = await h.db.dataSource.query(`SELECT submitted_by FROM archives WHERE id = $1`, [
+        archive.id,
+      ]);
+      expect(row.submitted_by).toBe(otherCaseworker.userId);
+      state = await workflow.review(reviewer, archive.id, reviewDto(state.version));
+      state = await workflow.verify(districtReviewer, archive.id, verifyDto(state.version));
+      const error = await domainError(
+        workflow.approve(submitterApprover, archive.id, approveDto(state.version)),
+      );
+      expect(error.code).toBe('SELF_APPROVAL');
+      expect(await archiveRow(h.db.dataSource, archive.id)).toMatchObject({ status: 'approving' });
+      // An uninvolved approver may.
+      expect((await workflow.approve(districtApprover, archive.id, approveDto(state.version))).status).toBe(
+        'publicizing',
+      );
     });
 
     it('the verifier may not also approve the same application (403)', async () => {

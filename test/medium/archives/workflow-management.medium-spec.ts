@@ -194,8 +194,8 @@ describe('dynamic management and daily sweeps (real PostgreSQL, FakeClock)', () 
       ).toBe('OUT_OF_SCOPE');
     });
 
-    it('rejected: the archive stays with its union in the status it had (an exited one stays exited)', async () => {
-      const archive = await active({ status: 'exited' });
+    it('rejected: the archive stays with its union in the status it had', async () => {
+      const archive = await active();
       const transferring = await workflow.transfer(
         archivist,
         archive.id,
@@ -208,12 +208,31 @@ describe('dynamic management and daily sweeps (real PostgreSQL, FakeClock)', () 
         dto(RejectTransferDto, { version: transferring.version, note: '该职工未在我单位就业' }),
       );
       expect(rejected).toMatchObject({
-        status: 'exited',
+        status: 'active',
         orgUnitId: h.tree.grassroots.id,
         transferToUnitId: null,
       });
       expect(await archiveRow(h.db.dataSource, archive.id)).toMatchObject({
+        status: 'active',
+        org_unit_id: h.tree.grassroots.id,
+      });
+    });
+
+    it('wrong state: an exited archive cannot be transferred (its household may already be in a new archive)', async () => {
+      // Exited is closed for the one-archive-per-household rule; a transfer would re-open it via restore.
+      const archive = await active({ status: 'exited' });
+      const error = await domainError(
+        workflow.transfer(
+          archivist,
+          archive.id,
+          dto(TransferArchiveDto, { version: archive.version, toUnitId: h.tree.grassroots3.id }),
+        ),
+      );
+      expect(error.code).toBe('ARCHIVE_INVALID_TRANSITION');
+      expect(error.details).toEqual({ status: 'exited', command: 'transfer' });
+      expect(await archiveRow(h.db.dataSource, archive.id)).toMatchObject({
         status: 'exited',
+        version: archive.version,
         org_unit_id: h.tree.grassroots.id,
       });
     });

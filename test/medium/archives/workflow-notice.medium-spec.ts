@@ -38,6 +38,7 @@ describe('public notice, objections and activation (real PostgreSQL, FakeClock)'
   let reviewer: Principal;
   let districtReviewer: Principal;
   let districtApprover: Principal;
+  let districtApprover2: Principal;
   let caseworker: Principal;
   let otherReviewer: Principal;
   let owner: Principal;
@@ -85,6 +86,7 @@ describe('public notice, objections and activation (real PostgreSQL, FakeClock)'
     reviewer = await staff(dataSource, h.tree.grassroots, ['reviewer']);
     districtReviewer = await staff(dataSource, h.tree.district, ['reviewer']);
     districtApprover = await staff(dataSource, h.tree.district, ['approver']);
+    districtApprover2 = await staff(dataSource, h.tree.district, ['approver']);
     caseworker = await staff(dataSource, h.tree.grassroots, ['caseworker']);
     otherReviewer = await staff(dataSource, h.tree.grassroots3, ['reviewer']);
     owner = await worker(dataSource, h.tree.grassroots);
@@ -116,6 +118,21 @@ describe('public notice, objections and activation (real PostgreSQL, FakeClock)'
       // Nothing personal beyond the masked name: no ID, phone, address, income.
       const body = JSON.stringify(page);
       expect(body).not.toMatch(/张小明|\d{17}[\dX]|138\d{8}|文三路|perCapita/);
+    });
+
+    it('drops an archive after its last notice day, even while an open objection holds it in publicizing', async () => {
+      const state = await publicized();
+      h.clock.set('2026-03-06T10:00:00+08:00');
+      await lodge(state.id);
+      h.clock.set('2026-03-09T23:30:00+08:00'); // last notice day, China time
+      expect((await notices()).items.map((n) => n.archiveId)).toContain(state.id);
+
+      h.clock.set('2026-03-10T00:30:00+08:00'); // the notice ended yesterday
+      await workflow.activatePublicized();
+      expect(await archiveRow(h.db.dataSource, state.id)).toMatchObject({ status: 'publicizing' });
+      const page = await notices();
+      expect(page.items.map((n) => n.archiveId)).not.toContain(state.id);
+      expect(page.total).toBe(page.items.length);
     });
 
     it('filters by unit subtree and category; an unknown unit gives an empty page', async () => {
@@ -253,7 +270,7 @@ describe('public notice, objections and activation (real PostgreSQL, FakeClock)'
       const second = await lodge(state.id, { reason: '该户在外地另有一套住房，请核查。' });
 
       const upheld = await workflow.resolveObjection(
-        districtApprover,
+        districtApprover2,
         state.id,
         first.id,
         dto(ResolveObjectionDto, { decision: 'uphold', note: '需重新入户核实' }),
@@ -291,6 +308,151 @@ describe('public notice, objections and activation (real PostgreSQL, FakeClock)'
         }),
       );
       expect(reverified.status).toBe('returned');
+    });
+
+    it('the approver whose decision opened the notice may neither dismiss nor uphold its objection (403)', async () => {
+      const state = await publicized();
+      h.clock.set('2026-03-04T10:00:00+08:00');
+      const objection = await lodge(state.id);
+      for (const decision of [
+        { decision: 'dismiss', note: '经核实该超市系其亲属所有，与本户无关' },
+        { decision: 'uphold' },
+      ]) {
+        const error = await domainError(
+          workflow.resolveObjection(
+            districtApprover,
+            state.id,
+            objection.id,
+            dto(ResolveObjectionDto, decision),
+          ),
+        );
+        expect(error.code).toBe('OBJECTION_OWN_APPROVAL');
+      }
+      const [open] = await workflow.listObjections(reviewer, state.id, {});
+      expect(open).toMatchObject({ id: objection.id, status: 'open', resolvedBy: null });
+      expect(await archiveRow(h.db.dataSource, state.id)).toMatchObject({
+        status: 'publicizing',
+        version: state.version,
+      });
+      const denied = await auditRows(h.db.dataSource, state.id, 'access.denied');
+      expect(denied.at(-1)).toMatchObject({
+        actor_id: districtApprover.userId,
+        details: { code: 'OBJECTION_OWN_APPROVAL', action: 'archives.resolve-objection' },
+      });
+      // Another approver may dismiss it.
+      const dismissed = await workflow.resolveObjection(
+        districtApprover2,
+        state.id,
+        objection.id,
+        dto(ResolveObjectionDto, { decision: 'dismiss', note: '经核实该超市系其亲属所有，与本户无关' }),
+      );
+      expect(dismissed.status).toBe('publicizing');
+    });
+
+    it('whoever entered or submitted the archive may not resolve its objections (403)', async () => {
+      const enterer = await staff(h.db.dataSource, h.tree.grassroots, ['caseworker', 'reviewer']);
+      const state = await publicized({ createdBy: enterer.userId });
+      h.clock.set('2026-03-04T10:00:00+08:00');
+      const objection = await lodge(state.id);
+      const error = await domainError(
+        workflow.resolveObjection(
+          enterer,
+          state.id,
+          objection.id,
+          dto(ResolveObjectionDto, { decision: 'dismiss', note: '经核实该超市系其亲属所有，与本户无关' }),
+        ),
+      );
+      expect(error.code).toBe('SELF_APPROVAL');
+
+      // A reviewer who submitted on the household's behalf is just as involved.
+      const submitterReviewer = await staff(h.db.dataSource, h.tree.grassroots, ['caseworker', 'reviewer']);
+      h.clock.set('2026-03-02T09:00:00+08:00');
+      const { archive } = await createArchive(h.db.dataSource, {
+        orgUnitId: h.tree.grassroots.id,
+        ownerUserId: owner.userId,
+      });
+      let s2 = await workflow.submit(
+        submitterReviewer,
+        archive.id,
+        dto(SubmitArchiveDto, { version: archive.version }),
+      );
+      s2 = await workflow.review(
+        reviewer,
+        archive.id,
+        dto(ReviewArchiveDto, { version: s2.version, decision: 'approve' }),
+      );
+      s2 = await workflow.verify(
+        districtReviewer,
+        archive.id,
+        dto(VerifyArchiveDto, { version: s2.version, decision: 'pass', visit: VISIT }),
+      );
+      await workflow.approve(
+        districtApprover,
+        archive.id,
+        dto(ApproveArchiveDto, { version: s2.version, decision: 'approve' }),
+      );
+      h.clock.set('2026-03-04T10:00:00+08:00');
+      const second = await lodge(archive.id);
+      expect(
+        (
+          await domainError(
+            workflow.resolveObjection(
+              submitterReviewer,
+              archive.id,
+              second.id,
+              dto(ResolveObjectionDto, { decision: 'uphold' }),
+            ),
+          )
+        ).code,
+      ).toBe('SELF_APPROVAL');
+      expect(await archiveRow(h.db.dataSource, archive.id)).toMatchObject({ status: 'publicizing' });
+    });
+
+    it('the owner’s history hides what objections and their resolutions said; staff see it', async () => {
+      const state = await publicized();
+      h.clock.set('2026-03-04T10:00:00+08:00');
+      const objection = await lodge(state.id);
+      await workflow.resolveObjection(
+        reviewer,
+        state.id,
+        objection.id,
+        dto(ResolveObjectionDto, { decision: 'dismiss', note: '经核实该超市系其楼下邻居所有，与本户无关' }),
+      );
+      const objectionSteps = (items: Array<{ type: string; action: string }>) =>
+        items.filter(
+          (i) => i.type === 'transition' && ['lodge-objection', 'resolve-objection'].includes(i.action),
+        );
+
+      const staffView = await workflow.history(reviewer, state.id, { page: 1, pageSize: 100 });
+      const staffSteps = objectionSteps(staffView.items);
+      expect(staffSteps).toEqual([
+        expect.objectContaining({
+          action: 'resolve-objection',
+          note: '经核实该超市系其楼下邻居所有，与本户无关',
+          details: { objectionId: objection.id },
+        }),
+        expect.objectContaining({ action: 'lodge-objection', details: { objectionId: objection.id } }),
+      ]);
+
+      const ownerView = await workflow.history(owner, state.id, { page: 1, pageSize: 100 });
+      const ownerSteps = objectionSteps(ownerView.items);
+      expect(ownerSteps).toEqual([
+        expect.objectContaining({
+          action: 'resolve-objection',
+          decision: 'dismiss',
+          note: null,
+          reasons: [],
+          details: {},
+          actorId: null,
+        }),
+        expect.objectContaining({ action: 'lodge-objection', note: null, details: {} }),
+      ]);
+      expect(JSON.stringify(ownerView)).not.toContain(objection.id);
+      expect(JSON.stringify(ownerView)).not.toContain('邻居');
+      // Other steps keep their notes and details for the owner (e.g. the notice dates of the approval).
+      expect(ownerView.items.find((i) => i.type === 'transition' && i.action === 'approve')).toMatchObject({
+        details: { noticeStartsOn: '2026-03-03', noticeEndsOn: '2026-03-09' },
+      });
     });
 
     it('an objection of another archive is not found', async () => {

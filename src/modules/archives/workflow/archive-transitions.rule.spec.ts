@@ -56,7 +56,6 @@ describe('archive transitions rule', () => {
       ['cancel', undefined, 'exited', 'cancelled'],
       ['cancel', undefined, 'draft', 'cancelled'],
       ['transfer', undefined, 'active', 'transferring'],
-      ['transfer', undefined, 'exited', 'transferring'],
     ])('%s %s: %s → %s', (command, decision, from, to) => {
       const lookup = findTransition(from, 'formal', command, decision);
       expect(lookup.ok).toBe(true);
@@ -65,9 +64,7 @@ describe('archive transitions rule', () => {
 
     it.each<[WorkflowCommand, ArchiveStatus]>([
       ['accept-transfer', 'active'],
-      ['accept-transfer', 'exited'],
       ['reject-transfer', 'active'],
-      ['reject-transfer', 'exited'],
     ])('%s restores the status before the transfer (%s)', (command, before) => {
       const lookup = findTransition('transferring', 'formal', command);
       expect(lookup.ok).toBe(true);
@@ -101,7 +98,7 @@ describe('archive transitions rule', () => {
       ['approve', 'approve', ['approving']],
       ['activate', undefined, ['publicizing']],
       ['exit', undefined, ['active']],
-      ['transfer', undefined, ['active', 'exited']],
+      ['transfer', undefined, ['active']],
       ['accept-transfer', undefined, ['transferring']],
       ['reject-transfer', undefined, ['transferring']],
       [

@@ -179,9 +179,11 @@ export const ARCHIVE_TRANSITIONS: readonly Transition[] = [
     to: 'cancelled',
     actors: [staff('scope', 'reviewer', 'archivist')],
   },
+  // Not from `exited`: an exited archive is closed for the one-archive-per-household rule, so its
+  // people may already be in a new archive; a transfer would silently re-open it beside that one.
   {
     command: 'transfer',
-    from: ['active', 'exited'],
+    from: ['active'],
     to: 'transferring',
     actors: [staff('scope', 'archivist')],
   },

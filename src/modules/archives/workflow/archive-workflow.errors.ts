@@ -15,6 +15,8 @@ export const ArchiveWorkflowErrorCode = defineErrors({
   ARCHIVE_VISIT_DATE_INVALID: { status: 422, message: '入户核实日期不能晚于今天，也不能早于提交日期' },
   ARCHIVE_TRANSFER_TARGET_INVALID: { status: 422, message: '接收单位须为另一个基层工会' },
   ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA: { status: 400, message: '说明文字中不能包含身份证号或手机号' },
+  /** The approver whose decision opened the notice may not judge objections to it. */
+  OBJECTION_OWN_APPROVAL: { status: 403, message: '审定该档案公示的人员不能处理针对该公示的异议' },
   OBJECTION_NOT_FOUND: { status: 404, message: '异议不存在' },
   /** details: `{ status }`. */
   OBJECTION_ALREADY_RESOLVED: { status: 409, message: '该异议已处理' },

@@ -140,6 +140,30 @@ export class ArchiveWorkflowRepository {
     return rows.map((r) => r.actor_id);
   }
 
+  /**
+   * Everyone who ever submitted the archive: `submittedBy` only holds the latest submitter, and a
+   * returned archive may be resubmitted by someone else.
+   */
+  async submitterIds(manager: EntityManager, archiveId: string): Promise<string[]> {
+    const rows: Array<{ actor_id: string }> = await manager.query(
+      `SELECT DISTINCT actor_id FROM archive_events
+        WHERE archive_id = $1 AND command = 'submit' AND actor_id IS NOT NULL`,
+      [archiveId],
+    );
+    return rows.map((r) => r.actor_id);
+  }
+
+  /** Who approved the archive's latest notice round (the last approval that opened a notice). */
+  async lastApproverId(manager: EntityManager, archiveId: string): Promise<string | null> {
+    const rows: Array<{ actor_id: string | null }> = await manager.query(
+      `SELECT actor_id FROM archive_events
+        WHERE archive_id = $1 AND command = 'approve' AND decision = 'approve'
+        ORDER BY seq DESC LIMIT 1`,
+      [archiveId],
+    );
+    return rows[0]?.actor_id ?? null;
+  }
+
   /** Who started the archive's latest transfer. */
   async lastTransferRequester(manager: EntityManager, archiveId: string): Promise<string | null> {
     const rows: Array<{ actor_id: string | null }> = await manager.query(
@@ -255,7 +279,7 @@ export class ArchiveWorkflowRepository {
 
   // ---- reads -----------------------------------------------------------------------------------
 
-  /** Archives in notice on `today` (started, status publicizing), optionally within a unit's subtree. */
+  /** Archives in notice on `today` (started, not yet ended, status publicizing), optionally within a unit's subtree. */
   async publicNotices(
     today: string,
     filter: { unitPath?: string; category?: ArchiveCategory },
@@ -265,7 +289,8 @@ export class ArchiveWorkflowRepository {
       .createQueryBuilder(ArchiveEntity, 'a')
       .innerJoin(OrgUnitEntity, 'u', 'u.id = a.orgUnitId')
       .where(`a.status = 'publicizing'`)
-      .andWhere('a.noticeStartsOn <= :today', { today });
+      // An ended notice held back only by an open objection is no longer on public display.
+      .andWhere('a.noticeStartsOn <= :today AND a.noticeEndsOn >= :today', { today });
     if (filter.unitPath) qb.andWhere('u.path LIKE :path', { path: `${escapeLike(filter.unitPath)}%` });
     if (filter.category) qb.andWhere('a.category = :category', { category: filter.category });
     const total = await qb.getCount();
