@@ -60,7 +60,9 @@ export class HttpConfig {
    * (`10.0.0.0/8,127.0.0.1`); empty = none. Per-IP rate limits and the audit log's client IP need it
    * behind a proxy; trusting every proxy would let any client pick its own IP.
    */
-  @Matches(/^$|^[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*$/, { message: 'http.trustProxy 须为逗号分隔的 IP 或 CIDR' })
+  @Matches(/^$|^[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*$/, {
+    message: 'http.trustProxy 须为逗号分隔的 IP 或 CIDR',
+  })
   trustProxy!: string;
 }
 

@@ -120,7 +120,10 @@ describe('HTTP conventions (whole app)', () => {
 describe('client IP behind a reverse proxy (http.trustProxy)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ extraModules: [ProbeModule], overrides: { http: { trustProxy: '127.0.0.1' } } });
+    t = await createTestApp({
+      extraModules: [ProbeModule],
+      overrides: { http: { trustProxy: '127.0.0.1' } },
+    });
   });
   afterAll(async () => {
     await t?.close();

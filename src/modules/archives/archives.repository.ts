@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { OrgUnitEntity } from '../org-units/org-unit.entity';
 import { ArchiveEntity } from './archive.entity';
@@ -12,7 +12,7 @@ import {
   type Cause,
 } from './archive.enums';
 import { ArchiveIncomeItemEntity, ArchiveMemberEntity } from './archive-household.entities';
-import { ArchiveConsentEntity } from './consents/archive-consent.entity';
+import { ArchiveConsentEntity, type ConsentWithdrawalReason } from './consents/archive-consent.entity';
 import type { DuplicateMatch } from './rules/household-duplicate.rule';
 import { ArchiveVersionEntity } from './versions/archive-version.entity';
 
@@ -79,16 +79,16 @@ export class ArchivesRepository {
     return this.withHousehold(manager, archive);
   }
 
+  // One after another: a transaction's manager holds a single connection, and pg refuses (and warns
+  // about) a query issued while another is still running on it.
   private async withHousehold(manager: EntityManager, archive: ArchiveEntity): Promise<LoadedArchive> {
-    const [orgUnit, members, incomeItems] = await Promise.all([
-      manager.getRepository(OrgUnitEntity).findOneByOrFail({ id: archive.orgUnitId }),
-      manager
-        .getRepository(ArchiveMemberEntity)
-        .find({ where: { archiveId: archive.id }, order: { position: 'ASC' } }),
-      manager
-        .getRepository(ArchiveIncomeItemEntity)
-        .find({ where: { archiveId: archive.id }, order: { position: 'ASC' } }),
-    ]);
+    const orgUnit = await manager.getRepository(OrgUnitEntity).findOneByOrFail({ id: archive.orgUnitId });
+    const members = await manager
+      .getRepository(ArchiveMemberEntity)
+      .find({ where: { archiveId: archive.id }, order: { position: 'ASC' } });
+    const incomeItems = await manager
+      .getRepository(ArchiveIncomeItemEntity)
+      .find({ where: { archiveId: archive.id }, order: { position: 'ASC' } });
     return Object.assign(archive, { orgUnit, members, incomeItems });
   }
 
@@ -160,23 +160,65 @@ export class ArchivesRepository {
 
   /**
    * Makes the archive's members exactly `members`, in order: rows with an `id` are updated in place (their
-   * consents stay attached), the others inserted, and rows no longer listed deleted.
+   * consents stay attached), the others inserted, and rows no longer listed deleted. A deleted member's
+   * consents are withdrawn at `at` (reason `member-removed`) and kept, detached (ON DELETE SET NULL).
    */
   async replaceMembers(
     manager: EntityManager,
     archiveId: string,
     members: readonly NewMember[],
+    at: Date,
   ): Promise<void> {
     const repo = manager.getRepository(ArchiveMemberEntity);
     const keep = members.flatMap((m) => (m.id ? [m.id] : []));
-    const qb = repo.createQueryBuilder().delete().where('archive_id = :archiveId', { archiveId });
-    if (keep.length > 0) qb.andWhere('id NOT IN (:...keep)', { keep });
-    await qb.execute();
+    const removed = (await repo.find({ where: { archiveId }, select: { id: true } }))
+      .map((m) => m.id)
+      .filter((id) => !keep.includes(id));
+    if (removed.length > 0) {
+      await this.withdrawConsents(
+        manager,
+        archiveId,
+        { head: false, memberIds: removed },
+        'member-removed',
+        at,
+      );
+      await repo.delete({ archiveId, id: In(removed) });
+    }
     for (const [position, member] of members.entries()) {
       const { id, ...values } = member;
       if (id) await repo.update({ id, archiveId }, { ...values, position });
       else await repo.insert({ ...values, archiveId, position });
     }
+  }
+
+  /**
+   * Withdraws the still-effective consents of the head and/or the given members at `at`, with the reason:
+   * they were given by someone the record no longer names. Returns how many were withdrawn.
+   */
+  async withdrawConsents(
+    manager: EntityManager,
+    archiveId: string,
+    subjects: { head: boolean; memberIds: readonly string[] },
+    reason: ConsentWithdrawalReason,
+    at: Date,
+  ): Promise<number> {
+    if (!subjects.head && subjects.memberIds.length === 0) return 0;
+    const result = await manager
+      .createQueryBuilder()
+      .update(ArchiveConsentEntity)
+      .set({ withdrawnAt: at, withdrawalReason: reason })
+      .where('archive_id = :archiveId', { archiveId })
+      .andWhere('(withdrawn_at IS NULL OR withdrawn_at > :at)', { at })
+      .andWhere(
+        new Brackets((w) => {
+          if (subjects.head) w.orWhere(`subject = 'head'`);
+          if (subjects.memberIds.length > 0) {
+            w.orWhere('member_id IN (:...memberIds)', { memberIds: subjects.memberIds });
+          }
+        }),
+      )
+      .execute();
+    return result.affected ?? 0;
   }
 
   async replaceIncomeItems(
@@ -235,7 +277,7 @@ export class ArchivesRepository {
 
   async insertConsent(
     manager: EntityManager,
-    values: Omit<ArchiveConsentEntity, 'id' | 'createdAt' | 'archive' | 'member'>,
+    values: Omit<ArchiveConsentEntity, 'id' | 'createdAt' | 'archive' | 'member' | 'withdrawalReason'>,
   ): Promise<ArchiveConsentEntity> {
     return manager.getRepository(ArchiveConsentEntity).save(manager.create(ArchiveConsentEntity, values));
   }

@@ -10,7 +10,8 @@
  *   validateForSubmission(manager, archive, now, options?): Promise<RuleViolation[]>
  *       五清 + household figures vs the 低保 line in force on `now`'s date + identity + one archive per
  *       household (takes advisory locks per person, so call it in the transaction that changes status)
- *       + consents (skip with `{ consents: false }`). Empty array = passes.
+ *       + consents (skip with `{ consents: false }`). Empty array = passes. The duplicate messages name
+ *       the other unit only for staff: `options.viewer`, else the principal of the current request.
  *   assertNoViolations(violations): void
  *       Throws 422 ARCHIVE_RULES_FAILED with details `{ violations }` when there is any.
  *   snapshot(archive): ArchiveSnapshot                               take one BEFORE changing the entity
@@ -31,6 +32,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
+import { requestContext } from '../../common/context/request-context';
 import { FieldCipher } from '../../common/crypto';
 import { DomainError } from '../../common/errors';
 import {
@@ -105,6 +107,8 @@ export const ArchiveAuditAction = {
   LIST: 'archive.list',
   REVEAL: 'archive.reveal',
   CONSENT: 'archive.consent-record',
+  /** A non-staff caller hit the one-archive-per-household check: a possible probe for who is in an archive. */
+  DUPLICATE_HIT: 'archive.duplicate-hit',
 } as const;
 
 /** Who is recorded as having changed a version: a principal, or null for jobs. */
@@ -117,6 +121,8 @@ const DRAFT_STATUSES: readonly ArchiveStatus[] = ['draft', 'returned'];
 interface PreparedMember {
   row: NewMember;
   idNumber: string;
+  /** A stored member (matched by id) now carries another ID number: someone else, whose consents are not these. */
+  idNumberChanged: boolean;
   statedGender: 'male' | 'female' | null;
   statedBirthDate: string | null;
 }
@@ -155,7 +161,7 @@ export class ArchivesService {
     manager: EntityManager,
     archive: LoadedArchive,
     now: Date,
-    options: { consents?: boolean } = {},
+    options: { consents?: boolean; viewer?: Principal } = {},
   ): Promise<RuleViolation[]> {
     const line = await this.dibaoLines.lineFor(archive.regionCode, chinaDate(now), manager);
     const facts = this.factsOf(archive);
@@ -164,7 +170,7 @@ export class ArchivesService {
       marginalMultiple: this.config.archives.marginalMultiple,
       now,
     });
-    violations.push(...(await this.duplicateViolations(manager, archive)));
+    violations.push(...(await this.duplicateViolations(manager, archive, options.viewer, archive.id)));
     if (options.consents !== false) {
       const consents = await this.repository.consentsOf(manager, archive.id);
       violations.push(...consentProblems(archive.members, consents, now));
@@ -373,6 +379,7 @@ export class ArchivesService {
         manager,
         id,
         members.map((m) => m.row),
+        now,
       );
       await this.repository.replaceIncomeItems(manager, id, incomeItems);
       const after = await this.loadForUpdate(manager, id);
@@ -386,7 +393,7 @@ export class ArchivesService {
           members: members.map(identityMember),
           now,
         }),
-        ...(await this.duplicateViolations(manager, after)),
+        ...(await this.duplicateViolations(manager, after, principal, null)),
       ]);
       await this.recordVersion(manager, null, after, principal, 'create');
       await this.audit.record(
@@ -427,6 +434,7 @@ export class ArchivesService {
         }
         const before = this.snapshot(archive);
         const existingIds = this.memberIdNumbers(archive.members);
+        const headBlindIndexBefore = archive.headIdNumberBlindIndex;
         const headIdNumber = this.applyHead(archive, dto.head);
         applyScalars(archive, dto);
         const members = dto.members
@@ -448,18 +456,30 @@ export class ArchivesService {
         if (!(await this.repository.saveArchive(manager, archive))) {
           throw new DomainError(ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT, { currentVersion: null });
         }
+        // A consent is the person's: once the record names someone else, theirs no longer counts.
+        const consentsWithdrawn = await this.repository.withdrawConsents(
+          manager,
+          id,
+          {
+            head: archive.headIdNumberBlindIndex !== headBlindIndexBefore,
+            memberIds: members.flatMap((m) => (m.idNumberChanged && m.row.id ? [m.row.id] : [])),
+          },
+          'subject-id-changed',
+          now,
+        );
         if (dto.members)
           await this.repository.replaceMembers(
             manager,
             id,
             members.map((m) => m.row),
+            now,
           );
         if (dto.incomeItems) await this.repository.replaceIncomeItems(manager, id, incomeItems);
         const after = await this.loadForUpdate(manager, id);
 
         const violations =
           after.status === 'active'
-            ? await this.validateForSubmission(manager, after, now, { consents: false })
+            ? await this.validateForSubmission(manager, after, now, { consents: false, viewer: principal })
             : [
                 ...identityViolations({
                   head: {
@@ -470,7 +490,7 @@ export class ArchivesService {
                   members: members.map(identityMember),
                   now,
                 }),
-                ...(await this.duplicateViolations(manager, after)),
+                ...(await this.duplicateViolations(manager, after, principal, id)),
               ];
         if (after.status === 'active') {
           // validateForSubmission checks identity from the stored numbers; the stated gender/birth date
@@ -501,6 +521,7 @@ export class ArchivesService {
               status: after.status,
               version: after.version,
               fields: Object.keys(diffArchives(before, afterSnapshot)).slice(0, 60),
+              consentsWithdrawn,
             },
           },
           manager,
@@ -786,7 +807,13 @@ export class ArchivesService {
 
   private keepMember(m: ArchiveMemberEntity, idNumbers: Map<string, string>): PreparedMember {
     const { archive: _a, archiveId: _id, ...row } = m;
-    return { row, idNumber: idNumbers.get(m.id) ?? '', statedGender: null, statedBirthDate: null };
+    return {
+      row,
+      idNumber: idNumbers.get(m.id) ?? '',
+      idNumberChanged: false,
+      statedGender: null,
+      statedBirthDate: null,
+    };
   }
 
   /**
@@ -820,6 +847,7 @@ export class ArchivesService {
       if (id) used.add(id);
       return {
         idNumber,
+        idNumberChanged: match !== undefined && id !== undefined && match.idNumberBlindIndex !== blindIndex,
         statedGender: dto.gender ?? null,
         statedBirthDate: dto.birthDate ?? null,
         row: {
@@ -855,10 +883,17 @@ export class ArchivesService {
     return prepared;
   }
 
-  /** Duplicate check for the archive as stored in this transaction (locks each person first). */
+  /**
+   * Duplicate check for the archive as stored in this transaction (locks each person first). Staff are
+   * told the other unit; anyone else gets a generic violation, and the hit is audited (outside this
+   * transaction, which the 422 rolls back) since repeated hits are how someone would probe who is in a
+   * hardship archive. `targetId` is null for a creation (the new row does not survive the 422).
+   */
   private async duplicateViolations(
     manager: EntityManager,
     archive: LoadedArchive,
+    viewer: Principal | undefined,
+    targetId: string | null,
   ): Promise<RuleViolation[]> {
     const people: HouseholdPerson[] = [
       { field: 'head.idNumber', idNumberBlindIndex: archive.headIdNumberBlindIndex },
@@ -870,7 +905,20 @@ export class ArchivesService {
     const indexes = people.map((p) => p.idNumberBlindIndex);
     await this.repository.lockPeople(manager, indexes);
     const matches = await this.repository.findOpenArchivesOf(manager, indexes, archive.id);
-    return householdDuplicateViolations(people, matches, archive.id);
+    const caller = viewer ?? requestContext.current()?.principal;
+    const namesUnits = caller === undefined || caller.kind === 'staff';
+    const violations = householdDuplicateViolations(people, matches, archive.id, { namesUnits });
+    const hits = violations.filter((v) => v.code === 'PERSON_ALREADY_IN_ARCHIVE');
+    if (hits.length > 0 && caller) {
+      await this.audit.record({
+        action: ArchiveAuditAction.DUPLICATE_HIT,
+        outcome: 'denied',
+        actor: caller,
+        target: { type: 'archive', id: targetId },
+        details: { fields: hits.map((v) => v.field) },
+      });
+    }
+    return violations;
   }
 
   private factsOf(archive: LoadedArchive): HouseholdFacts {
@@ -1015,6 +1063,7 @@ function consentDto(c: ArchiveConsentEntity): ArchiveConsentDto {
     byGuardian: c.byGuardian,
     guardianName: c.guardianName,
     withdrawnAt: iso(c.withdrawnAt),
+    withdrawalReason: c.withdrawalReason,
   };
 }
 

@@ -258,6 +258,32 @@ describe('Archives — create, update, read (real PostgreSQL)', () => {
       expect((audit.details.fields as string[]).includes('head.monthlyIncomeFen')).toBe(true);
     });
 
+    it('loads an archive inside a transaction one query at a time (one connection runs one query)', async () => {
+      const created = await t.archives.create(caseworker, createDto(householdPlain()));
+      let inFlight = 0;
+      let maxInFlight = 0;
+      await t.db.dataSource.transaction(async (manager) => {
+        const runner = manager.queryRunner!;
+        const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+        // Counts overlapping queries on the transaction's connection (pg warns: "already executing a query").
+        (runner as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = async (
+          ...args
+        ) => {
+          inFlight += 1;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          try {
+            return await query(...args);
+          } finally {
+            inFlight -= 1;
+          }
+        };
+        const loaded = await t.archives.loadForUpdate(manager, created.id);
+        expect(loaded.members).toHaveLength(created.members.length);
+        expect(loaded.orgUnit.id).toBe(t.tree.grassrootsA.id);
+      });
+      expect(maxInFlight).toBe(1);
+    });
+
     it('409 on a stale version: the second of two edits from the same read loses, nothing is overwritten', async () => {
       await update(caseworker, created.id, { version: 1, skills: '电工、钳工' });
       const conflict = await failure(update(caseworker, created.id, { version: 1, skills: '无' }));

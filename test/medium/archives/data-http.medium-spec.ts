@@ -210,6 +210,57 @@ describe('archive data HTTP API (real guard, pipe and filter; PostgreSQL)', () =
     await http().get('/api/v1/archives/not-a-uuid').set('Authorization', caseworker).expect(400);
   });
 
+  it('PATCH with null for a NOT NULL field is a 400 naming it, not a database error', async () => {
+    const created = await http()
+      .post('/api/v1/archives')
+      .set('Authorization', caseworker)
+      .send(hangzhouHousehold())
+      .expect(201);
+    const patch = (body: Record<string, unknown>) =>
+      http()
+        .patch(`/api/v1/archives/${created.body.id}`)
+        .set('Authorization', caseworker)
+        .send({ version: 1, ...body });
+    const res = await patch({
+      hasVehicle: null,
+      causes: null,
+      category: null,
+      regionCode: null,
+      head: { name: null, employmentStatus: null, monthlyIncomeFen: null },
+      members: [
+        {
+          id: created.body.members[0].id,
+          relation: 'spouse',
+          name: null,
+          monthlyIncomeFen: 0,
+          health: null,
+          schoolingStage: 'none',
+        },
+      ],
+    }).expect(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect((res.body.details.fields as { field: string }[]).map((f) => f.field).sort()).toEqual(
+      [
+        'causes',
+        'category',
+        'hasVehicle',
+        'head.employmentStatus',
+        'head.monthlyIncomeFen',
+        'head.name',
+        'members.0.health',
+        'members.0.name',
+        'regionCode',
+      ].sort(),
+    );
+    // Nothing was written, and null still clears the fields where it means "none".
+    const cleared = await patch({ address: null, head: { phone: null, bankAccount: null } }).expect(200);
+    expect(cleared.body).toMatchObject({
+      version: 2,
+      address: null,
+      head: { phone: null, bankAccount: null },
+    });
+  });
+
   it('422 lists each failed rule with its code and field; the other unit is named, never the person', async () => {
     const plain = hangzhouHousehold();
     await http().post('/api/v1/archives').set('Authorization', caseworker).send(plain).expect(201);
@@ -310,5 +361,20 @@ describe('archive data HTTP API (real guard, pipe and filter; PostgreSQL)', () =
       .set('Authorization', login(tree.xihu, ['archivist']))
       .send({ regionCode: '330106', effectiveFrom: '2026-12-01', monthlyAmountFen: 126_000 })
       .expect(409);
+    // A grassroots union carries its district's code but does not publish standards.
+    const grassroots = await http()
+      .post('/api/v1/dibao-lines')
+      .set('Authorization', login(tree['xihu-gr-1'], ['archivist']))
+      .send({ regionCode: '330106', effectiveFrom: '2027-01-01', monthlyAmountFen: 90_000 })
+      .expect(403);
+    expect(grassroots.body.code).toBe('ACCESS_DENIED');
+    const backdated = await http()
+      .post('/api/v1/dibao-lines')
+      .set('Authorization', login(tree.xihu, ['archivist']))
+      .send({ regionCode: '330106', effectiveFrom: '2026-11-22', monthlyAmountFen: 90_000 })
+      .expect(422);
+    expect(backdated.body.code).toBe('DIBAO_LINE_BACKDATED');
+    expect(backdated.body.message).toMatch(/不能早于今天/);
+    expect((await lookup('330106', '2026-11-22').expect(200)).body.monthlyAmountFen).toBe(124_000);
   });
 });

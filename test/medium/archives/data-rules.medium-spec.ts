@@ -1,3 +1,4 @@
+import { requestContext } from '../../../src/common/context/request-context';
 import { DomainError } from '../../../src/common/errors';
 import { findUnmaskedPersonalData } from '../../../src/common/masking';
 import { RecordConsentDto } from '../../../src/modules/archives/dto/archive-actions.dto';
@@ -74,6 +75,66 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
       expect(JSON.stringify(error.details)).not.toContain(head.name);
       expect(findUnmaskedPersonalData(JSON.stringify(error.details))).toEqual([]);
       expect(await count()).toBe(before);
+    });
+
+    it('a worker hitting another household’s archive is not told the unit; the probe is audited without personal data', async () => {
+      const plain = householdPlain();
+      const head = plain.head as { idNumber: string; name: string };
+      const first = await t.archives.create(caseworkerA, createDto(plain));
+
+      const worker = await workerAt(t.db.dataSource, t.tree.grassrootsB);
+      const other = householdPlain({ regionCode: '320505' });
+      (other.members as Record<string, unknown>[])[0] = {
+        relation: 'spouse',
+        name: '李某',
+        idNumber: head.idNumber,
+        monthlyIncomeFen: 0,
+        health: 'healthy',
+        schoolingStage: 'none',
+      };
+      const error = await failure(t.archives.create(worker, createDto(other)));
+      expect(violationsOf(error)).toEqual([
+        {
+          rule: 'household-duplicate',
+          code: 'PERSON_ALREADY_IN_ARCHIVE',
+          field: 'members.0.idNumber',
+          message: '该人员已在其他困难职工档案中，请联系所在基层工会核实',
+        },
+      ]);
+      expect(JSON.stringify(error.details)).not.toContain('南京熊猫电子集团工会');
+      const hits = (await auditRows(t.db.dataSource, { action: 'archive.duplicate-hit' })).filter(
+        (r) => r.actor_id === worker.userId,
+      );
+      expect(hits).toEqual([
+        expect.objectContaining({
+          outcome: 'denied',
+          target_id: null,
+          details: { fields: ['members.0.idNumber'] },
+        }),
+      ]);
+      expect(JSON.stringify(hits)).not.toContain(first.id);
+      expect(findUnmaskedPersonalData(JSON.stringify(hits))).toEqual([]);
+
+      // The same archive checked in a worker's request (e.g. its own submit): generic too; staff: the unit.
+      const own = await t.archives.create(worker, createDto(householdPlain({ regionCode: '320505' })));
+      await t.db.dataSource.query(
+        `UPDATE archive_members SET id_number_blind_index = $1 WHERE archive_id = $2 AND position = 0`,
+        [t.cipher.blindIndex(head.idNumber, 'id_number'), own.id],
+      );
+      const codes = (viewer: Principal | undefined) =>
+        t.db.dataSource.transaction(async (m) => {
+          const loaded = await t.archives.loadForUpdate(m, own.id);
+          const run = () => t.archives.validateForSubmission(m, loaded, t.clock.now(), { consents: false });
+          const violations = viewer
+            ? await requestContext.run({ requestId: 'r1', ip: null, userAgent: null, principal: viewer }, run)
+            : await run();
+          return violations.filter((v) => v.rule === 'household-duplicate').map((v) => v.code);
+        });
+      expect(await codes(worker)).toEqual(['PERSON_ALREADY_IN_ARCHIVE']);
+      expect(await codes(caseworkerB)).toEqual(['HOUSEHOLD_DUPLICATE_ARCHIVE']);
+      expect(await codes(undefined)).toEqual(['HOUSEHOLD_DUPLICATE_ARCHIVE']);
+      // Back to its own person so later tests see one open archive per person.
+      await t.db.dataSource.query(`UPDATE archives SET status = 'rejected' WHERE id = $1`, [own.id]);
     });
 
     it('a closed archive (rejected, exited, cancelled) does not block a new one', async () => {
@@ -241,6 +302,113 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
       expect(await validate(archive.id)).toEqual([]);
     });
 
+    it('consents follow the person: a changed ID number withdraws them; a removed member’s are kept, withdrawn', async () => {
+      const plain = householdPlain();
+      (plain.members as Record<string, unknown>[]).push(
+        {
+          relation: 'grandchild',
+          name: '王乐乐',
+          idNumber: idNumber('2018-04-01', 'male'),
+          monthlyIncomeFen: 0,
+          health: 'healthy',
+          schoolingStage: 'primary',
+        },
+        {
+          relation: 'grandchild',
+          name: '王笑笑',
+          idNumber: idNumber('2019-06-01', 'female'),
+          monthlyIncomeFen: 0,
+          health: 'healthy',
+          schoolingStage: 'preschool',
+        },
+      );
+      const archive = await t.archives.create(caseworkerA, createDto(plain));
+      await consent(caseworkerA, archive.id, { subject: 'head', kind: 'general' });
+      await consent(caseworkerA, archive.id, { subject: 'head', kind: 'sensitive' });
+      const [, , boy, girl] = archive.members;
+      for (const child of [boy, girl]) {
+        await consent(caseworkerA, archive.id, {
+          subject: 'member',
+          memberId: child.id,
+          kind: 'sensitive',
+          byGuardian: true,
+          guardianName: '王建国',
+        });
+      }
+      expect(await validate(archive.id)).toEqual([]);
+      const memberInput = (m: (typeof archive.members)[number]) => ({
+        id: m.id,
+        relation: m.relation,
+        name: m.name,
+        monthlyIncomeFen: m.monthlyIncomeFen,
+        health: m.health,
+        schoolingStage: m.schoolingStage,
+      });
+
+      // The head's ID number and the boy's (matched by member id) now name other people.
+      await t.archives.update(
+        caseworkerA,
+        archive.id,
+        dto(UpdateArchiveDto, {
+          version: 1,
+          head: { idNumber: idNumber('1968-07-01', 'male') },
+          members: [
+            memberInput(archive.members[0]),
+            memberInput(archive.members[1]),
+            { ...memberInput(boy), idNumber: idNumber('2018-05-01', 'male') },
+            memberInput(girl),
+          ],
+        }),
+      );
+      expect((await validate(archive.id)).map((v) => `${v.field}:${v.code}`)).toEqual([
+        'consents.head.general:CONSENT_HEAD_GENERAL_MISSING',
+        'consents.head.sensitive:CONSENT_HEAD_SENSITIVE_MISSING',
+        'members.2.consent:CONSENT_GUARDIAN_MISSING',
+      ]);
+      const reasons = async () =>
+        (
+          await t.db.dataSource.query(
+            `SELECT subject, member_id, withdrawn_at IS NOT NULL AS withdrawn, withdrawal_reason
+               FROM archive_consents WHERE archive_id = $1 ORDER BY created_at, id`,
+            [archive.id],
+          )
+        ).map(
+          (r: {
+            subject: string;
+            member_id: string | null;
+            withdrawn: boolean;
+            withdrawal_reason: string | null;
+          }) => [r.subject, r.member_id, r.withdrawn, r.withdrawal_reason],
+        );
+      expect((await reasons()).sort()).toEqual(
+        [
+          ['head', null, true, 'subject-id-changed'],
+          ['head', null, true, 'subject-id-changed'],
+          ['member', boy.id, true, 'subject-id-changed'],
+          ['member', girl.id, false, null],
+        ].sort(),
+      );
+      const [update] = await auditRows(t.db.dataSource, { action: 'archive.update', targetId: archive.id });
+      expect(update.details).toMatchObject({ consentsWithdrawn: 3 });
+
+      // Removing the girl keeps her guardian's consent as proof, withdrawn and detached; it does not count.
+      await t.archives.update(
+        caseworkerA,
+        archive.id,
+        dto(UpdateArchiveDto, {
+          version: 2,
+          members: [memberInput(archive.members[0]), memberInput(archive.members[1]), memberInput(boy)],
+        }),
+      );
+      expect((await reasons()).filter((r: unknown[]) => r[3] === 'member-removed')).toEqual([
+        ['member', null, true, 'member-removed'],
+      ]);
+      expect((await reasons()).filter((r: unknown[]) => r[2] === false)).toEqual([]);
+      const detail = await t.archives.get(caseworkerA, archive.id);
+      expect(detail.consents).toHaveLength(4);
+      expect(detail.consents.every((c) => c.withdrawnAt !== null && c.withdrawalReason !== null)).toBe(true);
+    });
+
     it('a worker records consent for its own archive only; unknown members and future dates are refused', async () => {
       const worker = await workerAt(t.db.dataSource, t.tree.grassrootsA);
       const own = await t.archives.create(worker, createDto());
@@ -331,6 +499,66 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
       expect(await fen('321102', '2026-11-23')).toBe(98_000);
       expect(await fen('320102', '2025-06-30')).toBeNull();
       expect(await fen('330106', '2026-11-23')).toBeNull();
+    });
+
+    it('lookup: the newest line among district, city and province wins; on the same date the most specific', async () => {
+      // An old district line must not outlive newer city or province standards.
+      await insertLine(t.db.dataSource, '320602', '2024-01-01', 90_000);
+      await insertLine(t.db.dataSource, '320600', '2026-03-01', 101_000);
+      await insertLine(t.db.dataSource, '320612', '2026-03-01', 102_000);
+      const fen = async (region: string, date: string) =>
+        (await t.dibaoLines.lineFor(region, date))?.monthlyAmountFen ?? null;
+      expect(await fen('320602', '2025-06-30')).toBe(90_000);
+      // The province's 2025-07-01 line is newer than the district's 2024 one.
+      expect(await fen('320602', '2025-07-01')).toBe(98_000);
+      expect(await fen('320602', '2026-11-23')).toBe(101_000);
+      expect(await fen('320612', '2026-11-23')).toBe(102_000);
+      expect(await fen('320612', '2026-02-28')).toBe(98_000);
+      // The same through a transaction's manager, as the submission check calls it.
+      const inTx = await t.db.dataSource.transaction((m) => t.dibaoLines.lineFor('320602', '2026-11-23', m));
+      expect(inTx).toMatchObject({ regionCode: '320600', monthlyAmountFen: 101_000 });
+    });
+
+    it('grassroots archivists cannot set lines (their unit carries the district code), and no line is backdated', async () => {
+      const grassroots = staffAt(t.tree.grassrootsA, ['archivist']);
+      const denied = await failure(
+        t.dibaoLines.create(grassroots, {
+          regionCode: '320102',
+          effectiveFrom: '2027-01-01',
+          monthlyAmountFen: 200_000,
+        }),
+      );
+      expect(denied.code).toBe('ACCESS_DENIED');
+      const denials = await auditRows(t.db.dataSource, { action: 'access.denied' });
+      expect(denials.filter((r) => r.actor_id === grassroots.userId).map((r) => r.details)).toEqual([
+        expect.objectContaining({ action: 'dibao-lines.create', code: 'ACCESS_DENIED' }),
+      ]);
+
+      const district = staffAt(t.tree.districtA, ['archivist']);
+      const backdated = await failure(
+        t.dibaoLines.create(district, {
+          regionCode: '320102',
+          effectiveFrom: '2026-11-22',
+          monthlyAmountFen: 90_000,
+        }),
+      );
+      expect(backdated.code).toBe('DIBAO_LINE_BACKDATED');
+      expect(backdated.details).toEqual({ effectiveFrom: '2026-11-22', today: '2026-11-23' });
+      // Today (China time) is allowed: 2026-11-23 10:00 +08:00.
+      await expect(
+        t.dibaoLines.create(district, {
+          regionCode: '320102',
+          effectiveFrom: '2026-11-23',
+          monthlyAmountFen: 112_000,
+        }),
+      ).resolves.toMatchObject({ regionCode: '320102', effectiveFrom: '2026-11-23' });
+      expect(
+        (
+          await t.db.dataSource.query(
+            `SELECT count(*)::int AS n FROM dibao_lines WHERE region_code = '320102'`,
+          )
+        )[0].n,
+      ).toBe(1);
     });
 
     it('an archivist adds a dated line for its own region and below; duplicates and other regions are refused', async () => {

@@ -94,7 +94,7 @@ describe('seedDemoArchives (real PostgreSQL)', () => {
     for (const region of new Set(archives.map((a) => a.region_code))) {
       const [line] = await db.dataSource.query(
         `SELECT monthly_amount_fen FROM dibao_lines WHERE region_code = ANY($1) AND effective_from <= $2
-          ORDER BY array_position($1::varchar[], region_code), effective_from DESC LIMIT 1`,
+          ORDER BY effective_from DESC, array_position($1::varchar[], region_code) LIMIT 1`,
         [dibaoRegionCandidates(region), TODAY],
       );
       lines.set(region, line.monthly_amount_fen as number);
@@ -161,7 +161,8 @@ describe('seedDemoArchives (real PostgreSQL)', () => {
       expect(
         categoryViolations({
           category: a.category as never,
-          perCapitaIncomeFen: a.per_capita_income_fen,
+          monthlyIncomeFen: a.monthly_income_fen,
+          householdSize: a.household_size,
           causes: a.causes as never,
           dibaoLineFen: lines.get(a.region_code)!,
           marginalMultiple: MARGINAL_MULTIPLE,

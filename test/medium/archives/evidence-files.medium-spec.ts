@@ -7,6 +7,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { Clock, FakeClock } from '../../../src/common/clock/clock';
 import { ClockModule } from '../../../src/common/clock/clock.module';
 import { DomainError } from '../../../src/common/errors';
+import { findUnmaskedPersonalData } from '../../../src/common/masking';
 import { ConfigModule } from '../../../src/config';
 import type { ArchiveStatus } from '../../../src/modules/archives/archive.enums';
 import { ArchiveEvidenceEntity } from '../../../src/modules/archives/evidence/archive-evidence.entity';
@@ -178,6 +179,19 @@ describe('EvidenceService (real PostgreSQL, local-disk storage)', () => {
         file(png(), 'IMG_0001.PNG', 'image/png'),
       );
       expect(dto).toMatchObject({ mimeType: 'image/png', fileName: 'IMG_0001.png' });
+    });
+
+    it('stores the display name with full ID and mobile numbers masked', async () => {
+      const archiveId = await newArchive();
+      const dto = await evidence.upload(
+        worker,
+        archiveId,
+        'income_proof',
+        file(pdf(), '王建国330106196708081234收入证明13812342210.pdf'),
+      );
+      expect(dto.fileName).toBe('王建国330***********1234收入证明138****2210.pdf');
+      expect((await rowOf(dto.id)).fileName).toBe(dto.fileName);
+      expect(findUnmaskedPersonalData(JSON.stringify(await evidence.list(worker, archiveId)))).toEqual([]);
     });
 
     it('lets a reviewer of the district above (scope includes the unit) add a JPEG sent as image/jpg', async () => {

@@ -23,12 +23,24 @@ export const CONSENT_SUBJECTS = ['head', 'member'] as const;
 export type ConsentSubject = (typeof CONSENT_SUBJECTS)[number];
 
 /**
+ * Why the system withdrew a consent: a consent is the person's, so it stops counting when the record
+ * now names someone else (the ID number was changed) or the member left the household. The row stays
+ * as proof of what was agreed (PIPL).
+ */
+export const CONSENT_WITHDRAWAL_REASONS = ['subject-id-changed', 'member-removed'] as const;
+export type ConsentWithdrawalReason = (typeof CONSENT_WITHDRAWAL_REASONS)[number];
+
+/**
  * A consent the household gave (on paper or in the portal) and a staff member or the worker recorded.
- * Rows are never updated: a withdrawal sets `withdrawnAt` and a renewed consent is a new row.
+ * Rows are never updated: a withdrawal sets `withdrawnAt` and a renewed consent is a new row. A removed
+ * member's consents are withdrawn and then lose their `memberId` (ON DELETE SET NULL), never deleted.
  */
 @Entity('archive_consents')
 @Index('idx_archive_consents_archive', ['archiveId', 'subject', 'memberId'])
-@Check('chk_archive_consents_subject', `("subject" = 'head') = ("member_id" IS NULL)`)
+@Check(
+  'chk_archive_consents_subject',
+  `("subject" = 'head' AND "member_id" IS NULL) OR ("subject" = 'member' AND ("member_id" IS NOT NULL OR "withdrawn_at" IS NOT NULL))`,
+)
 @Check('chk_archive_consents_guardian', `NOT "by_guardian" OR "guardian_name" IS NOT NULL`)
 export class ArchiveConsentEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -44,11 +56,14 @@ export class ArchiveConsentEntity {
   @Column({ type: 'varchar', length: 8 })
   subject!: ConsentSubject;
 
-  /** The member the consent is about (subject `member`); the head's consents have none. */
+  /**
+   * The member the consent is about (subject `member`); the head's consents have none, nor do consents
+   * of a member since removed (withdrawn first, so they never count).
+   */
   @Column({ type: 'uuid', nullable: true })
   memberId!: string | null;
 
-  @ManyToOne(() => ArchiveMemberEntity, { onDelete: 'CASCADE' })
+  @ManyToOne(() => ArchiveMemberEntity, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'member_id', foreignKeyConstraintName: 'fk_archive_consents_member' })
   member?: ArchiveMemberEntity;
 
@@ -77,6 +92,10 @@ export class ArchiveConsentEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   withdrawnAt!: Date | null;
+
+  /** Set when the system withdrew it (see CONSENT_WITHDRAWAL_REASONS); null for a person's own withdrawal. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  withdrawalReason!: ConsentWithdrawalReason | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -92,6 +92,16 @@ describe('consentProblems', () => {
       consents: [...headBoth, guardian('child-1', 'general')],
       codes: ['CONSENT_GUARDIAN_MISSING'],
     },
+    {
+      // A removed member's consent is kept without its member; it must not count for anyone.
+      name: 'a detached member consent does not count',
+      members: [child],
+      consents: [
+        ...headBoth,
+        consent({ subject: 'member', memberId: null, kind: 'sensitive', byGuardian: true }),
+      ],
+      codes: ['CONSENT_GUARDIAN_MISSING'],
+    },
     { name: 'member turning 14 today needs none', members: [teen], consents: headBoth, codes: [] },
     {
       name: 'member turning 14 tomorrow still needs one',

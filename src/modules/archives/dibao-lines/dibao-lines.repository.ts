@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DibaoLineEntity } from './dibao-line.entity';
+import { pickLineInForce } from './dibao-region.rule';
 
 @Injectable()
 export class DibaoLinesRepository {
@@ -10,22 +11,25 @@ export class DibaoLinesRepository {
     return this.dataSource.transaction('READ COMMITTED', work);
   }
 
-  /** The line in force on `date` for the first of `regions` (most specific first) that has one. */
+  /**
+   * The line in force on `date` among `regions` (most specific first): each region's newest line not
+   * after the date, then the rule picks the newest of those (ties: most specific).
+   */
   async lineInForce(
     regions: readonly string[],
     date: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<DibaoLineEntity | null> {
-    return manager
+    const latest = await manager
       .getRepository(DibaoLineEntity)
       .createQueryBuilder('l')
+      .distinctOn(['l.region_code'])
       .where('l.region_code IN (:...regions)', { regions })
       .andWhere('l.effective_from <= :date', { date })
-      .orderBy('array_position(CAST(:ordered AS varchar[]), l.region_code)', 'ASC')
+      .orderBy('l.region_code', 'ASC')
       .addOrderBy('l.effective_from', 'DESC')
-      .setParameter('ordered', regions)
-      .limit(1)
-      .getOne();
+      .getMany();
+    return pickLineInForce(regions, latest, date);
   }
 
   async list(

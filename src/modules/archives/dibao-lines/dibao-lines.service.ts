@@ -17,7 +17,8 @@ import {
   LookupDibaoLineQueryDto,
 } from './dibao-lines.dto';
 import { DibaoLinesRepository } from './dibao-lines.repository';
-import { dibaoRegionCandidates, regionCovers } from './dibao-region.rule';
+import { DibaoLinesErrorCode } from './dibao-lines.errors';
+import { DIBAO_LINE_SETTER_LEVELS, dibaoRegionCandidates, regionCovers } from './dibao-region.rule';
 
 /** The dated 低保 line table: lookups for the archive rules, and the archivist's additions. */
 @Injectable()
@@ -29,7 +30,7 @@ export class DibaoLinesService {
     private readonly clock: Clock,
   ) {}
 
-  /** The line in force for `regionCode` on `date` (YYYY-MM-DD, China time): district, else city, else province. */
+  /** The line in force for `regionCode` on `date` (YYYY-MM-DD, China time): the newest of its district's, city's and province's (ties: most specific). */
   lineFor(regionCode: string, date: string, manager?: EntityManager): Promise<DibaoLineEntity | null> {
     return this.repository.lineInForce(dibaoRegionCandidates(regionCode), date, manager);
   }
@@ -46,17 +47,33 @@ export class DibaoLinesService {
   }
 
   /**
-   * Adds a dated line. An archivist sets lines for its own region and below (a city union for its city
-   * and districts); rows are never edited, so a correction is a new row with a later date.
+   * Adds a dated line. Archivists of a province, city or district union (or the national one) set lines
+   * for their own region and below; a grassroots union carries its district's region code but does not
+   * publish standards. Rows are never edited and never backdated: archives checked against the old line
+   * stay explainable, so a correction is a new row from today or later (China time).
    */
   async create(principal: Principal, dto: CreateDibaoLineDto): Promise<DibaoLineDto> {
     const unit = principal.orgUnitId ? await this.orgUnits.findById(principal.orgUnitId) : null;
-    if (!unit || (unit.level !== 'national' && !regionCovers(unit.regionCode, dto.regionCode))) {
+    if (!unit || !DIBAO_LINE_SETTER_LEVELS.includes(unit.level)) {
+      await this.audit.recordDenied(principal, 'dibao-lines.create', {
+        code: AuthorizationErrorCode.ACCESS_DENIED,
+        regionCode: dto.regionCode,
+      });
+      throw new DomainError(AuthorizationErrorCode.ACCESS_DENIED);
+    }
+    if (unit.level !== 'national' && !regionCovers(unit.regionCode, dto.regionCode)) {
       await this.audit.recordDenied(principal, 'dibao-lines.create', {
         code: AuthorizationErrorCode.OUT_OF_SCOPE,
         regionCode: dto.regionCode,
       });
       throw new DomainError(AuthorizationErrorCode.OUT_OF_SCOPE);
+    }
+    const today = chinaDate(this.clock.now());
+    if (dto.effectiveFrom < today) {
+      throw new DomainError(DibaoLinesErrorCode.DIBAO_LINE_BACKDATED, {
+        effectiveFrom: dto.effectiveFrom,
+        today,
+      });
     }
     const line = await this.repository.transaction(async (manager) => {
       const inserted = await this.repository.insertIfAbsent(manager, {

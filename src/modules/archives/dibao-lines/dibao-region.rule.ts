@@ -18,3 +18,38 @@ export function regionCovers(unitRegion: string, regionCode: string): boolean {
   if (unitRegion.endsWith('00')) return regionCode.startsWith(unitRegion.slice(0, 4));
   return regionCode === unitRegion;
 }
+
+export interface DatedLine {
+  regionCode: string;
+  /** `YYYY-MM-DD`. */
+  effectiveFrom: string;
+}
+
+/**
+ * The line in force on `date` among `lines` of the `candidates` regions (most specific first): the
+ * newest standard wins whatever level set it, so a district line from years ago does not outlive a
+ * newer city or province standard; on the same date the most specific region wins (a district that
+ * publishes with its city keeps its own figure). Lines dated after `date` or of other regions are ignored.
+ */
+export function pickLineInForce<T extends DatedLine>(
+  candidates: readonly string[],
+  lines: readonly T[],
+  date: string,
+): T | null {
+  let best: T | null = null;
+  for (const line of lines) {
+    const rank = candidates.indexOf(line.regionCode);
+    if (rank < 0 || line.effectiveFrom > date) continue;
+    if (
+      best === null ||
+      line.effectiveFrom > best.effectiveFrom ||
+      (line.effectiveFrom === best.effectiveFrom && rank < candidates.indexOf(best.regionCode))
+    ) {
+      best = line;
+    }
+  }
+  return best;
+}
+
+/** Union levels whose archivists publish 低保 lines; a grassroots unit carries its district's code but not its authority. */
+export const DIBAO_LINE_SETTER_LEVELS: readonly string[] = ['national', 'province', 'city', 'district'];

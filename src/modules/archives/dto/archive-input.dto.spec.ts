@@ -109,6 +109,15 @@ describe('CreateArchiveDto', () => {
   });
 });
 
+const member = () => ({
+  relation: 'child',
+  name: '王小红',
+  idNumber: CHILD_ID,
+  monthlyIncomeFen: 0,
+  health: 'healthy',
+  schoolingStage: 'junior_high',
+});
+
 describe('UpdateArchiveDto', () => {
   it('requires the version', async () => {
     expect((await run(UpdateArchiveDto, { skills: '电工' })).problems.map((p) => p.field)).toEqual([
@@ -133,6 +142,53 @@ describe('UpdateArchiveDto', () => {
     });
     expect(problems).toEqual([]);
     expect(value?.head?.phone).toBeNull();
+  });
+
+  // null on a NOT NULL column used to pass @IsOptional() and reach the database as a 500.
+  it.each([
+    ['hasVehicle', { hasVehicle: null }],
+    ['hasSecondProperty', { hasSecondProperty: null }],
+    ['hasBusinessLicence', { hasBusinessLicence: null }],
+    ['causes', { causes: null }],
+    ['members', { members: null }],
+    ['incomeItems', { incomeItems: null }],
+    ['category', { category: null }],
+    ['regionCode', { regionCode: null }],
+    ['head', { head: null }],
+    ['head.name', { head: { name: null } }],
+    ['head.idNumber', { head: { idNumber: null } }],
+    ['head.gender', { head: { gender: null } }],
+    ['head.birthDate', { head: { birthDate: null } }],
+    ['head.employmentStatus', { head: { employmentStatus: null } }],
+    ['head.monthlyIncomeFen', { head: { monthlyIncomeFen: null } }],
+    ['members.0.relation', { members: [{ ...member(), relation: null }] }],
+    ['members.0.name', { members: [{ ...member(), name: null }] }],
+    ['members.0.idNumber', { members: [{ ...member(), idNumber: null }] }],
+    ['members.0.monthlyIncomeFen', { members: [{ ...member(), monthlyIncomeFen: null }] }],
+    ['members.0.health', { members: [{ ...member(), health: null }] }],
+    ['members.0.schoolingStage', { members: [{ ...member(), schoolingStage: null }] }],
+    ['incomeItems.0.monthlyAmountFen', { incomeItems: [{ kind: 'pension', monthlyAmountFen: null }] }],
+  ])('refuses null for the NOT NULL field %s, naming it', async (field, patch) => {
+    const { problems } = await run(UpdateArchiveDto, { version: 2, ...patch });
+    expect(problems.map((p) => p.field)).toEqual([field]);
+  });
+
+  it.each([
+    ['address', { address: null }],
+    ['housingType', { housingType: null }],
+    ['housingAreaSqm', { housingAreaSqm: null }],
+    ['assetNotes', { assetNotes: null }],
+    ['primaryCause', { primaryCause: null }],
+    ['skills', { skills: null }],
+    ['head.phone', { head: { phone: null } }],
+    ['head.employer', { head: { employer: null } }],
+    ['head.bankAccount', { head: { bankAccount: null } }],
+  ])('accepts null to clear the optional field %s', async (_field, patch) => {
+    expect((await run(UpdateArchiveDto, { version: 2, ...patch })).problems).toEqual([]);
+  });
+
+  it('still lets every field be left out', async () => {
+    expect((await run(UpdateArchiveDto, { version: 2, head: {} })).problems).toEqual([]);
   });
 
   it('does not allow kind or unit changes (workflow commands do that)', async () => {

@@ -49,6 +49,12 @@ export const MAX_INCOME_ITEMS = 30;
 export const MAX_MONTHLY_FEN = 10_000_000;
 export const NARRATIVE_MAX = 2000;
 
+/**
+ * For a field that may be left out but, when sent, must hold a value: `@IsOptional()` would also let
+ * `null` through, and null on a NOT NULL column is a database error (500) instead of a 400 naming it.
+ */
+export const OmittableNotNull = () => ValidateIf((_: object, value: unknown) => value !== undefined);
+
 export const trimmed = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 /** '' from a form means "not given". */
@@ -231,17 +237,17 @@ export abstract class ArchiveBodyDto {
   housingAreaSqm?: number | null;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @OmittableNotNull()
   @IsBoolean({ message: '是否有车辆须为 true 或 false' })
   hasVehicle?: boolean;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @OmittableNotNull()
   @IsBoolean({ message: '是否有第二套房产须为 true 或 false' })
   hasSecondProperty?: boolean;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @OmittableNotNull()
   @IsBoolean({ message: '是否有营业执照须为 true 或 false' })
   hasBusinessLicence?: boolean;
 
@@ -253,7 +259,7 @@ export abstract class ArchiveBodyDto {
   assetNotes?: string | null;
 
   @ApiPropertyOptional({ enum: CAUSES, isArray: true })
-  @IsOptional()
+  @OmittableNotNull()
   @IsArray({ message: '致困原因须为数组' })
   @ArrayUnique({ message: '致困原因不能重复' })
   @ArrayMaxSize(CAUSES.length)
@@ -301,7 +307,7 @@ export abstract class ArchiveBodyDto {
   stateOfMind?: string | null;
 
   @ApiPropertyOptional({ type: [MemberInputDto], description: '家庭成员（不含户主），整体替换' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsArray({ message: '家庭成员须为数组' })
   @ArrayMaxSize(MAX_MEMBERS, { message: `家庭成员不能超过${MAX_MEMBERS}人` })
   @ValidateNested({ each: true })
@@ -309,7 +315,7 @@ export abstract class ArchiveBodyDto {
   members?: MemberInputDto[];
 
   @ApiPropertyOptional({ type: [IncomeItemInputDto], description: '其他月收入项，整体替换' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsArray({ message: '收入项须为数组' })
   @ArrayMaxSize(MAX_INCOME_ITEMS, { message: `收入项不能超过${MAX_INCOME_ITEMS}项` })
   @ValidateNested({ each: true })
@@ -357,25 +363,25 @@ export class CreateArchiveDto extends ArchiveBodyDto {
 /** Head fields on update: each optional; a sensitive field left out keeps the stored value, null clears it. */
 export class HeadUpdateDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OmittableNotNull()
   @trimmed()
   @IsString({ message: '户主姓名须为文本' })
   @Matches(PERSON_NAME_PATTERN, { message: NAME_MESSAGE })
   name?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OmittableNotNull()
   @NormalizeIdNumber()
   @IsIdNumber()
   idNumber?: string;
 
   @ApiPropertyOptional({ enum: ['male', 'female'] })
-  @IsOptional()
+  @OmittableNotNull()
   @IsIn(['male', 'female'], oneOf('性别', ['male', 'female']))
   gender?: 'male' | 'female';
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OmittableNotNull()
   @IsISO8601({ strict: true }, { message: '出生日期须为 YYYY-MM-DD' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '出生日期须为 YYYY-MM-DD' })
   birthDate?: string;
@@ -394,12 +400,12 @@ export class HeadUpdateDto {
   employer?: string | null;
 
   @ApiPropertyOptional({ enum: EMPLOYMENT_STATUSES })
-  @IsOptional()
+  @OmittableNotNull()
   @IsIn(EMPLOYMENT_STATUSES, oneOf('就业状况', EMPLOYMENT_STATUSES))
   employmentStatus?: EmploymentStatus;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OmittableNotNull()
   @Fen('户主月收入')
   monthlyIncomeFen?: number;
 
@@ -420,18 +426,18 @@ export class UpdateArchiveDto extends ArchiveBodyDto {
 
   // kind changes only through `convert`, the unit only through a transfer: neither is editable here.
   @ApiPropertyOptional({ enum: ARCHIVE_CATEGORIES })
-  @IsOptional()
+  @OmittableNotNull()
   @IsIn(ARCHIVE_CATEGORIES, oneOf('困难类别', ARCHIVE_CATEGORIES))
   category?: ArchiveCategory;
 
   @ApiPropertyOptional({ example: '330102' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsString({ message: '地区代码须为文本' })
   @Matches(/^[1-9]\d{5}$/, { message: '地区代码须为6位行政区划代码' })
   regionCode?: string;
 
   @ApiPropertyOptional({ type: HeadUpdateDto })
-  @IsOptional()
+  @OmittableNotNull()
   @ValidateNested()
   @Type(() => HeadUpdateDto)
   head?: HeadUpdateDto;

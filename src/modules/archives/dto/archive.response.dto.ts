@@ -12,7 +12,13 @@ import type {
   Relation,
   SchoolingStage,
 } from '../archive.enums';
-import type { ConsentKind, ConsentPurpose, ConsentSubject } from '../consents/archive-consent.entity';
+import {
+  CONSENT_WITHDRAWAL_REASONS,
+  type ConsentKind,
+  type ConsentPurpose,
+  type ConsentSubject,
+  type ConsentWithdrawalReason,
+} from '../consents/archive-consent.entity';
 import type { FiveClearsItem, FiveClearsMissingReason } from '../rules/five-clears.rule';
 
 /** Head of household as shown: ID number, phone and bank account masked (reveal to see one). */
@@ -70,6 +76,13 @@ export class ArchiveConsentDto {
   @ApiProperty() byGuardian!: boolean;
   @ApiPropertyOptional({ nullable: true }) guardianName!: string | null;
   @ApiPropertyOptional({ nullable: true }) withdrawnAt!: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    enum: CONSENT_WITHDRAWAL_REASONS,
+    description:
+      '系统撤回的原因：subject-id-changed（身份证号码已更改，不再是同一人）、member-removed（成员已移除）',
+  })
+  withdrawalReason!: ConsentWithdrawalReason | null;
 }
 
 /** One row of `GET /archives`: enough to pick a household, nothing more (ID masked, no phone or bank). */

@@ -32,7 +32,8 @@ export function submissionRuleViolations(facts: HouseholdFacts, context: RuleCon
     ...fiveClearsViolations(facts),
     ...categoryViolations({
       category: facts.category,
-      perCapitaIncomeFen: figures.perCapitaIncomeFen,
+      monthlyIncomeFen: figures.monthlyIncomeFen,
+      householdSize: figures.householdSize,
       causes: facts.causes,
       dibaoLineFen: context.dibaoLineFen,
       marginalMultiple: context.marginalMultiple,

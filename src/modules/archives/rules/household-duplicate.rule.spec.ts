@@ -62,6 +62,24 @@ describe('householdDuplicateViolations', () => {
     expect(v.message).not.toContain('abc123');
   });
 
+  it('for a worker: a generic code and message, without the other unit', () => {
+    const matches: DuplicateMatch[] = [
+      { idNumberBlindIndex: 'm0', archiveId: 'x', orgUnitName: '宁波市鄞州区某公司工会' },
+    ];
+    const violations = householdDuplicateViolations(people, matches, 'self', { namesUnits: false });
+    expect(violations).toEqual([
+      {
+        rule: 'household-duplicate',
+        code: 'PERSON_ALREADY_IN_ARCHIVE',
+        field: 'members.0.idNumber',
+        message: '该人员已在其他困难职工档案中，请联系所在基层工会核实',
+      },
+    ]);
+    expect(householdDuplicateViolations(people, matches, 'self', { namesUnits: true })[0].code).toBe(
+      'HOUSEHOLD_DUPLICATE_ARCHIVE',
+    );
+  });
+
   it('the same person twice in one archive', () => {
     const violations = householdDuplicateViolations(
       [

@@ -14,15 +14,27 @@ export interface DuplicateMatch {
   orgUnitName: string;
 }
 
+/** What a worker (not staff) is told: that the person is in a hardship archive, not where. */
+export const PERSON_ALREADY_IN_ARCHIVE_MESSAGE = '该人员已在其他困难职工档案中，请联系所在基层工会核实';
+
+export interface DuplicateAudience {
+  /**
+   * Staff see the other unit's name so the caseworker can call them. A worker does not: typing a
+   * relative's or colleague's ID number must not tell it that person is in a hardship archive, and where.
+   */
+  namesUnits: boolean;
+}
+
 /**
  * One archive per household (一户一档): nobody may appear twice in this archive, nor in another open
- * archive in any unit. Messages name the other archive's unit so the caseworker can call them; they
- * never name the person or the number (the user typed it; the other household is not theirs to see).
+ * archive in any unit. Messages for staff name the other archive's unit; for workers they are generic
+ * (`PERSON_ALREADY_IN_ARCHIVE`). They never name the person or the number.
  */
 export function householdDuplicateViolations(
   people: readonly HouseholdPerson[],
   matches: readonly DuplicateMatch[],
   thisArchiveId: string | null,
+  audience: DuplicateAudience = { namesUnits: true },
 ): RuleViolation[] {
   const violations: RuleViolation[] = [];
   const firstField = new Map<string, string>();
@@ -45,7 +57,14 @@ export function householdDuplicateViolations(
           .map((m) => m.orgUnitName),
       ),
     ].sort();
-    if (units.length > 0) {
+    if (units.length > 0 && !audience.namesUnits) {
+      violations.push({
+        rule: 'household-duplicate',
+        code: 'PERSON_ALREADY_IN_ARCHIVE',
+        field: person.field,
+        message: PERSON_ALREADY_IN_ARCHIVE_MESSAGE,
+      });
+    } else if (units.length > 0) {
       violations.push({
         rule: 'household-duplicate',
         code: 'HOUSEHOLD_DUPLICATE_ARCHIVE',

@@ -63,7 +63,8 @@ describe('categoryViolations', () => {
   const LINE = 124000; // 杭州 1,240 元/月
   const base: CategoryCheckInput = {
     category: 'dibao',
-    perCapitaIncomeFen: 0,
+    monthlyIncomeFen: 0,
+    householdSize: 1,
     causes: ['illness'],
     dibaoLineFen: LINE,
     marginalMultiple: 1.5,
@@ -132,7 +133,8 @@ describe('categoryViolations', () => {
     const input: CategoryCheckInput = {
       ...base,
       category,
-      perCapitaIncomeFen: perCapita,
+      monthlyIncomeFen: perCapita,
+      householdSize: 1,
       causes: ('causes' in rest ? rest.causes : undefined) ?? base.causes,
       dibaoLineFen: 'line' in rest ? (rest.line ?? null) : LINE,
     };
@@ -145,9 +147,58 @@ describe('categoryViolations', () => {
   });
 
   it('names the figures in yuan in the message', () => {
-    const [v] = categoryViolations({ ...base, perCapitaIncomeFen: LINE + 1 });
+    const [v] = categoryViolations({ ...base, monthlyIncomeFen: LINE + 1 });
     expect(v.message).toContain('1240.01');
     expect(v.message).toContain('1240.00');
     expect(v.field).toBe('category');
+  });
+
+  // A rounded-down per-capita figure used to let households a fraction of a fen per person over pass.
+  it.each([
+    { category: 'dibao', line: 111000, size: 3, total: 333000, codes: [] },
+    { category: 'dibao', line: 111000, size: 3, total: 333001, codes: ['CATEGORY_DIBAO_INCOME_ABOVE_LINE'] },
+    { category: 'dibao', line: 111000, size: 3, total: 333002, codes: ['CATEGORY_DIBAO_INCOME_ABOVE_LINE'] },
+    { category: 'dibao', line: 111000, size: 4, total: 444003, codes: ['CATEGORY_DIBAO_INCOME_ABOVE_LINE'] },
+    { category: 'dibao', line: 111000, size: 4, total: 443999, codes: [] },
+    // line × 1.5 × 3 = 499500 exactly.
+    { category: 'marginal', line: 111000, size: 3, total: 499500, codes: [] },
+    {
+      category: 'marginal',
+      line: 111000,
+      size: 3,
+      total: 499501,
+      codes: ['CATEGORY_MARGINAL_INCOME_ABOVE_LIMIT'],
+    },
+    // line × 1.5 = 166501.5 per person: the half fen counts (7 × 166501.5 = 1165510.5).
+    { category: 'marginal', line: 111001, size: 7, total: 1165510, codes: [] },
+    {
+      category: 'marginal',
+      line: 111001,
+      size: 7,
+      total: 1165511,
+      codes: ['CATEGORY_MARGINAL_INCOME_ABOVE_LIMIT'],
+    },
+  ] as const)(
+    '$category: line $line, $size people, total $total → $codes',
+    ({ category, line, size, total, codes }) => {
+      const violations = categoryViolations({
+        ...base,
+        category,
+        dibaoLineFen: line,
+        householdSize: size,
+        monthlyIncomeFen: total,
+      });
+      expect(violations.map((v) => v.code)).toEqual(codes);
+    },
+  );
+
+  it('shows the rounded-down per-capita figure in the message', () => {
+    const [v] = categoryViolations({
+      ...base,
+      dibaoLineFen: 111000,
+      householdSize: 3,
+      monthlyIncomeFen: 333002,
+    });
+    expect(v.message).toContain('1110.00 元高于当地低保标准 1110.00 元');
   });
 });

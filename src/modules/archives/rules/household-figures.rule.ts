@@ -12,7 +12,10 @@ export interface HouseholdFigures {
   householdSize: number;
   /** Head + members + income items, fen per month. */
   monthlyIncomeFen: number;
-  /** floor(monthlyIncomeFen / householdSize): never typed in, always computed here. */
+  /**
+   * floor(monthlyIncomeFen / householdSize): never typed in, always computed here. For display and
+   * lists only: the category check compares the exact total (see categoryViolations).
+   */
   perCapitaIncomeFen: number;
 }
 
@@ -31,17 +34,23 @@ export function householdFigures(input: HouseholdIncomeInput): HouseholdFigures 
 }
 
 /**
- * The 低保边缘 ceiling: line × multiple, rounded down to the fen. The multiple has at most two decimals
- * (config validation), so it is applied in integer hundredths to keep floating point out of the money.
+ * The multiple in integer hundredths: it has at most two decimals (config validation), so this keeps
+ * floating point out of the money.
  */
+function multipleHundredths(marginalMultiple: number): number {
+  return Math.round(marginalMultiple * 100);
+}
+
+/** The 低保边缘 ceiling per person, line × multiple rounded down to the fen: for messages only. */
 export function marginalCeilingFen(dibaoLineFen: number, marginalMultiple: number): number {
-  const hundredths = Math.round(marginalMultiple * 100);
-  return Math.floor((dibaoLineFen * hundredths) / 100);
+  return Math.floor((dibaoLineFen * multipleHundredths(marginalMultiple)) / 100);
 }
 
 export interface CategoryCheckInput {
   category: ArchiveCategory;
-  perCapitaIncomeFen: number;
+  /** The household's total monthly income (fen) and size: compared exactly, never a rounded per-capita. */
+  monthlyIncomeFen: number;
+  householdSize: number;
   causes: readonly Cause[];
   /** The 低保 line in force for the household's region on the check date; null if none is on record. */
   dibaoLineFen: number | null;
@@ -55,7 +64,9 @@ function yuan(fen: number): string {
 /**
  * Whether the category fits the household: `dibao` needs per-capita income ≤ the line, `marginal`
  * ≤ line × multiple (both inclusive: exactly at the limit passes, one fen over fails); `accident`
- * needs `accident` or `disaster` among the causes and is not income-tested.
+ * needs `accident` or `disaster` among the causes and is not income-tested. Per-capita income is
+ * compared in integers without dividing (total ≤ line × size), so a household a fraction of a fen per
+ * person over the line does not pass through a rounded-down per-capita figure.
  */
 export function categoryViolations(input: CategoryCheckInput): RuleViolation[] {
   const base = { rule: 'household-figures' as const, field: 'category' };
@@ -80,23 +91,26 @@ export function categoryViolations(input: CategoryCheckInput): RuleViolation[] {
       },
     ];
   }
-  if (input.category === 'dibao' && input.perCapitaIncomeFen > input.dibaoLineFen) {
+  const perCapita = Math.floor(input.monthlyIncomeFen / input.householdSize);
+  if (input.category === 'dibao' && input.monthlyIncomeFen > input.dibaoLineFen * input.householdSize) {
     return [
       {
         ...base,
         code: 'CATEGORY_DIBAO_INCOME_ABOVE_LINE',
-        message: `家庭月人均收入 ${yuan(input.perCapitaIncomeFen)} 元高于当地低保标准 ${yuan(input.dibaoLineFen)} 元，不符合低保户类别`,
+        message: `家庭月人均收入 ${yuan(perCapita)} 元高于当地低保标准 ${yuan(input.dibaoLineFen)} 元，不符合低保户类别`,
       },
     ];
   }
   if (input.category === 'marginal') {
     const ceiling = marginalCeilingFen(input.dibaoLineFen, input.marginalMultiple);
-    if (input.perCapitaIncomeFen > ceiling) {
+    const limitHundredths =
+      input.dibaoLineFen * multipleHundredths(input.marginalMultiple) * input.householdSize;
+    if (input.monthlyIncomeFen * 100 > limitHundredths) {
       return [
         {
           ...base,
           code: 'CATEGORY_MARGINAL_INCOME_ABOVE_LIMIT',
-          message: `家庭月人均收入 ${yuan(input.perCapitaIncomeFen)} 元高于低保边缘标准 ${yuan(ceiling)} 元（低保标准 × ${input.marginalMultiple}），不符合低保边缘户类别`,
+          message: `家庭月人均收入 ${yuan(perCapita)} 元高于低保边缘标准 ${yuan(ceiling)} 元（低保标准 × ${input.marginalMultiple}），不符合低保边缘户类别`,
         },
       ];
     }

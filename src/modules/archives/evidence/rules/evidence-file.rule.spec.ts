@@ -70,6 +70,15 @@ describe('sanitizeFileName', () => {
     [undefined, 'image/png', '材料.png'],
     ['.pdf', 'application/pdf', '材料.pdf'],
     ['2026.03.收入证明', 'application/pdf', '2026.03.收入证明.pdf'],
+    // Full ID and mobile numbers are masked like everywhere else; other digit runs stay.
+    ['张伟330106196708081234身份证.jpg', 'image/jpeg', '张伟330***********1234身份证.jpg'],
+    ['身份证_33010619670808123x.jpg', 'image/jpeg', '身份证_330***********123X.jpg'],
+    ['联系电话13812342210.pdf', 'application/pdf', '联系电话138****2210.pdf'],
+    ['电话 +86 138-1234-2210 收入.pdf', 'application/pdf', '电话 138****2210 收入.pdf'],
+    ['330106196708081234+13812342210.png', 'image/png', '330***********1234+138****2210.png'],
+    ['3301061967\u200b08081234.png', 'image/png', '330***********1234.png'],
+    ['20261123-001.pdf', 'application/pdf', '20261123-001.pdf'],
+    ['合同编号123456789012345678901.pdf', 'application/pdf', '合同编号123456789012345678901.pdf'],
   ] as const)('%j (%s) → %j', (raw, type, expected) => {
     expect(sanitizeFileName(raw, type)).toBe(expected);
   });

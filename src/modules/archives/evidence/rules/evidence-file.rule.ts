@@ -1,3 +1,10 @@
+import {
+  findUnmaskedPersonalData,
+  maskIdNumber,
+  maskPhone,
+  UNMASKED_ID_NUMBER_PATTERN,
+  UNMASKED_PHONE_PATTERN,
+} from '../../../../common/masking';
 import type { EvidenceMimeType } from '../evidence.enums';
 
 interface FileTypeSignature {
@@ -65,18 +72,30 @@ const INVISIBLE_CHARS = /[\p{Cc}\p{Cf}]/gu;
 const EXTENSION = /\.([A-Za-z0-9]{1,5})$/;
 
 /**
+ * Full ID and mobile numbers in a name (people save scans as `张伟330106196708081234身份证.jpg`) masked
+ * the way every response masks them: the name is shown in lists and download headers to anyone who may
+ * read the archive, so it must not carry what the masked record hides.
+ */
+export function maskPersonalDataInName(name: string): string {
+  if (findUnmaskedPersonalData(name).length === 0) return name;
+  return name
+    .replace(new RegExp(UNMASKED_ID_NUMBER_PATTERN.source, 'g'), (id) => maskIdNumber(id) ?? '')
+    .replace(new RegExp(UNMASKED_PHONE_PATTERN.source, 'g'), (phone) => maskPhone(phone) ?? '');
+}
+
+/**
  * The name shown in lists and offered on download: never a path, never used to store the file. Only the
- * last path segment of what the client sent is kept, without invisible or unsafe characters, at most 80
- * characters before the extension, and ending in an extension that fits the detected type.
+ * last path segment of what the client sent is kept, without invisible or unsafe characters, with full
+ * ID and mobile numbers masked, at most 80 characters before the extension, and ending in an extension
+ * that fits the detected type.
  */
 export function sanitizeFileName(raw: string | undefined, type: EvidenceMimeType): string {
   const { extensions } = signatureOf(type);
   const lastSegment = (raw ?? '').normalize('NFC').split(/[\\/]/).pop() ?? '';
-  let name = lastSegment
-    .replace(/\s+/g, ' ')
-    .replace(INVISIBLE_CHARS, '')
-    .replace(FORBIDDEN_CHARS, '_')
-    .trim();
+  // Invisible characters go first so they cannot split a number to hide it from the mask.
+  let name = maskPersonalDataInName(
+    lastSegment.replace(/\s+/g, ' ').replace(INVISIBLE_CHARS, '').replace(FORBIDDEN_CHARS, '_').trim(),
+  );
   let extension = extensions[0];
   const given = EXTENSION.exec(name);
   if (given && extensions.includes(given[1].toLowerCase())) {
