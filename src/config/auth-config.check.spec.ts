@@ -44,6 +44,18 @@ describe('auth configuration checks', () => {
     expect(problems.filter((p) => p.startsWith('auth.'))).toEqual([]);
   });
 
+  it('refuses to run production with the login and token rate limits switched off', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      AUTH_TOKEN_SECRET: 'x7'.repeat(24),
+      BANGFU__AUTH__RATE_LIMIT__ENABLED: 'false',
+    });
+    expect(problems.filter((p) => p.startsWith('auth.'))).toEqual([
+      expect.stringMatching(/^auth\.rateLimit\.enabled: 生产环境不能关闭/),
+    ]);
+    expect(problemsOf({ NODE_ENV: 'development', BANGFU__AUTH__RATE_LIMIT__ENABLED: 'false' })).toEqual([]);
+  });
+
   it('keeps the development secret outside production', () => {
     expect(problemsOf({ NODE_ENV: 'development' })).toEqual([]);
   });

@@ -16,6 +16,9 @@ export function authConfigProblems(config: AppConfig): string[] {
     } else if (secret.length < MIN_TOKEN_SECRET_LENGTH) {
       problems.push(`auth.tokenSecret: 生产环境密钥至少 ${MIN_TOKEN_SECRET_LENGTH} 个字符`);
     }
+    // Without rate limits, login and token endpoints are open to guessing at full speed.
+    if (!auth.rateLimit.enabled)
+      problems.push('auth.rateLimit.enabled: 生产环境不能关闭登录与令牌接口的限流');
   }
   if (auth.password.minLength > auth.password.maxLength) {
     problems.push('auth.password.minLength: 不能大于 maxLength');

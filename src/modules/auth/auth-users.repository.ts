@@ -112,8 +112,8 @@ export class AuthUsersRepository {
   }
 
   /** Stores a new pending secret; refused (false) once TOTP is active. */
-  async setPendingTotpSecret(userId: string, ciphertext: string): Promise<boolean> {
-    const [, count] = (await this.dataSource.query(
+  async setPendingTotpSecret(userId: string, ciphertext: string, manager?: EntityManager): Promise<boolean> {
+    const [, count] = (await (manager ?? this.dataSource.manager).query(
       `UPDATE users SET totp_secret_ciphertext = $2, totp_last_step = NULL, updated_at = now()
        WHERE id = $1 AND totp_enabled_at IS NULL`,
       [userId, ciphertext],

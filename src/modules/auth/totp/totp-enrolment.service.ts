@@ -41,16 +41,21 @@ export class TotpEnrolmentService {
 
   async enrol(principal: Principal): Promise<TotpEnrolment> {
     const secret = generateTotpSecret();
-    if (
-      !(await this.users.setPendingTotpSecret(principal.userId, this.cipher.encrypt(base32Encode(secret))))
-    ) {
-      throw new DomainError(AuthErrorCode.AUTH_TOTP_ALREADY_ENABLED);
-    }
-    await this.audit.record({
-      action: AuthAuditAction.TOTP_ENROL,
-      outcome: 'success',
-      actor: principal,
-      target: { type: 'user', id: principal.userId },
+    // The pending secret and its audit row commit together: no secret is stored unaudited.
+    await this.dataSource.transaction(async (manager) => {
+      const pending = this.cipher.encrypt(base32Encode(secret));
+      if (!(await this.users.setPendingTotpSecret(principal.userId, pending, manager))) {
+        throw new DomainError(AuthErrorCode.AUTH_TOTP_ALREADY_ENABLED);
+      }
+      await this.audit.record(
+        {
+          action: AuthAuditAction.TOTP_ENROL,
+          outcome: 'success',
+          actor: principal,
+          target: { type: 'user', id: principal.userId },
+        },
+        manager,
+      );
     });
     return {
       secret: base32Encode(secret),
