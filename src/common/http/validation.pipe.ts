@@ -1,4 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidatorOptions } from 'class-validator';
 import { CommonErrorCode, DomainError } from '../errors';
 
 export interface FieldProblem {
@@ -26,6 +28,45 @@ export function nulBytePaths(value: unknown, path = ''): string[] {
   return [];
 }
 
+/** class-validator options of every input: whitelist, forbid unknown fields and values, echo no values. */
+const VALIDATOR_OPTIONS: ValidatorOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+};
+
+function nulByteError(paths: string[]): DomainError {
+  return new DomainError(CommonErrorCode.VALIDATION_FAILED, {
+    fields: paths.map((field) => ({ field, problems: ['不得包含空字符 (U+0000)'] })),
+  });
+}
+
+function validationFailed(errors: ValidationError[]): DomainError {
+  return new DomainError(CommonErrorCode.VALIDATION_FAILED, { fields: flattenValidationErrors(errors) });
+}
+
+/** What the global pipe does to one input, synchronously: the DTO instance and what is wrong with it. */
+export function validateAs<T extends object>(
+  cls: new () => T,
+  plain: unknown,
+): { value: T; errors: ValidationError[] } {
+  const value = plainToInstance(cls, plain, { enableImplicitConversion: false });
+  return { value, errors: validateSync(value, VALIDATOR_OPTIONS) };
+}
+
+/**
+ * For input that does not come through a route parameter (multipart fields): the pipe's checks and its
+ * 400 answer, or the DTO.
+ */
+export function toValidDto<T extends object>(cls: new () => T, plain: unknown): T {
+  const nul = nulBytePaths(plain);
+  if (nul.length > 0) throw nulByteError(nul);
+  const { value, errors } = validateAs(cls, plain);
+  if (errors.length > 0) throw validationFailed(errors);
+  return value;
+}
+
 /**
  * The global pipe. Before class-validator runs, any string holding U+0000 is refused: PostgreSQL cannot
  * store it, and left alone it surfaces as a 500 from the driver.
@@ -33,11 +74,7 @@ export function nulBytePaths(value: unknown, path = ''): string[] {
 class BangfuValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const paths = nulBytePaths(value, metadata.type === 'param' ? (metadata.data ?? '') : '');
-    if (paths.length > 0) {
-      throw new DomainError(CommonErrorCode.VALIDATION_FAILED, {
-        fields: paths.map((field) => ({ field, problems: ['不得包含空字符 (U+0000)'] })),
-      });
-    }
+    if (paths.length > 0) throw nulByteError(paths);
     return super.transform(value, metadata);
   }
 }
@@ -45,13 +82,9 @@ class BangfuValidationPipe extends ValidationPipe {
 /** Whitelist, forbid unknown fields and values, transform to DTO classes; failures → 400 with the field list. */
 export function createValidationPipe(): ValidationPipe {
   return new BangfuValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
+    ...VALIDATOR_OPTIONS,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      new DomainError(CommonErrorCode.VALIDATION_FAILED, { fields: flattenValidationErrors(errors) }),
+    exceptionFactory: validationFailed,
   });
 }

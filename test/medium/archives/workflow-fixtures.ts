@@ -1,7 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { validateAs } from '../../../src/common/http/validation.pipe';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock, FakeClock } from '../../../src/common/clock/clock';
@@ -118,8 +117,7 @@ function principal(
 
 /** Builds a DTO exactly as the global ValidationPipe would; throws with the failing properties. */
 export function dto<T extends object>(cls: new () => T, plain: Record<string, unknown>): T {
-  const instance = plainToInstance(cls, plain);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  const { value: instance, errors } = validateAs(cls, plain);
   if (errors.length > 0) {
     const props = errors.flatMap((e) => [
       e.property,
@@ -132,8 +130,7 @@ export function dto<T extends object>(cls: new () => T, plain: Record<string, un
 
 /** The property names a DTO refuses (empty when valid). */
 export function dtoErrors<T extends object>(cls: new () => T, plain: Record<string, unknown>): string[] {
-  const errors = validateSync(plainToInstance(cls, plain), { whitelist: true, forbidNonWhitelisted: true });
-  return errors.map((e) => e.property);
+  return validateAs(cls, plain).errors.map((e) => e.property);
 }
 
 /** The DomainError a promise rejects with (fails the test if it resolves or throws something else). */

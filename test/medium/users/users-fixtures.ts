@@ -1,6 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { validateAs } from '../../../src/common/http/validation.pipe';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuthorizationService } from '../../../src/modules/auth/authorization/authorization.service';
@@ -73,14 +72,9 @@ export function principalOf(user: UserResponseDto, unit: UnitRow): Principal {
 
 /** Builds a DTO exactly as the global ValidationPipe would (transforms applied, invalid input refused). */
 export function dto<T extends object>(cls: new () => T, plain: Record<string, unknown>): T {
-  const instance = plainToInstance(cls, plain, { enableImplicitConversion: false });
-  const errors = validateSync(instance, {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-  });
+  const { value, errors } = validateAs(cls, plain);
   if (errors.length > 0) throw new Error(`invalid ${cls.name}: ${errors.map((e) => e.property).join(', ')}`);
-  return instance;
+  return value;
 }
 
 /**

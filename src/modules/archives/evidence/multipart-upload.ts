@@ -1,10 +1,8 @@
 import { Readable } from 'node:stream';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
-import { CommonErrorCode, DomainError } from '../../../common/errors';
-import { flattenValidationErrors } from '../../../common/http/validation.pipe';
+import { DomainError } from '../../../common/errors';
+import { toValidDto } from '../../../common/http/validation.pipe';
 import { UploadEvidenceFieldsDto } from './dto/evidence.dto';
 import { EvidenceErrorCode } from './evidence.errors';
 import type { IncomingEvidenceFile } from './evidence.service';
@@ -51,16 +49,7 @@ export async function readEvidenceUpload(
 }
 
 function validFields(values: Record<string, string>): UploadEvidenceFieldsDto {
-  const dto = plainToInstance(UploadEvidenceFieldsDto, values);
-  const errors = validateSync(dto, {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    validationError: { target: false, value: false },
-  });
-  if (errors.length > 0) {
-    throw new DomainError(CommonErrorCode.VALIDATION_FAILED, { fields: flattenValidationErrors(errors) });
-  }
-  return dto;
+  return toValidDto(UploadEvidenceFieldsDto, values);
 }
 
 /**

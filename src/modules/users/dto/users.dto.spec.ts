@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { validateAs } from '../../../common/http/validation.pipe';
 import { CreateUserDto } from './create-user.dto';
 import { ListUsersQueryDto } from './list-users.query.dto';
 import { UpdateUserDto } from './update-user.dto';
@@ -11,12 +10,7 @@ function pipe<T extends object>(
   cls: new () => T,
   plain: Record<string, unknown>,
 ): { value: T; invalid: string[] } {
-  const value = plainToInstance(cls, plain, { enableImplicitConversion: false });
-  const errors = validateSync(value, {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-  });
+  const { value, errors } = validateAs(cls, plain);
   return { value, invalid: errors.map((e) => e.property).sort() };
 }
 
