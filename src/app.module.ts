@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { HolidayCalendarModule } from './common/calendar/holiday-calendar';
 import { ClockModule } from './common/clock/clock.module';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { AppConfig, ConfigModule } from './config';
@@ -22,6 +23,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         ClockModule,
+        HolidayCalendarModule,
         CryptoModule,
         DatabaseModule.forRoot(),
         QueueModule.forRoot(),

@@ -11,6 +11,7 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
   ValidateNested,
 } from 'class-validator';
 
@@ -224,9 +225,12 @@ export class ArchivesConfig {
   @IsNumber({ maxDecimalPlaces: 2 }) @Min(1) @Max(3) marginalMultiple!: number;
   /** Length of the public notice (公示) in working days; weekends and publicHolidays are skipped. */
   @IsInt() @Min(1) @Max(30) publicNoticeWorkingDays!: number;
-  /** Statutory holidays (YYYY-MM-DD, China time) that do not count as working days. */
+  /**
+   * Extra local days off (YYYY-MM-DD, China time) on top of the official calendar in config/holidays.yml
+   * (e.g. a provincial holiday); normally empty.
+   */
   @IsArray() @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true }) publicHolidays!: string[];
-  /** Weekend days made working days by the annual holiday notice (调休上班). */
+  /** Extra weekend working days on top of config/holidays.yml; normally empty. */
   @IsArray() @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true }) makeUpWorkdays!: string[];
   /** Temporary archives (临时救助) are cancelled this long after activation (or creation) unless converted. */
   @IsInt() @Min(1) @Max(10) temporaryArchiveMaxAgeYears!: number;
@@ -250,6 +254,22 @@ export class StorageConfig {
   @IsInt() @Min(1024) @Max(104857600) maxFileBytes!: number;
 }
 
+/** One year of the State Council's holiday notice (config/holidays.yml). */
+export class CalendarYearConfig {
+  @IsInt() @Min(2000) @Max(2100) year!: number;
+  /** The notice the days come from (title, number, date). */
+  @IsString() @MinLength(10) source!: string;
+  /** Days off (YYYY-MM-DD, China time), weekends inside a holiday included. */
+  @IsArray() @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true }) holidays!: string[];
+  /** Saturdays and Sundays that are working days (调休上班). */
+  @IsArray() @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true }) makeUpWorkdays!: string[];
+}
+
+/** The official working-day calendar, loaded from config/holidays.yml (see calendar-config.check.ts). */
+export class CalendarConfig {
+  @IsArray() @ValidateNested({ each: true }) @Type(() => CalendarYearConfig) years!: CalendarYearConfig[];
+}
+
 export class AppConfig {
   @IsIn(NODE_ENVS) env!: NodeEnv;
   @IsObject() @ValidateNested() @Type(() => HttpConfig) http!: HttpConfig;
@@ -264,4 +284,5 @@ export class AppConfig {
   @IsObject() @ValidateNested() @Type(() => UsersConfig) users!: UsersConfig;
   @IsObject() @ValidateNested() @Type(() => StorageConfig) storage!: StorageConfig;
   @IsObject() @ValidateNested() @Type(() => ArchivesConfig) archives!: ArchivesConfig;
+  @IsObject() @ValidateNested() @Type(() => CalendarConfig) calendar!: CalendarConfig;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FieldCipher } from '../common/crypto/field-cipher';
@@ -88,10 +88,13 @@ const OWN_CRYPTO_ENV = {
   BANGFU__CRYPTO__BLIND_INDEX_KEY: OWN_BLIND_KEY,
 };
 
+/** A day the shipped holiday calendar covers, so these tests do not start failing on 1 January. */
+const COVERED_DAY = new Date('2026-06-01T09:00:00+08:00');
+
 /** The problems loadConfig reports for `env`, or [] when it accepts the configuration. */
 function problemsFor(env: Record<string, string>): string[] {
   try {
-    loadConfig({ env, configDir: CONFIG_DIR });
+    loadConfig({ env, configDir: CONFIG_DIR, now: COVERED_DAY });
     return [];
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
@@ -228,6 +231,89 @@ describe('loadConfig: http.cors', () => {
       ]);
     },
   );
+});
+
+describe('loadConfig: the official holiday calendar (config/holidays.yml)', () => {
+  /** A config folder with the shipped files, the calendar replaced by `calendar` (YAML). */
+  function dirWithCalendar(calendar: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'bangfu-calendar-'));
+    writeFileSync(join(dir, 'default.yml'), readFileSync(join(CONFIG_DIR, 'default.yml')));
+    writeFileSync(join(dir, 'holidays.yml'), calendar);
+    return dir;
+  }
+  const year = (y: number, holidays: string[], makeUpWorkdays: string[] = []): string =>
+    `  - year: ${y}\n    source: 国务院办公厅关于${y}年部分节假日安排的通知\n` +
+    `    holidays: [${holidays.join(', ')}]\n    makeUpWorkdays: [${makeUpWorkdays.join(', ')}]\n`;
+
+  it('loads both shipped years with their sources', () => {
+    const { calendar } = loadConfig({ env: {}, configDir: CONFIG_DIR });
+    expect(calendar.years.map((y) => y.year)).toEqual([2025, 2026]);
+    const y2026 = calendar.years.find((y) => y.year === 2026)!;
+    expect(y2026.source).toContain('国务院办公厅关于2026年部分节假日安排的通知');
+    expect(y2026.holidays).toEqual(expect.arrayContaining(['2026-10-01', '2026-10-07', '2026-02-15']));
+    expect(y2026.makeUpWorkdays).toEqual(
+      expect.arrayContaining([
+        '2026-01-04',
+        '2026-02-14',
+        '2026-02-28',
+        '2026-05-09',
+        '2026-09-20',
+        '2026-10-10',
+      ]),
+    );
+  });
+
+  it('refuses impossible dates, dates of another year and a weekday listed as a make-up working day', () => {
+    const dir = dirWithCalendar(
+      `years:\n${year(2026, ['2026-02-30', '2027-01-01', '2026-10-01'], ['2026-10-08', '2026-10-01'])}`,
+    );
+    const { problems } = configErrorOf({ env: {}, configDir: dir });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'calendar 2026.holidays: 2026-02-30 不是有效日期',
+        'calendar 2026.holidays: 2027-01-01 不在 2026 年',
+        'calendar 2026.makeUpWorkdays: 2026-10-08 不是周六或周日，调休上班日只能是周末',
+        'calendar 2026: 2026-10-01 同时列为放假日和调休上班日',
+      ]),
+    );
+  });
+
+  it('refuses a missing data file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bangfu-calendar-'));
+    writeFileSync(join(dir, 'default.yml'), readFileSync(join(CONFIG_DIR, 'default.yml')));
+    const { problems } = configErrorOf({ env: {}, configDir: dir });
+    expect(problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^缺少节假日数据文件 .*holidays\.yml$/)]),
+    );
+  });
+
+  it('production refuses to start when the current year is missing, and starts when it is there', () => {
+    const production = { ...PRODUCTION_BASE, ...OWN_CRYPTO_ENV };
+    const missing = configErrorOf({
+      env: production,
+      configDir: CONFIG_DIR,
+      now: new Date('2027-01-04T09:00:00+08:00'),
+    });
+    expect(missing.problems).toEqual([expect.stringContaining('缺少本年度（2027 年）的法定节假日安排')]);
+    expect(() =>
+      loadConfig({ env: production, configDir: CONFIG_DIR, now: new Date('2026-12-31T23:00:00+08:00') }),
+    ).not.toThrow();
+  });
+
+  it('development starts without the current year (the readiness check reports it)', () => {
+    expect(() =>
+      loadConfig({ env: {}, configDir: CONFIG_DIR, now: new Date('2027-01-04T09:00:00+08:00') }),
+    ).not.toThrow();
+  });
+
+  it('refuses an impossible local extra day off', () => {
+    const { problems } = configErrorOf({
+      env: {},
+      configDir: CONFIG_DIR,
+      overrides: { archives: { publicHolidays: ['2026-11-11', '2026-02-29'] } },
+    });
+    expect(problems).toEqual(['archives.publicHolidays: 2026-02-29 不是有效日期']);
+  });
 });
 
 function configErrorOf(options: Parameters<typeof loadConfig>[0]): ConfigError {

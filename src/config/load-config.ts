@@ -6,6 +6,7 @@ import { validateSync, ValidationError } from 'class-validator';
 import { parse } from 'yaml';
 import { AppConfig } from './app-config';
 import { authConfigProblems } from './auth-config.check';
+import { calendarConfigProblems } from './calendar-config.check';
 import { cryptoConfigProblems } from './crypto-config.check';
 
 type Env = Record<string, string | undefined>;
@@ -40,7 +41,12 @@ export interface LoadConfigOptions {
   configDir?: string;
   /** Applied last; used by tests and scripts to pin values without touching the environment. */
   overrides?: Plain;
+  /** The time the production calendar check judges "this year" by (default: now). */
+  now?: Date;
 }
+
+/** The official holiday calendar's data file, beside the other configuration files. */
+const CALENDAR_FILE = 'holidays.yml';
 
 /** The process environment, read here and nowhere else. */
 export function processEnv(): Env {
@@ -66,6 +72,15 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       problems.push(`${file}: YAML 解析失败: ${(error as Error).message}`);
     }
   }
+  const calendarPath = join(configDir, CALENDAR_FILE);
+  if (!existsSync(calendarPath)) problems.push(`缺少节假日数据文件 ${calendarPath}`);
+  else {
+    try {
+      merged.calendar = (parse(readFileSync(calendarPath, 'utf8')) as Plain | null) ?? {};
+    } catch (error) {
+      problems.push(`${CALENDAR_FILE}: YAML 解析失败: ${(error as Error).message}`);
+    }
+  }
   deepMerge(merged, envOverrides(env, problems));
   if (options.overrides) deepMerge(merged, options.overrides);
   if (merged.env === undefined) merged.env = nodeEnv;
@@ -75,7 +90,13 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     problems.push(...flattenErrors(error, ''));
   }
   // Cross-field rules assume well-typed fields; each reports all its problems so one start lists them all.
-  if (problems.length === 0) problems.push(...authConfigProblems(config), ...cryptoConfigProblems(config));
+  if (problems.length === 0) {
+    problems.push(
+      ...authConfigProblems(config),
+      ...cryptoConfigProblems(config),
+      ...calendarConfigProblems(config, options.now ?? new Date()),
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

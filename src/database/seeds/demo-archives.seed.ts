@@ -78,7 +78,7 @@ export interface DemoArchivesDeps {
   marginalMultiple: number;
   /** config `archives.publicNoticeWorkingDays`. */
   publicNoticeWorkingDays: number;
-  /** config `archives.publicHolidays` / `makeUpWorkdays`. */
+  /** The official calendar (config/holidays.yml) plus `archives.publicHolidays` / `makeUpWorkdays`. */
   calendar?: WorkingCalendar;
 }
 

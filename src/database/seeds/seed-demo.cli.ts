@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { createWorkerApp } from '../../bootstrap';
+import { calendarDays } from '../../common/calendar/china-calendar';
 import { Clock } from '../../common/clock/clock';
 import { FieldCipher } from '../../common/crypto/field-cipher';
 import { ConfigError, loadConfig } from '../../config';
@@ -24,6 +25,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const app = await createWorkerApp(config);
+  const days = calendarDays(config.calendar.years, config.archives);
   try {
     const dataSource = app.get(DataSource);
     const hasher = app.get(PasswordHasher);
@@ -45,7 +47,7 @@ async function main(): Promise<number> {
           now: deps.now,
           marginalMultiple: config.archives.marginalMultiple,
           publicNoticeWorkingDays: config.archives.publicNoticeWorkingDays,
-          calendar: workingCalendar(config.archives.publicHolidays, config.archives.makeUpWorkdays),
+          calendar: workingCalendar(days.holidays, days.makeUpWorkdays),
         }),
       };
     });

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { calendarDays } from '../../common/calendar/china-calendar';
 import { Clock } from '../../common/clock/clock';
 import { requestContext } from '../../common/context/request-context';
 import { FieldCipher } from '../../common/crypto/field-cipher';
@@ -110,7 +111,9 @@ export class ArchiveWorkflowService {
     private readonly rateLimit: ObjectionRateLimit,
     @Inject(ARCHIVE_RECORDS) private readonly records: ArchiveRecordsPort,
   ) {
-    this.calendar = workingCalendar(config.archives.publicHolidays, config.archives.makeUpWorkdays);
+    // The official holidays (config/holidays.yml) plus any local extra days.
+    const days = calendarDays(config.calendar.years, config.archives);
+    this.calendar = workingCalendar(days.holidays, days.makeUpWorkdays);
   }
 
   // ---- identification ------------------------------------------------------------------------
