@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { requestContext } from './common/context/request-context';
 import { HttpExceptionFilter } from './common/errors';
+import { applyBodyDepthLimit } from './common/http/body-depth';
 import { applyHttpHardening } from './common/http/http-hardening';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger';
@@ -52,6 +53,7 @@ export function configureHttpApp(app: NestFastifyApplication, config: AppConfig)
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   applyHttpHardening(app, config);
+  applyBodyDepthLimit(app, config.http.maxBodyDepth);
   // Multipart bodies (evidence uploads) are streamed by the endpoints that read them, which set tighter
   // per-request limits; these are the ceiling for any such endpoint.
   void app.register(fastifyMultipart, {

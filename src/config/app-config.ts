@@ -4,7 +4,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -14,6 +13,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsDecimal } from '../common/validation/numbers';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -54,6 +54,11 @@ export class HttpConfig {
   @IsString() host!: string;
   /** Largest accepted request body, in bytes. */
   @IsInt() @Min(1024) bodyLimit!: number;
+  /**
+   * Deepest nesting of objects/arrays a JSON body may have (`{}` is 1); deeper bodies get 400
+   * BODY_TOO_DEEP before anything walks them. No DTO of the API nests more than a few levels.
+   */
+  @IsInt() @Min(4) @Max(256) maxBodyDepth!: number;
   @IsString() apiPrefix!: string;
   @IsObject() @ValidateNested() @Type(() => CorsConfig) cors!: CorsConfig;
   /**
@@ -222,7 +227,7 @@ export class UsersConfig {
 /** Archives (建档立卡): category thresholds, the identification workflow's periods and its daily jobs. */
 export class ArchivesConfig {
   /** `marginal` (低保边缘户) requires per-capita income ≤ 低保 line × this. */
-  @IsNumber({ maxDecimalPlaces: 2 }) @Min(1) @Max(3) marginalMultiple!: number;
+  @IsDecimal(2) @Min(1) @Max(3) marginalMultiple!: number;
   /** Length of the public notice (公示) in working days; weekends and publicHolidays are skipped. */
   @IsInt() @Min(1) @Max(30) publicNoticeWorkingDays!: number;
   /**

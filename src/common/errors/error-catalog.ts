@@ -32,6 +32,7 @@ export function errorSpec(code: string): ErrorSpec | undefined {
 export const CommonErrorCode = defineErrors({
   VALIDATION_FAILED: { status: 400, message: '请求参数校验失败' },
   MALFORMED_JSON: { status: 400, message: '请求体不是合法的 JSON' },
+  BODY_TOO_DEEP: { status: 400, message: '请求体嵌套层级过深' },
   BAD_REQUEST: { status: 400, message: '请求无效' },
   UNAUTHENTICATED: { status: 401, message: '未登录或登录已失效' },
   FORBIDDEN: { status: 403, message: '没有权限执行此操作' },

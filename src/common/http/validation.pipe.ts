@@ -9,23 +9,42 @@ export interface FieldProblem {
   problems: string[];
 }
 
+/** Iterative (an explicit stack): the error tree follows the input, and input is untrusted. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, problems: Object.values(error.constraints) }] : [];
-    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
-  });
+  const out: FieldProblem[] = [];
+  const stack = [...errors].reverse().map((error) => ({ error, parent }));
+  while (stack.length > 0) {
+    const { error, parent: at } = stack.pop()!;
+    const field = at ? `${at}.${error.property}` : error.property;
+    if (error.constraints) out.push({ field, problems: Object.values(error.constraints) });
+    const children = error.children ?? [];
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ error: children[i], parent: field });
+  }
+  return out;
 }
 
-/** Dotted paths of every string under `value` that contains a NUL character. */
+/**
+ * Dotted paths of every string under `value` that contains a NUL character. Iterative (an explicit
+ * stack), never recursive: the value is untrusted input and may nest as deep as the body limit allows.
+ */
 export function nulBytePaths(value: unknown, path = ''): string[] {
-  if (typeof value === 'string') return value.includes('\u0000') ? [path || '(value)'] : [];
-  if (Array.isArray(value))
-    return value.flatMap((item, i) => nulBytePaths(item, path ? `${path}.${i}` : String(i)));
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, item]) => nulBytePaths(item, path ? `${path}.${key}` : key));
+  const out: string[] = [];
+  const stack: { node: unknown; path: string }[] = [{ node: value, path }];
+  while (stack.length > 0) {
+    const { node, path: at } = stack.pop()!;
+    if (typeof node === 'string') {
+      if (node.includes('\u0000')) out.push(at || '(value)');
+    } else if (typeof node === 'object' && node !== null) {
+      const entries = Array.isArray(node)
+        ? node.map((item, i) => [String(i), item] as const)
+        : Object.entries(node);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, item] = entries[i];
+        stack.push({ node: item, path: at ? `${at}.${key}` : key });
+      }
+    }
   }
-  return [];
+  return out;
 }
 
 /** class-validator options of every input: whitelist, forbid unknown fields and values, echo no values. */

@@ -1,3 +1,4 @@
 export * from './decorators';
 export * from './id-number';
 export * from './mobile';
+export * from './numbers';

@@ -9,7 +9,6 @@ import {
   IsInt,
   IsISO8601,
   IsNotEmpty,
-  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -20,7 +19,13 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsIdNumber, IsMobile, NormalizeIdNumber, NormalizeMobile } from '../../../common/validation';
+import {
+  IsDecimal,
+  IsIdNumber,
+  IsMobile,
+  NormalizeIdNumber,
+  NormalizeMobile,
+} from '../../../common/validation';
 import {
   ARCHIVE_CATEGORIES,
   ARCHIVE_KINDS,
@@ -228,10 +233,7 @@ export abstract class ArchiveBodyDto {
 
   @ApiPropertyOptional({ example: 45.5, nullable: true, description: '住房面积（平方米）' })
   @IsOptional()
-  @IsNumber(
-    { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false },
-    { message: '住房面积须为最多两位小数的数字' },
-  )
+  @IsDecimal(2, { message: '住房面积须为最多两位小数的数字' })
   @Min(0, { message: '住房面积不能为负数' })
   @Max(9999.99, { message: '住房面积超出合理范围' })
   housingAreaSqm?: number | null;
