@@ -87,7 +87,7 @@ export class AuthController {
   }
 
   @Post('auth/refresh')
-  @Public()
+  @Public({ acceptsExpiredToken: true })
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '用刷新令牌换取新的访问令牌和刷新令牌（旧刷新令牌随即作废）' })

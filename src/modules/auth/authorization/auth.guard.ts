@@ -7,14 +7,16 @@ import { ACCESS_TOKEN_VERIFIER, AccessTokenVerifier } from '../access-token-veri
 import type { Principal } from '../principal';
 import { AuthorizationErrorCode } from './authorization.errors';
 import { AuthorizationService } from './authorization.service';
-import { ACTION, IS_PUBLIC } from './decorators';
+import { AuthErrorCode } from '../auth.errors';
+import { ACTION, IS_PUBLIC, PUBLIC_ACCEPTS_EXPIRED_TOKEN } from './decorators';
 import { AUTHORIZATION_AUDIT, AuthorizationAudit } from './authorization-audit';
 
 type AuthedRequest = FastifyRequest & { principal?: Principal };
 
 /**
  * The global guard: every route is authenticated unless `@Public()`, and every authenticated route
- * must declare `@Authorize(action)`; a route with neither is refused (fail closed).
+ * must declare `@Authorize(action)`; a route with neither is refused (fail closed). On a `@Public()`
+ * route a token that is sent is verified all the same (401 when bad; see `Public`).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -35,12 +37,24 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const token = bearerToken(request);
 
-    if (isPublic) return true;
+    if (isPublic) {
+      // A public route needs no token, but one that is sent is checked: a caller holding a bad token is
+      // told so (401) instead of silently being treated as anonymous.
+      if (request.headers.authorization === undefined) return true;
+      if (!token) throw new DomainError(AuthErrorCode.AUTH_TOKEN_INVALID);
+      const acceptsExpired = this.reflector.getAllAndOverride<boolean>(PUBLIC_ACCEPTS_EXPIRED_TOKEN, targets);
+      try {
+        this.identify(request, await this.verifier.verify(token));
+      } catch (error) {
+        const expired = error instanceof DomainError && error.code === AuthErrorCode.AUTH_TOKEN_EXPIRED;
+        if (!(expired && acceptsExpired)) throw error;
+      }
+      return true;
+    }
     if (!token) throw new DomainError(AuthorizationErrorCode.AUTH_REQUIRED);
 
     const principal = await this.verifier.verify(token);
-    request.principal = principal;
-    requestContext.setPrincipal(principal);
+    this.identify(request, principal);
 
     if (!action) {
       this.logger.error(`${request.method} ${request.routeOptions?.url} 未声明 @Authorize，已拒绝`);
@@ -54,6 +68,11 @@ export class AuthGuard implements CanActivate {
       throw error;
     }
     return true;
+  }
+
+  private identify(request: AuthedRequest, principal: Principal): void {
+    request.principal = principal;
+    requestContext.setPrincipal(principal);
   }
 }
 
