@@ -133,6 +133,11 @@ export class OutboxConfig {
   @IsInt() @Min(1) @Max(10000) batchSize!: number;
   /** How often the relay looks for pending rows (also the retry pace while an engine is down). */
   @IsInt() @Min(50) pollIntervalMs!: number;
+  /** When processed rows are purged (cron, 5 or 6 fields, server time). */
+  @Matches(/^\S+(\s+\S+){4,5}$/, { message: 'outbox.purgeCron 必须是 5 或 6 段的 cron 表达式' })
+  purgeCron!: string;
+  /** Processed rows older than this many days are deleted by the purge (pending rows never are). */
+  @IsInt() @Min(1) @Max(3650) retainProcessedDays!: number;
 }
 
 export class LogConfig {

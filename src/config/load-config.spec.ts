@@ -325,3 +325,22 @@ function configErrorOf(options: Parameters<typeof loadConfig>[0]): ConfigError {
   }
   throw new Error('loadConfig accepted an invalid configuration');
 }
+
+describe('loadConfig: outbox purge', () => {
+  it('purges processed rows daily, keeping a week by default', () => {
+    const { outbox } = loadConfig({ env: {}, configDir: CONFIG_DIR });
+    expect(outbox).toMatchObject({ purgeCron: '15 4 * * *', retainProcessedDays: 7 });
+  });
+
+  it.each([
+    ['a cron with too few fields', { BANGFU__OUTBOX__PURGE_CRON: '15 4 *' }, /outbox\.purgeCron/],
+    ['a retention of zero days', { BANGFU__OUTBOX__RETAIN_PROCESSED_DAYS: '0' }, /retainProcessedDays/],
+    [
+      'a retention that is not a number',
+      { BANGFU__OUTBOX__RETAIN_PROCESSED_DAYS: 'x' },
+      /retainProcessedDays/,
+    ],
+  ])('refuses %s', (_case, env, expected) => {
+    expect(() => loadConfig({ env, configDir: CONFIG_DIR })).toThrow(expected);
+  });
+});

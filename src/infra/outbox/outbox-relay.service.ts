@@ -83,12 +83,21 @@ export class OutboxRelayService implements OnApplicationBootstrap {
     return result ?? { relayed: 0, failed: 0 };
   }
 
+  /**
+   * Upserts what exists and deletes what is gone, both whatever happens to the other: during an outage
+   * the fallback engine must still lose the deleted documents even though the upsert threw. The first
+   * failure is rethrown, so the rows stay pending until every engine has both.
+   */
   private async push(indexName: string, documentIds: string[]): Promise<void> {
     const documents = await this.registry.source(indexName).load(documentIds);
     const present = new Set(documents.map((d) => d.id));
     const gone = documentIds.filter((id) => !present.has(id));
-    if (documents.length) await this.engine.upsert(indexName, documents);
-    if (gone.length) await this.engine.delete(indexName, gone);
+    const outcomes = await Promise.allSettled([
+      documents.length ? this.engine.upsert(indexName, documents) : Promise.resolve(),
+      gone.length ? this.engine.delete(indexName, gone) : Promise.resolve(),
+    ]);
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }
 

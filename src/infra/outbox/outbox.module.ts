@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { OutboxPurgeJob } from './outbox-purge.job';
 import { OutboxRelayService } from './outbox-relay.service';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
@@ -7,7 +8,7 @@ import { ReindexService } from './reindex.service';
 /** The transactional outbox: OutboxService.record in a domain transaction; the relay job does the rest. */
 @Global()
 @Module({
-  providers: [OutboxRepository, OutboxService, OutboxRelayService, ReindexService],
+  providers: [OutboxRepository, OutboxService, OutboxRelayService, OutboxPurgeJob, ReindexService],
   exports: [OutboxService, ReindexService],
 })
 export class OutboxModule {}

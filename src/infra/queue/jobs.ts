@@ -15,6 +15,8 @@ export enum QueueName {
 export enum JobName {
   /** Relays pending outbox rows to the search engine. */
   OutboxRelay = 'search.relay-outbox',
+  /** Deletes processed outbox rows older than the configured age (daily). */
+  OutboxPurge = 'search.purge-outbox',
   /** Disables temporary accounts whose expiresAt has passed (daily). */
   UsersDisableExpired = 'users.disable-expired',
   /** Archives whose public notice ended without an open objection become active, numbered (daily). */
@@ -28,6 +30,8 @@ export enum JobName {
 export interface JobPayloads {
   /** Reads the outbox itself: nothing to carry. */
   [JobName.OutboxRelay]: Record<string, never>;
+  /** Finds the old rows itself. */
+  [JobName.OutboxPurge]: Record<string, never>;
   /** Finds the expired accounts itself. */
   [JobName.UsersDisableExpired]: Record<string, never>;
   /** Each sweep finds its archives itself. */
@@ -38,6 +42,7 @@ export interface JobPayloads {
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.OutboxRelay]: QueueName.search,
+  [JobName.OutboxPurge]: QueueName.maintenance,
   [JobName.UsersDisableExpired]: QueueName.maintenance,
   [JobName.ArchivesActivatePublicized]: QueueName.maintenance,
   [JobName.ArchivesCancelExpiredTemporary]: QueueName.maintenance,
