@@ -11,5 +11,6 @@ import { ArchiveWorkflow1795458840343 } from './1795458840343-ArchiveWorkflow';
 import { ArchiveData1795459097259 } from './1795459097259-ArchiveData';
 import { ArchiveEvidence1795459323994 } from './1795459323994-ArchiveEvidence';
 import { ArchiveConsentsKeepProof1795461375424 } from './1795461375424-ArchiveConsentsKeepProof';
+import { OrgTreeAnyLevel1796406589502 } from './1796406589502-OrgTreeAnyLevel';
 
-export const MIGRATIONS = [Init1795456985110, SearchDocuments1795457301129, OrgUnitsAndUsers1795457900344, AuthSessions1795458189326, AuditLogs1795458202541, UsersPhoneUnique1795458238159, OrgUnitConstraints1795458240506, Archives1795458696337, ArchiveWorkflow1795458840343, ArchiveData1795459097259, ArchiveEvidence1795459323994, ArchiveConsentsKeepProof1795461375424];
+export const MIGRATIONS = [Init1795456985110, SearchDocuments1795457301129, OrgUnitsAndUsers1795457900344, AuthSessions1795458189326, AuditLogs1795458202541, UsersPhoneUnique1795458238159, OrgUnitConstraints1795458240506, Archives1795458696337, ArchiveWorkflow1795458840343, ArchiveData1795459097259, ArchiveEvidence1795459323994, ArchiveConsentsKeepProof1795461375424, OrgTreeAnyLevel1796406589502];

@@ -40,7 +40,12 @@ import {
   type WorkingCalendar,
 } from '../../modules/archives/workflow/working-days.rule';
 import { UserEntity } from '../../modules/users/user.entity';
-import { DEMO_ORG_UNITS, type DemoOrgTree, type DemoOrgUnitKey } from './org-tree.seed';
+import {
+  DEMO_DISTRICT_GRASSROOTS,
+  DEMO_ORG_UNITS,
+  type DemoOrgTree,
+  type DemoOrgUnitKey,
+} from './org-tree.seed';
 
 /**
  * About 200 demo hardship archives (建档立卡) across the ten demo grassroots unions, in every state of the
@@ -330,7 +335,7 @@ export async function seedDemoArchives(
   tree: DemoOrgTree,
   deps: DemoArchivesDeps,
 ): Promise<DemoArchivesResult> {
-  const grassroots = DEMO_ORG_UNITS.filter((u) => u.level === 'grassroots');
+  const grassroots = DEMO_DISTRICT_GRASSROOTS;
   const unitIds = grassroots.map((u) => tree[u.key].id);
   const [{ count }] = (await manager.query(
     `SELECT count(*)::int AS count FROM archives WHERE org_unit_id = ANY($1)`,
@@ -397,7 +402,7 @@ async function findActors(manager: EntityManager, tree: DemoOrgTree): Promise<Ac
     approver: {},
     archivist: {},
   };
-  for (const unit of DEMO_ORG_UNITS.filter((u) => u.level === 'grassroots')) {
+  for (const unit of DEMO_DISTRICT_GRASSROOTS) {
     const own = tree[unit.key].id;
     const district = tree[unit.parent].id;
     const city = tree[DEMO_ORG_UNITS.find((u) => u.key === unit.parent)!.parent as DemoOrgUnitKey].id;

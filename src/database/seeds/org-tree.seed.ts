@@ -11,12 +11,16 @@ interface DemoUnit {
   level: OrgLevel;
   /** Real GB/T 2260 codes; grassroots unions carry their district's code. */
   regionCode: string;
+  /** 产业工会. */
+  industry?: boolean;
 }
 
 /**
  * The demo tree: the national federation, one province, two cities, four districts and ten grassroots
- * unions (the enterprise and street names are placeholders, "某某"). Keys are stable so that the account
- * seed and the README can place demo accounts (e.g. `xihu-gr-1`).
+ * unions (the enterprise and street names are placeholders, "某某"), plus one of each irregular shape
+ * unions have: a grassroots union directly under a city federation, a province's industry union (产业工会)
+ * with an enterprise union below it, and a branch union (分工会) below an enterprise union. Keys are
+ * stable so that the account seed and the README can place demo accounts (e.g. `xihu-gr-1`).
  */
 export const DEMO_ORG_UNITS = [
   { key: 'national', parent: null, name: '中华全国总工会', level: 'national', regionCode: '100000' },
@@ -97,7 +101,43 @@ export const DEMO_ORG_UNITS = [
     level: 'grassroots',
     regionCode: '330203',
   },
+  // The irregular shapes (appended, so the regular tree's first children stay first).
+  {
+    key: 'hangzhou-gr-direct',
+    parent: 'hangzhou',
+    name: '杭州某某公交集团有限公司工会',
+    level: 'grassroots',
+    regionCode: '330100',
+  },
+  {
+    key: 'zj-industry-machinery',
+    parent: 'zhejiang',
+    name: '浙江省机械冶金工会',
+    level: 'city',
+    regionCode: '330000',
+    industry: true,
+  },
+  {
+    key: 'zj-industry-machinery-gr-1',
+    parent: 'zj-industry-machinery',
+    name: '浙江某某钢铁集团有限公司工会',
+    level: 'grassroots',
+    regionCode: '330212',
+  },
+  {
+    key: 'yinzhou-gr-3-branch-1',
+    parent: 'yinzhou-gr-3',
+    name: '宁波某某汽车零部件有限公司工会第一分工会',
+    level: 'branch',
+    regionCode: '330212',
+  },
 ] as const satisfies readonly DemoUnit[];
+
+/** The grassroots unions of the regular tree (under a district): the demo archives live there. */
+export const DEMO_DISTRICT_GRASSROOTS = DEMO_ORG_UNITS.filter(
+  (u): u is Extract<(typeof DEMO_ORG_UNITS)[number], { level: 'grassroots'; parent: `${string}` }> =>
+    u.level === 'grassroots' && DEMO_ORG_UNITS.some((p) => p.key === u.parent && p.level === 'district'),
+);
 
 export type DemoOrgUnitKey = (typeof DEMO_ORG_UNITS)[number]['key'];
 export type DemoOrgTree = Record<DemoOrgUnitKey, OrgUnitEntity>;
@@ -122,7 +162,8 @@ export async function seedDemoOrgTree(manager: EntityManager): Promise<DemoOrgTr
       if (
         existing.name !== spec.name ||
         existing.level !== spec.level ||
-        existing.regionCode !== spec.regionCode
+        existing.regionCode !== spec.regionCode ||
+        existing.industry !== (spec.industry ?? false)
       ) {
         throw new Error(
           `演示组织树与现有数据冲突: ${existing.name} (${existing.level} ${existing.regionCode}) ≠ ${spec.name} (${spec.level} ${spec.regionCode})`,
@@ -134,7 +175,13 @@ export async function seedDemoOrgTree(manager: EntityManager): Promise<DemoOrgTr
     units[spec.key] = await createOrgUnitChecked(
       repository,
       manager,
-      { parentId: parent?.id ?? null, name: spec.name, level: spec.level, regionCode: spec.regionCode },
+      {
+        parentId: parent?.id ?? null,
+        name: spec.name,
+        level: spec.level,
+        regionCode: spec.regionCode,
+        industry: spec.industry ?? false,
+      },
       parent,
     );
   }

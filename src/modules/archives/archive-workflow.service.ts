@@ -13,6 +13,7 @@ import { AuthorizationErrorCode } from '../auth/authorization/authorization.erro
 import { AuthorizationService } from '../auth/authorization/authorization.service';
 import type { Principal, StaffRole } from '../auth/principal';
 import type { OrgUnitEntity } from '../org-units/org-unit.entity';
+import { BASIC_LEVELS } from '../org-units/rules/org-unit.rule';
 import { OPEN_ARCHIVE_STATUSES, type ArchiveFlag, type ArchiveStatus } from './archive.enums';
 import type { ArchiveEntity } from './archive.entity';
 import { ArchivesErrorCode } from './archives.errors';
@@ -266,7 +267,7 @@ export class ArchiveWorkflowService {
       { command: 'transfer', version: dto.version, note: dto.note },
       async (ctx) => {
         const target = await this.repository.findUnit(dto.toUnitId, ctx.manager);
-        if (!target || target.level !== 'grassroots' || target.id === ctx.archive.orgUnitId) {
+        if (!target || !BASIC_LEVELS.includes(target.level) || target.id === ctx.archive.orgUnitId) {
           throw new DomainError(ArchiveWorkflowErrorCode.ARCHIVE_TRANSFER_TARGET_INVALID, {
             toUnitId: dto.toUnitId,
           });

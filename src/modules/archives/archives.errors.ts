@@ -9,7 +9,10 @@ export const ArchivesErrorCode = defineErrors({
   ARCHIVE_VERSION_CONFLICT: { status: 409, message: '档案已被他人修改，请刷新后重试' },
   /** details: `{ status }`. */
   ARCHIVE_NOT_EDITABLE: { status: 409, message: '档案当前状态不允许修改' },
-  ARCHIVE_ORG_UNIT_INVALID: { status: 422, message: '档案所属单位须为基层工会，且在您的管辖范围内' },
+  ARCHIVE_ORG_UNIT_INVALID: {
+    status: 422,
+    message: '档案所属单位须为基层工会（或其分工会），且在您的管辖范围内',
+  },
   ARCHIVE_OWNER_INVALID: { status: 422, message: '指定的职工账号不存在，或不属于该基层工会' },
   ARCHIVE_REVEAL_FIELD_EMPTY: { status: 404, message: '该项信息未登记' },
   ARCHIVE_REASON_CONTAINS_PERSONAL_DATA: { status: 400, message: '原因说明中不能包含身份证号或手机号' },

@@ -50,6 +50,7 @@ import { AuthorizationErrorCode } from '../auth/authorization/authorization.erro
 import { AuthorizationService } from '../auth/authorization/authorization.service';
 import type { Principal } from '../auth/principal';
 import { OrgUnitsService } from '../org-units/org-units.service';
+import { BASIC_LEVELS } from '../org-units/rules/org-unit.rule';
 import { UsersService } from '../users/users.service';
 import { ArchiveEntity } from './archive.entity';
 import { OPEN_ARCHIVE_STATUSES, type ArchiveStatus } from './archive.enums';
@@ -711,7 +712,7 @@ export class ArchivesService {
         throw new DomainError(AuthorizationErrorCode.NOT_OWNER);
       }
       const unit = principal.orgUnitId ? await this.orgUnits.findById(principal.orgUnitId) : null;
-      if (!unit || unit.level !== 'grassroots')
+      if (!unit || !BASIC_LEVELS.includes(unit.level))
         throw new DomainError(ArchivesErrorCode.ARCHIVE_ORG_UNIT_INVALID);
       return { orgUnitId: unit.id, ownerUserId: principal.userId };
     }
@@ -719,7 +720,7 @@ export class ArchivesService {
     const unit = unitId ? await this.orgUnits.findById(unitId) : null;
     if (!unit) throw new DomainError(ArchivesErrorCode.ARCHIVE_ORG_UNIT_INVALID);
     this.authorization.assertInScope(principal, unit.path);
-    if (unit.level !== 'grassroots') throw new DomainError(ArchivesErrorCode.ARCHIVE_ORG_UNIT_INVALID);
+    if (!BASIC_LEVELS.includes(unit.level)) throw new DomainError(ArchivesErrorCode.ARCHIVE_ORG_UNIT_INVALID);
     if (dto.ownerUserId === undefined) return { orgUnitId: unit.id, ownerUserId: null };
     const owner = await this.users.findById(dto.ownerUserId);
     if (!owner || owner.kind !== 'worker' || owner.orgUnitId !== unit.id || owner.disabledAt !== null) {

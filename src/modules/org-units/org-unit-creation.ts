@@ -13,6 +13,9 @@ const VIOLATION_ERRORS: Record<OrgUnitViolation, string> = {
   LEVEL_NOT_BELOW_PARENT: OrgUnitsErrorCode.ORG_UNIT_LEVEL_MISMATCH,
   REGION_CODE_SHAPE: OrgUnitsErrorCode.ORG_UNIT_REGION_CODE_INVALID,
   REGION_CODE_OUTSIDE_PARENT: OrgUnitsErrorCode.ORG_UNIT_REGION_OUTSIDE_PARENT,
+  BRANCH_NOT_UNDER_GRASSROOTS: OrgUnitsErrorCode.ORG_UNIT_BRANCH_PARENT_INVALID,
+  INDUSTRY_LEVEL_INVALID: OrgUnitsErrorCode.ORG_UNIT_INDUSTRY_LEVEL_INVALID,
+  INDUSTRY_CHILD_INVALID: OrgUnitsErrorCode.ORG_UNIT_INDUSTRY_CHILD_INVALID,
 };
 
 /**
@@ -33,13 +36,14 @@ export async function createOrgUnitChecked(
     throw new DomainError(VIOLATION_ERRORS[violation], {
       level: input.level,
       regionCode: input.regionCode,
+      ...(input.industry ? { industry: true } : {}),
       ...(parent ? { parentLevel: parent.level, parentRegionCode: parent.regionCode } : {}),
     });
   }
   if (await repository.findChildByName(input.parentId, name, manager)) {
     throw new DomainError(OrgUnitsErrorCode.ORG_UNIT_NAME_TAKEN);
   }
-  const created = await repository.insert(manager, { ...input, name });
+  const created = await repository.insert(manager, { ...input, name, industry: input.industry ?? false });
   if (created === 'name_taken') throw new DomainError(OrgUnitsErrorCode.ORG_UNIT_NAME_TAKEN);
   if (created === 'root_exists') throw new DomainError(OrgUnitsErrorCode.ORG_UNIT_ROOT_EXISTS);
   return created;

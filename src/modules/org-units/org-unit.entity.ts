@@ -10,8 +10,8 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 
-/** The five levels, top down: 全总 > 省 > 市 > 区县 > 基层. */
-export const ORG_LEVELS = ['national', 'province', 'city', 'district', 'grassroots'] as const;
+/** The levels, top down: 全总 > 省 > 市 > 区县 > 基层 > 分工会 (branch unions of an enterprise union). */
+export const ORG_LEVELS = ['national', 'province', 'city', 'district', 'grassroots', 'branch'] as const;
 export type OrgLevel = (typeof ORG_LEVELS)[number];
 
 /**
@@ -24,7 +24,11 @@ export type OrgLevel = (typeof ORG_LEVELS)[number];
 // partial unique index on a constant, created by hand), names unique among siblings.
 @Index('uq_org_units_single_root', { synchronize: false })
 @Index('uq_org_units_parent_name', ['parentId', 'name'], { unique: true })
-@Check('chk_org_units_level', `"level" IN ('national', 'province', 'city', 'district', 'grassroots')`)
+@Check(
+  'chk_org_units_level',
+  `"level" IN ('national', 'province', 'city', 'district', 'grassroots', 'branch')`,
+)
+@Check('chk_org_units_industry_level', `NOT "industry" OR "level" IN ('province', 'city', 'district')`)
 @Check('chk_org_units_region_code', `"region_code" ~ '^[0-9]{6}$'`)
 @Check('chk_org_units_root_is_national', `("parent_id" IS NULL) = ("level" = 'national')`)
 @Check('chk_org_units_path_ends_with_id', `"path" LIKE '%/' || "id"::text || '/'`)
@@ -45,6 +49,10 @@ export class OrgUnitEntity {
 
   @Column({ type: 'varchar', length: 16 })
   level!: OrgLevel;
+
+  /** 产业工会: an industry union at a federation's rank, covering its parent's area. */
+  @Column({ type: 'boolean', default: false })
+  industry!: boolean;
 
   /** GB/T 2260 administrative division code of the unit's area (6 digits). */
   @Column({ type: 'varchar', length: 6 })

@@ -15,6 +15,8 @@ export interface NewOrgUnit {
   name: string;
   level: OrgLevel;
   regionCode: string;
+  /** 产业工会 (default false). */
+  industry?: boolean;
 }
 
 /** Which backstop constraint a failed insert hit. */
@@ -26,7 +28,7 @@ const CONFLICT_BY_CONSTRAINT: Record<string, OrgUnitConflict> = {
 };
 
 /** Top-down order of the levels, for listing a subtree the way a union reads it. */
-const LEVEL_ORDER_SQL = `array_position(ARRAY['national','province','city','district','grassroots']::varchar[], unit.level)`;
+const LEVEL_ORDER_SQL = `array_position(ARRAY['national','province','city','district','grassroots','branch']::varchar[], unit.level)`;
 
 /** The only code that touches the org_units table. */
 @Injectable()
@@ -129,12 +131,12 @@ export class OrgUnitsRepository {
       const rows: Array<{ id: string }> = await manager.query(
         `WITH fresh AS (SELECT gen_random_uuid() AS id),
               parent AS (SELECT path FROM org_units WHERE id = $1::uuid)
-         INSERT INTO org_units (id, parent_id, name, level, region_code, path)
-         SELECT fresh.id, $1::uuid, $2, $3, $4,
+         INSERT INTO org_units (id, parent_id, name, level, region_code, industry, path)
+         SELECT fresh.id, $1::uuid, $2, $3, $4, $5,
                 CASE WHEN $1::uuid IS NULL THEN '/' ELSE (SELECT path FROM parent) END || fresh.id::text || '/'
            FROM fresh
          RETURNING id`,
-        [unit.parentId, unit.name, unit.level, unit.regionCode],
+        [unit.parentId, unit.name, unit.level, unit.regionCode, unit.industry ?? false],
       );
       const created = await this.findById(rows[0].id, manager);
       if (!created) throw new Error('inserted org unit not readable in its own transaction');

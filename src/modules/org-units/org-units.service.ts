@@ -18,6 +18,7 @@ export interface CreateOrgUnitInput {
   name: string;
   level: OrgLevel;
   regionCode: string;
+  industry?: boolean;
 }
 
 /** Audit action of a created unit (target type `org-unit`). */
@@ -110,7 +111,12 @@ export class OrgUnitsService {
             outcome: 'success',
             actor: principal,
             target: { type: 'org-unit', id: created.id },
-            details: { parentId: parent.id, level: created.level, regionCode: created.regionCode },
+            details: {
+              parentId: parent.id,
+              level: created.level,
+              regionCode: created.regionCode,
+              industry: created.industry,
+            },
           },
           manager,
         );

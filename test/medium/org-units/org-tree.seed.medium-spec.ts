@@ -38,6 +38,23 @@ describe('seedDemoOrgTree (PostgreSQL)', () => {
     expect(tree.xihu).toMatchObject({ regionCode: '330106', parentId: tree.hangzhou.id });
     expect(tree.haishu).toMatchObject({ regionCode: '330203', parentId: tree.ningbo.id });
     expect(tree['haishu-gr-1']).toMatchObject({ name: '宁波港某某码头工会', regionCode: '330203' });
+    // One of each irregular shape.
+    expect(tree['hangzhou-gr-direct']).toMatchObject({ level: 'grassroots', parentId: tree.hangzhou.id });
+    expect(tree['zj-industry-machinery']).toMatchObject({
+      industry: true,
+      regionCode: '330000',
+      parentId: tree.zhejiang.id,
+    });
+    expect(tree['zj-industry-machinery-gr-1']).toMatchObject({
+      level: 'grassroots',
+      industry: false,
+      parentId: tree['zj-industry-machinery'].id,
+    });
+    expect(tree['yinzhou-gr-3-branch-1']).toMatchObject({
+      level: 'branch',
+      parentId: tree['yinzhou-gr-3'].id,
+    });
+    expect(tree['yinzhou-gr-3-branch-1'].path.startsWith(tree.yinzhou.path)).toBe(true);
   });
 
   it('running it twice creates nothing new and returns the same units', async () => {

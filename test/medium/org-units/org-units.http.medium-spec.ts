@@ -97,6 +97,7 @@ describe('org-units HTTP API (real guard and permissions, PostgreSQL)', () => {
         id: tree.gongshu.id,
         parentId: tree.hangzhou.id,
         name: '杭州市拱墅区总工会',
+        industry: false,
         level: 'district',
         regionCode: '330105',
         depth: 3,

@@ -103,9 +103,10 @@ describe('OrgUnitsService (PostgreSQL)', () => {
           tree['xihu-gr-3'],
           tree['gongshu-gr-1'],
           tree['gongshu-gr-2'],
+          tree['hangzhou-gr-direct'],
         ]),
       );
-      expect(page.total).toBe(8);
+      expect(page.total).toBe(9);
     });
 
     it('lists top down: the root first, then each level by region code', async () => {
@@ -119,6 +120,7 @@ describe('OrgUnitsService (PostgreSQL)', () => {
         'grassroots',
         'grassroots',
         'grassroots',
+        'branch',
       ]);
       expect(page.items[1].regionCode < page.items[2].regionCode).toBe(true);
     });
@@ -149,10 +151,10 @@ describe('OrgUnitsService (PostgreSQL)', () => {
 
     it('pages with a total', async () => {
       const first = await service.listSubtree(tree.zhejiang.path, query({ pageSize: 5 }));
-      const third = await service.listSubtree(tree.zhejiang.path, query({ pageSize: 5, page: 4 }));
-      expect(first).toMatchObject({ total: 17, page: 1, pageSize: 5 });
+      const last = await service.listSubtree(tree.zhejiang.path, query({ pageSize: 5, page: 5 }));
+      expect(first).toMatchObject({ total: 21, page: 1, pageSize: 5 });
       expect(first.items).toHaveLength(5);
-      expect(third.items).toHaveLength(2);
+      expect(last.items).toHaveLength(1);
     });
   });
 
@@ -230,7 +232,13 @@ describe('OrgUnitsService (PostgreSQL)', () => {
     it('lists only the caller’s own subtree', async () => {
       const page = await service.listForPrincipal(staff(tree.yinzhou), query());
       expect(ids(page.items)).toEqual(
-        ids([tree.yinzhou, tree['yinzhou-gr-1'], tree['yinzhou-gr-2'], tree['yinzhou-gr-3']]),
+        ids([
+          tree.yinzhou,
+          tree['yinzhou-gr-1'],
+          tree['yinzhou-gr-2'],
+          tree['yinzhou-gr-3'],
+          tree['yinzhou-gr-3-branch-1'],
+        ]),
       );
     });
 
@@ -274,7 +282,7 @@ describe('OrgUnitsService (PostgreSQL)', () => {
           actorId: admin.userId,
           targetType: 'org-unit',
           targetId: created.id,
-          details: { parentId: tree.xihu.id, level: 'grassroots', regionCode: '330106' },
+          details: { parentId: tree.xihu.id, level: 'grassroots', regionCode: '330106', industry: false },
         },
       ]);
       const stored = await db.dataSource.getRepository(OrgUnitEntity).findOneByOrFail({ id: created.id });
@@ -302,13 +310,41 @@ describe('OrgUnitsService (PostgreSQL)', () => {
       ],
       ['under a sibling unit', 'xihu', 'gongshu', {}, 'OUT_OF_SCOPE'],
       [
-        'a level that skips one',
+        'a level at the parent’s own',
         'hangzhou',
         'hangzhou',
-        { level: 'grassroots', regionCode: '330100' },
+        { level: 'city', regionCode: '330100' },
         'ORG_UNIT_LEVEL_MISMATCH',
       ],
-      ['below a grassroots union', 'xihu', 'xihu-gr-1', {}, 'ORG_UNIT_PARENT_IS_LEAF'],
+      ['a grassroots union below a grassroots union', 'xihu', 'xihu-gr-1', {}, 'ORG_UNIT_LEVEL_MISMATCH'],
+      [
+        'anything below a branch union',
+        'yinzhou',
+        'yinzhou-gr-3-branch-1',
+        { level: 'branch', regionCode: '330212' },
+        'ORG_UNIT_PARENT_IS_LEAF',
+      ],
+      [
+        'a branch union directly under a district',
+        'xihu',
+        'xihu',
+        { level: 'branch' },
+        'ORG_UNIT_BRANCH_PARENT_INVALID',
+      ],
+      [
+        'a district federation under an industry union',
+        'zhejiang',
+        'zj-industry-machinery',
+        { level: 'district', regionCode: '330106' },
+        'ORG_UNIT_INDUSTRY_CHILD_INVALID',
+      ],
+      [
+        'an industry union of grassroots level',
+        'xihu',
+        'xihu',
+        { industry: true },
+        'ORG_UNIT_INDUSTRY_LEVEL_INVALID',
+      ],
       [
         'with another district’s code',
         'xihu',
@@ -353,6 +389,46 @@ describe('OrgUnitsService (PostgreSQL)', () => {
         } else {
           expect(audited).toEqual([]);
         }
+      },
+    );
+
+    it.each([
+      ['a grassroots union directly under a city', 'hangzhou', 'hangzhou', { regionCode: '330100' }],
+      [
+        'a district directly under a province',
+        'zhejiang',
+        'zhejiang',
+        { level: 'district', regionCode: '330110' },
+      ],
+      ['a branch union below an enterprise union', 'xihu', 'xihu-gr-2', { level: 'branch' }],
+      [
+        'an industry union of a city, with the city’s code',
+        'hangzhou',
+        'hangzhou',
+        { level: 'district', regionCode: '330100', industry: true },
+      ],
+      [
+        'an enterprise union under an industry union',
+        'zhejiang',
+        'zj-industry-machinery',
+        { regionCode: '330105' },
+      ],
+    ] as Array<[string, keyof DemoOrgTree, keyof DemoOrgTree, Partial<CreateOrgUnitInput>]>)(
+      'creates %s, inside the subtree scope of every unit above it',
+      async (_case, own, parent, overrides) => {
+        const created = await service.create(staff(tree[own], ['admin']), input(tree[parent], overrides));
+        expect(created).toMatchObject({
+          parentId: tree[parent].id,
+          industry: overrides.industry ?? false,
+          path: `${tree[parent].path}${created.id}/`,
+        });
+        for (const above of [tree[parent], tree.zhejiang]) {
+          const listed = await service.listForPrincipal(staff(above), query({ pageSize: 100 }));
+          expect(listed.items.map((u) => u.id)).toContain(created.id);
+        }
+        // …and of nothing beside it.
+        const outside = await service.listForPrincipal(staff(tree.ningbo), query({ pageSize: 100 }));
+        expect(outside.items.map((u) => u.id)).not.toContain(created.id);
       },
     );
 

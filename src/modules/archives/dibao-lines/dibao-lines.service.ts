@@ -54,7 +54,8 @@ export class DibaoLinesService {
    */
   async create(principal: Principal, dto: CreateDibaoLineDto): Promise<DibaoLineDto> {
     const unit = principal.orgUnitId ? await this.orgUnits.findById(principal.orgUnitId) : null;
-    if (!unit || !DIBAO_LINE_SETTER_LEVELS.includes(unit.level)) {
+    // An industry union (产业工会) has a federation's rank but no government's standard to publish.
+    if (!unit || unit.industry || !DIBAO_LINE_SETTER_LEVELS.includes(unit.level)) {
       await this.audit.recordDenied(principal, 'dibao-lines.create', {
         code: AuthorizationErrorCode.ACCESS_DENIED,
         regionCode: dto.regionCode,

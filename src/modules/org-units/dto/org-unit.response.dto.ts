@@ -9,6 +9,7 @@ export class OrgUnitResponseDto {
   @ApiProperty({ example: '杭州市西湖区总工会' }) name!: string;
   @ApiProperty({ enum: ORG_LEVELS }) level!: OrgLevel;
   @ApiProperty({ example: '330106', description: 'GB/T 2260 行政区划代码' }) regionCode!: string;
+  @ApiProperty({ description: '产业工会' }) industry!: boolean;
   @ApiProperty({ description: '层级深度，全国总工会为 0' }) depth!: number;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
@@ -20,6 +21,7 @@ export class OrgUnitResponseDto {
       name: unit.name,
       level: unit.level,
       regionCode: unit.regionCode,
+      industry: unit.industry,
       depth: unit.path.split('/').filter(Boolean).length - 1,
       createdAt: unit.createdAt.toISOString(),
       updatedAt: unit.updatedAt.toISOString(),

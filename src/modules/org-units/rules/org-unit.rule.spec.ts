@@ -1,6 +1,6 @@
 import type { OrgLevel } from '../org-unit.entity';
 import {
-  childLevelOf,
+  childLevelsOf,
   idsOfPath,
   isAncestorOrSelf,
   newUnitViolation,
@@ -18,6 +18,9 @@ const ZHEJIANG = unit('province', '330000');
 const HANGZHOU = unit('city', '330100');
 const XIHU = unit('district', '330106');
 const XIHU_GRASSROOTS = unit('grassroots', '330106');
+const XIHU_BRANCH = unit('branch', '330106');
+const industry = (level: OrgLevel, regionCode: string): UnitFacts => ({ level, regionCode, industry: true });
+const ZJ_MACHINERY = industry('city', '330000'); // 浙江省机械冶金工会, a province's industry union
 
 describe('org unit rules', () => {
   describe('newUnitViolation', () => {
@@ -47,28 +50,77 @@ describe('org unit rules', () => {
         true,
         null,
       ],
-      ['a city directly under the national root', HANGZHOU, NATIONAL, true, 'LEVEL_NOT_BELOW_PARENT'],
-      [
-        'a district directly under a province',
-        unit('district', '330106'),
-        ZHEJIANG,
-        true,
-        'LEVEL_NOT_BELOW_PARENT',
-      ],
-      [
-        'a grassroots union directly under a city',
-        unit('grassroots', '330100'),
-        HANGZHOU,
-        true,
-        'LEVEL_NOT_BELOW_PARENT',
-      ],
+      // any lower level: levels may be skipped
+      ['a city directly under the national root', HANGZHOU, NATIONAL, true, null],
+      ['a district directly under a province', unit('district', '330106'), ZHEJIANG, true, null],
+      ['a grassroots union directly under a city', unit('grassroots', '330100'), HANGZHOU, true, null],
+      ['a grassroots union directly under a province', unit('grassroots', '330000'), ZHEJIANG, true, null],
       ['a province under a province', unit('province', '320000'), ZHEJIANG, true, 'LEVEL_NOT_BELOW_PARENT'],
+      ['a city above its parent district', unit('city', '330100'), XIHU, true, 'LEVEL_NOT_BELOW_PARENT'],
       [
-        'anything under a grassroots union',
+        'a grassroots union under a grassroots union',
         unit('grassroots', '330106'),
         XIHU_GRASSROOTS,
         true,
-        'PARENT_IS_LEAF',
+        'LEVEL_NOT_BELOW_PARENT',
+      ],
+      // 分工会 below an enterprise union, and nothing below them
+      ['a branch union under a grassroots union', XIHU_BRANCH, XIHU_GRASSROOTS, true, null],
+      ['a branch union directly under a district', XIHU_BRANCH, XIHU, true, 'BRANCH_NOT_UNDER_GRASSROOTS'],
+      ['a branch union under a branch union', XIHU_BRANCH, XIHU_BRANCH, true, 'PARENT_IS_LEAF'],
+      ['a grassroots union under a branch union', XIHU_GRASSROOTS, XIHU_BRANCH, true, 'PARENT_IS_LEAF'],
+      [
+        'a branch union of another district',
+        unit('branch', '330105'),
+        XIHU_GRASSROOTS,
+        true,
+        'REGION_CODE_OUTSIDE_PARENT',
+      ],
+      // 产业工会
+      ["a province's industry union with the province's code", ZJ_MACHINERY, ZHEJIANG, true, null],
+      [
+        "a city's industry union with a district's code",
+        industry('district', '330106'),
+        HANGZHOU,
+        true,
+        null,
+      ],
+      ['an enterprise union under an industry union', unit('grassroots', '330212'), ZJ_MACHINERY, true, null],
+      [
+        'a lower industry union under an industry union',
+        industry('district', '330100'),
+        ZJ_MACHINERY,
+        true,
+        null,
+      ],
+      ['a district federation under an industry union', XIHU, ZJ_MACHINERY, true, 'INDUSTRY_CHILD_INVALID'],
+      [
+        'an industry union of grassroots level',
+        industry('grassroots', '330106'),
+        XIHU,
+        true,
+        'INDUSTRY_LEVEL_INVALID',
+      ],
+      [
+        'an industry branch union',
+        industry('branch', '330106'),
+        XIHU_GRASSROOTS,
+        true,
+        'INDUSTRY_LEVEL_INVALID',
+      ],
+      [
+        'an industry union outside its parent area',
+        industry('city', '320000'),
+        ZHEJIANG,
+        true,
+        'REGION_CODE_OUTSIDE_PARENT',
+      ],
+      [
+        'an industry union with a malformed code',
+        industry('city', '990000'),
+        ZHEJIANG,
+        true,
+        'REGION_CODE_SHAPE',
       ],
       // region code shape per level
       ['a province code with a city part', unit('province', '330100'), NATIONAL, true, 'REGION_CODE_SHAPE'],
@@ -132,15 +184,16 @@ describe('org unit rules', () => {
     });
   });
 
-  describe('childLevelOf', () => {
+  describe('childLevelsOf', () => {
     it.each([
-      ['national', 'province'],
-      ['province', 'city'],
-      ['city', 'district'],
-      ['district', 'grassroots'],
-      ['grassroots', null],
-    ] as Array<[OrgLevel, OrgLevel | null]>)('%s → %s', (parent, child) => {
-      expect(childLevelOf(parent)).toBe(child);
+      ['national', ['province', 'city', 'district', 'grassroots']],
+      ['province', ['city', 'district', 'grassroots']],
+      ['city', ['district', 'grassroots']],
+      ['district', ['grassroots']],
+      ['grassroots', ['branch']],
+      ['branch', []],
+    ] as Array<[OrgLevel, OrgLevel[]]>)('%s → %j', (parent, children) => {
+      expect(childLevelsOf(parent)).toEqual(children);
     });
   });
 
@@ -155,6 +208,7 @@ describe('org unit rules', () => {
       ['district', '330212', true],
       ['grassroots', '330212', true],
       ['grassroots', '990101', false],
+      ['branch', '330106', true],
     ] as Array<[OrgLevel, string, boolean]>)('%s %s → %s', (level, code, expected) => {
       expect(regionCodeFitsLevel(level, code)).toBe(expected);
     });

@@ -1,8 +1,12 @@
 import { ORG_LEVELS, OrgLevel } from '../org-unit.entity';
 
 /**
- * Pure rules of the union tree. A unit sits exactly one level below its parent (全总 > 省 > 市 > 区县 >
- * 基层), there is one national root, and each unit's GB/T 2260 code lies inside its parent's area.
+ * Pure rules of the union tree. A unit sits at any level below its parent (全总 > 省 > 市 > 区县 > 基层 >
+ * 分工会: a grassroots union may hang directly under a city federation), there is one national root, and
+ * each unit's GB/T 2260 code lies inside its parent's area. Branch unions (分工会) sit only under a
+ * grassroots (enterprise) union. Industry unions (产业工会) are units of a federation level (province,
+ * city or district rank) flagged `industry`: they cover their parent's whole area (their code may be the
+ * parent's own) and hold only grassroots unions and lower industry unions.
  */
 
 /** GB/T 2260 province-level prefixes (the first two digits): mainland provinces, Taiwan, Hong Kong, Macao. */
@@ -30,21 +34,35 @@ export type OrgUnitViolation =
   | 'PARENT_IS_LEAF'
   | 'LEVEL_NOT_BELOW_PARENT'
   | 'REGION_CODE_SHAPE'
-  | 'REGION_CODE_OUTSIDE_PARENT';
+  | 'REGION_CODE_OUTSIDE_PARENT'
+  | 'BRANCH_NOT_UNDER_GRASSROOTS'
+  | 'INDUSTRY_LEVEL_INVALID'
+  | 'INDUSTRY_CHILD_INVALID';
 
 export interface UnitFacts {
   level: OrgLevel;
   regionCode: string;
+  /** 产业工会; absent means a regional federation or a grassroots/branch union. */
+  industry?: boolean;
 }
 
-/** 0 for national … 4 for grassroots. */
+/** Levels an industry union (产业工会) may have: the ranks of the federations it sits among. */
+export const INDUSTRY_LEVELS: readonly OrgLevel[] = ['province', 'city', 'district'];
+
+/** Levels whose units hold workers and archives directly (基层工会 and its 分工会). */
+export const BASIC_LEVELS: readonly OrgLevel[] = ['grassroots', 'branch'];
+
+/** 0 for national … 4 for grassroots, 5 for branch unions. */
 export function levelRank(level: OrgLevel): number {
   return ORG_LEVELS.indexOf(level);
 }
 
-/** The level a child of `parent` must have; null below grassroots (a leaf level). */
-export function childLevelOf(parent: OrgLevel): OrgLevel | null {
-  return ORG_LEVELS[levelRank(parent) + 1] ?? null;
+/** The levels a child of `parent` may have, top down; empty below branch unions (the leaf level). */
+export function childLevelsOf(parent: OrgLevel): OrgLevel[] {
+  if (parent === 'branch') return [];
+  const below = ORG_LEVELS.slice(levelRank(parent) + 1);
+  // 分工会 only under an enterprise (grassroots) union.
+  return parent === 'grassroots' ? below : below.filter((level) => level !== 'branch');
 }
 
 /**
@@ -67,6 +85,7 @@ export function regionCodeFitsLevel(level: OrgLevel, code: string): boolean {
     case 'district':
       return PROVINCE_PREFIXES.has(province) && city !== '00' && district !== '00';
     case 'grassroots':
+    case 'branch':
       return PROVINCE_PREFIXES.has(province);
   }
 }
@@ -102,10 +121,17 @@ export function newUnitViolation(
     return regionCodeFitsLevel(unit.level, unit.regionCode) ? null : 'REGION_CODE_SHAPE';
   }
   if (unit.level === 'national') return 'NATIONAL_HAS_NO_PARENT';
-  const expected = childLevelOf(parent.level);
-  if (expected === null) return 'PARENT_IS_LEAF';
-  if (unit.level !== expected) return 'LEVEL_NOT_BELOW_PARENT';
-  if (!regionCodeFitsLevel(unit.level, unit.regionCode)) return 'REGION_CODE_SHAPE';
+  const allowed = childLevelsOf(parent.level);
+  if (allowed.length === 0) return 'PARENT_IS_LEAF';
+  if (unit.level === 'branch' && parent.level !== 'grassroots') return 'BRANCH_NOT_UNDER_GRASSROOTS';
+  if (!allowed.includes(unit.level)) return 'LEVEL_NOT_BELOW_PARENT';
+  if (unit.industry && !INDUSTRY_LEVELS.includes(unit.level)) return 'INDUSTRY_LEVEL_INVALID';
+  if (parent.industry && !unit.industry && unit.level !== 'grassroots') return 'INDUSTRY_CHILD_INVALID';
+  // An industry union covers an area rather than naming one: any real code, its parent's own included.
+  const shapeFits = unit.industry
+    ? regionCodeFitsLevel('grassroots', unit.regionCode)
+    : regionCodeFitsLevel(unit.level, unit.regionCode);
+  if (!shapeFits) return 'REGION_CODE_SHAPE';
   if (!regionWithin(parent.regionCode, unit.regionCode)) return 'REGION_CODE_OUTSIDE_PARENT';
   return null;
 }

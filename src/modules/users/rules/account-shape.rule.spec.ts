@@ -52,6 +52,11 @@ describe('accountShapeViolation', () => {
       null,
     ],
     [
+      'worker at a branch union (分工会)',
+      { kind: 'worker', roles: [], orgUnitLevel: 'branch', partnerId: null },
+      null,
+    ],
+    [
       'worker with a role',
       { kind: 'worker', roles: ['caseworker'], orgUnitLevel: 'grassroots', partnerId: null },
       UsersErrorCode.USER_ROLES_INVALID,

@@ -38,7 +38,9 @@ export function accountShapeViolation(shape: AccountShape): AccountShapeViolatio
     return UsersErrorCode.USER_ROLES_INVALID;
   }
   if (orgUnitLevel === null) return UsersErrorCode.USER_ORG_UNIT_REQUIRED;
-  if (kind === 'worker' && orgUnitLevel !== 'grassroots') return UsersErrorCode.USER_ORG_UNIT_LEVEL_INVALID;
+  if (kind === 'worker' && orgUnitLevel !== 'grassroots' && orgUnitLevel !== 'branch') {
+    return UsersErrorCode.USER_ORG_UNIT_LEVEL_INVALID;
+  }
   if ((kind === 'partner') !== (partnerId !== null)) return UsersErrorCode.USER_PARTNER_INVALID;
   return null;
 }
