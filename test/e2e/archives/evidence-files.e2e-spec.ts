@@ -227,4 +227,86 @@ describe('/api/v1/archives/:id/evidence (whole app)', () => {
     expect(stranger.status).toBe(403);
     expect(stranger.body.code).toBe('NOT_OWNER');
   });
+
+  describe('malformed multipart bodies (400 with a code, never a parser 500)', () => {
+    const PART_HEAD = (name: string, extra = '') =>
+      `Content-Disposition: form-data; name="${name}"${extra}\r\n`;
+    const bodies: [string, string, string][] = [
+      ['no boundary in the content type', 'multipart/form-data', '--X\r\n'],
+      ['only an opening boundary', 'multipart/form-data; boundary=X', '--X\r\n'],
+      [
+        'a file cut off before its closing boundary',
+        'multipart/form-data; boundary=X',
+        `--X\r\n${PART_HEAD('kind')}\r\nother\r\n--X\r\n${PART_HEAD('file', '; filename="a.pdf"')}` +
+          `Content-Type: application/pdf\r\n\r\n%PDF-1.7\n${' '.repeat(5000)}`,
+      ],
+      [
+        'a field cut off before its closing boundary',
+        'multipart/form-data; boundary=X',
+        `--X\r\n${PART_HEAD('kind')}\r\nother`,
+      ],
+    ];
+
+    it.each(bodies)('%s → 400 EVIDENCE_MULTIPART_MALFORMED, nothing stored', async (_case, type, body) => {
+      const before = await storedFiles();
+      const rows = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM archive_evidence`);
+      const res = await http()
+        .post(`${API}/archives/${archiveId}/evidence`)
+        .set(auth(workerToken))
+        .set('content-type', type)
+        .send(Buffer.from(body));
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        code: 'EVIDENCE_MULTIPART_MALFORMED',
+        message: '上传内容不是完整有效的 multipart/form-data，请重新选择文件上传',
+      });
+      expect(await storedFiles()).toBe(before);
+      expect(await t.db.dataSource.query(`SELECT count(*)::int AS n FROM archive_evidence`)).toEqual(rows);
+    });
+
+    it.each([
+      ['an empty body', ''],
+      ['a part without headers', '--X\r\nfoo\r\n\r\nbar\r\n--X--\r\n'],
+    ])('%s holds no file part → 400 EVIDENCE_FILE_MISSING', async (_case, body) => {
+      const res = await http()
+        .post(`${API}/archives/${archiveId}/evidence`)
+        .set(auth(workerToken))
+        .set('content-type', 'multipart/form-data; boundary=X')
+        .send(Buffer.from(body));
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('EVIDENCE_FILE_MISSING');
+    });
+
+    it('more parts than an upload has → 413 EVIDENCE_MULTIPART_TOO_MANY_PARTS', async () => {
+      let req = http().post(`${API}/archives/${archiveId}/evidence`).set(auth(workerToken));
+      for (let i = 0; i < 8; i++) req = req.field(`f${i}`, 'x');
+      const res = await req.attach('file', pdf(), { filename: 'a.pdf', contentType: 'application/pdf' });
+      expect(res.status).toBe(413);
+      expect(res.body.code).toBe('EVIDENCE_MULTIPART_TOO_MANY_PARTS');
+    });
+
+    it('checks access to the archive before reading the body', async () => {
+      const other = await createUser(t.db.dataSource, { kind: 'worker', roles: [], orgUnit: unit });
+      const otherToken = (await loginOk(t.app, other.user.username, other.password)).accessToken;
+      const malformed = await http()
+        .post(`${API}/archives/${archiveId}/evidence`)
+        .set(auth(otherToken))
+        .set('content-type', 'multipart/form-data; boundary=X')
+        .send(Buffer.from('--X\r\n'));
+      expect(malformed.status).toBe(403);
+      expect(malformed.body.code).toBe('NOT_OWNER');
+      const json = await http()
+        .post(`${API}/archives/${archiveId}/evidence`)
+        .set(auth(otherToken))
+        .send({ kind: 'other' });
+      expect(json.status).toBe(403);
+      const missing = await http()
+        .post(`${API}/archives/00000000-0000-4000-8000-000000000000/evidence`)
+        .set(auth(caseworkerToken))
+        .set('content-type', 'multipart/form-data')
+        .send(Buffer.from('--X\r\n'));
+      expect(missing.status).toBe(404);
+      expect(missing.body.code).toBe('ARCHIVE_NOT_FOUND');
+    });
+  });
 });

@@ -55,6 +55,9 @@ export class EvidenceController {
     @Param('id', uuid) archiveId: string,
     @Req() request: FastifyRequest,
   ): Promise<EvidenceResponseDto> {
+    // Who may upload here is known from the URL and the token: answer 403/404/409 before a byte of the
+    // body is parsed, so a stranger's (or a broken) upload is never read at all.
+    await this.evidence.assertMayUpload(principal, archiveId);
     const { fields, file } = await readEvidenceUpload(request, this.config.storage.maxFileBytes);
     return this.evidence.upload(principal, archiveId, fields.kind, file);
   }

@@ -8,6 +8,16 @@ export const EvidenceErrorCode = defineErrors({
     message: '请以 multipart/form-data 上传：先填 kind 字段，再附 file 文件',
   },
   EVIDENCE_FILE_MISSING: { status: 400, message: '请求中没有名为 file 的文件' },
+  /** The multipart parser refused the body (no boundary, cut off, broken part headers). */
+  EVIDENCE_MULTIPART_MALFORMED: {
+    status: 400,
+    message: '上传内容不是完整有效的 multipart/form-data，请重新选择文件上传',
+  },
+  /** More parts, fields or files than one upload has (kind, file). */
+  EVIDENCE_MULTIPART_TOO_MANY_PARTS: {
+    status: 413,
+    message: '上传内容的字段或文件过多：只需 kind 和一个 file',
+  },
   EVIDENCE_FILE_EMPTY: { status: 400, message: '上传的文件是空的' },
   /** details: `{ maxBytes }`. */
   EVIDENCE_FILE_TOO_LARGE: { status: 413, message: '文件超过大小上限' },

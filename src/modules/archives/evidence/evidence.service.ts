@@ -76,6 +76,11 @@ export class EvidenceService {
     private readonly config: AppConfig,
   ) {}
 
+  /** The access and state checks of an upload, for the controller to run before it reads the body. */
+  async assertMayUpload(principal: Principal, archiveId: string): Promise<void> {
+    await this.accessible(principal, archiveId, 'upload');
+  }
+
   async upload(
     principal: Principal,
     archiveId: string,

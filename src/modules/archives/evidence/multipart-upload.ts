@@ -24,6 +24,27 @@ export async function readEvidenceUpload(
   maxFileBytes: number,
 ): Promise<EvidenceUploadRequest> {
   if (!request.isMultipart()) throw new DomainError(EvidenceErrorCode.EVIDENCE_NOT_MULTIPART);
+  try {
+    return await readHead(request, maxFileBytes);
+  } catch (error) {
+    throw parserError(error);
+  }
+}
+
+/**
+ * What the multipart parser (busboy via @fastify/multipart) throws on a body it cannot read becomes a
+ * 400 (413 for too many parts); our own DomainErrors pass unchanged. Only the parser runs where this is
+ * used, so nothing else is mistaken for a client's fault.
+ */
+function parserError(error: unknown): unknown {
+  if (error instanceof DomainError) return error;
+  if ((error as { statusCode?: unknown } | null)?.statusCode === 413) {
+    return new DomainError(EvidenceErrorCode.EVIDENCE_MULTIPART_TOO_MANY_PARTS);
+  }
+  return new DomainError(EvidenceErrorCode.EVIDENCE_MULTIPART_MALFORMED);
+}
+
+async function readHead(request: FastifyRequest, maxFileBytes: number): Promise<EvidenceUploadRequest> {
   const parts = request.parts({
     limits: { files: 1, fileSize: maxFileBytes, fields: 4, fieldSize: 256, parts: 5, headerPairs: 50 },
   });
@@ -54,12 +75,18 @@ function validFields(values: Record<string, string>): UploadEvidenceFieldsDto {
 
 /**
  * The part's bytes, failing once the size limit cut them: busboy then just ends the stream early with
- * `truncated` set, which would otherwise store a clipped file as if it were whole.
+ * `truncated` set, which would otherwise store a clipped file as if it were whole. A body that ends
+ * inside the file (no closing boundary) fails with EVIDENCE_MULTIPART_MALFORMED.
  */
 async function* untruncated(part: MultipartFile, maxFileBytes: number): AsyncGenerator<Buffer> {
-  for await (const chunk of part.file) {
-    if (part.file.truncated) break;
-    yield chunk as Buffer;
+  try {
+    for await (const chunk of part.file) {
+      if (part.file.truncated) break;
+      yield chunk as Buffer;
+    }
+  } catch (error) {
+    // The body ended inside the file, or the parser failed further on: the file is not whole.
+    throw parserError(error);
   }
   if (part.file.truncated) {
     throw new DomainError(EvidenceErrorCode.EVIDENCE_FILE_TOO_LARGE, { maxBytes: maxFileBytes });
