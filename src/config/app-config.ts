@@ -140,6 +140,15 @@ export class OutboxConfig {
   @IsInt() @Min(1) @Max(3650) retainProcessedDays!: number;
 }
 
+export class AuditConfig {
+  /** How often the sealer links new audit rows into the hash chain. */
+  @IsInt() @Min(100) @Max(60_000) sealIntervalMs!: number;
+  /** Rows linked per sealer transaction. */
+  @IsInt() @Min(1) @Max(100_000) sealBatchSize!: number;
+  /** A row still unsealed this long after it was written is a fault (`npm run audit:verify` fails). */
+  @IsInt() @Min(1) unsealedFaultSeconds!: number;
+}
+
 export class LogConfig {
   @IsIn(LOG_LEVELS) level!: LogLevel;
   @IsBoolean() pretty!: boolean;
@@ -287,6 +296,7 @@ export class AppConfig {
   @IsObject() @ValidateNested() @Type(() => RedisConfig) redis!: RedisConfig;
   @IsObject() @ValidateNested() @Type(() => SearchConfig) search!: SearchConfig;
   @IsObject() @ValidateNested() @Type(() => OutboxConfig) outbox!: OutboxConfig;
+  @IsObject() @ValidateNested() @Type(() => AuditConfig) audit!: AuditConfig;
   @IsObject() @ValidateNested() @Type(() => WorkerConfig) worker!: WorkerConfig;
   @IsObject() @ValidateNested() @Type(() => LogConfig) log!: LogConfig;
   @IsObject() @ValidateNested() @Type(() => CryptoConfig) crypto!: CryptoConfig;

@@ -5,6 +5,7 @@ import { ArchiveConsentEntity } from '../modules/archives/consents/archive-conse
 import { DibaoLineEntity } from '../modules/archives/dibao-lines/dibao-line.entity';
 import { ArchiveVersionEntity } from '../modules/archives/versions/archive-version.entity';
 import { ARCHIVE_WORKFLOW_ENTITIES } from '../modules/archives/workflow/archive-workflow.entities';
+import { AuditChainEntity } from '../modules/audit/audit-chain.entity';
 import { AuditLogEntity } from '../modules/audit/audit-log.entity';
 import { ArchiveEvidenceEntity } from '../modules/archives/evidence/archive-evidence.entity';
 import { AUTH_ENTITIES } from '../modules/auth/auth.entities';
@@ -19,6 +20,7 @@ export const ENTITIES: Function[] = [
   UserEntity,
   ...AUTH_ENTITIES,
   AuditLogEntity,
+  AuditChainEntity,
   ArchiveEntity,
   ArchiveMemberEntity,
   ArchiveIncomeItemEntity,

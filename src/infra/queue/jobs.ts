@@ -13,6 +13,8 @@ export enum QueueName {
 }
 
 export enum JobName {
+  /** Links newly committed audit rows into the hash chain (every second). */
+  AuditSeal = 'audit.seal',
   /** Relays pending outbox rows to the search engine. */
   OutboxRelay = 'search.relay-outbox',
   /** Deletes processed outbox rows older than the configured age (daily). */
@@ -28,6 +30,8 @@ export enum JobName {
 }
 
 export interface JobPayloads {
+  /** Reads the unsealed rows itself. */
+  [JobName.AuditSeal]: Record<string, never>;
   /** Reads the outbox itself: nothing to carry. */
   [JobName.OutboxRelay]: Record<string, never>;
   /** Finds the old rows itself. */
@@ -41,6 +45,7 @@ export interface JobPayloads {
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
+  [JobName.AuditSeal]: QueueName.maintenance,
   [JobName.OutboxRelay]: QueueName.search,
   [JobName.OutboxPurge]: QueueName.maintenance,
   [JobName.UsersDisableExpired]: QueueName.maintenance,

@@ -1,39 +1,48 @@
-import { auditRowHash, GENESIS_HASH } from './audit-hash';
-import type { AuditRepository, StoredAuditRow } from './audit.repository';
+import { GENESIS_HASH, storedRowHash } from './audit-hash';
+import type { AuditRepository, StoredChainLink, UnsealedReport } from './audit.repository';
 
-export type ChainProblemKind = 'hash_mismatch' | 'broken_link' | 'gap';
+export type ChainProblemKind = 'hash_mismatch' | 'broken_link' | 'gap' | 'missing_row';
 
 export interface ChainProblem {
-  /** The row where the problem shows. */
+  /** The chain position (`seq`) where the problem shows. */
+  seq: string;
+  /** The audit row that position seals. */
   id: string;
   kind: ChainProblemKind;
   detail: string;
 }
 
 export interface ChainReport {
+  /** No problem in the chain and no row left unsealed past the cut-off. */
   ok: boolean;
-  /** Rows read. */
+  /** Links read. */
   rows: number;
-  /** The last row: worth writing down outside the system, since a chain alone cannot reveal a cut tail. */
-  head: { id: string; hash: string } | null;
+  /** The last link: worth writing down outside the system, since a chain alone cannot reveal a cut tail. */
+  head: { seq: string; id: string; hash: string } | null;
   /** The first `maxProblems` problems, in chain order. */
   problems: ChainProblem[];
   /** More problems were found than listed. */
   truncated: boolean;
+  /** Rows written before the cut-off that no link seals (null when not asked). A fault when count > 0. */
+  unsealed: UnsealedReport | null;
 }
 
 export interface VerifyOptions {
   batchSize?: number;
   maxProblems?: number;
+  /** Report rows written before this time that are still unsealed. */
+  unsealedBefore?: Date;
 }
 
 /**
- * Walks the whole chain in id order, a batch at a time, and checks for every row:
- * - gap: its id follows the previous row's (ids are gapless by construction, so a hole is a deletion);
- * - broken link: its prev_hash is the previous row's stored hash (genesis: 64 zeros);
- * - hash mismatch: its hash is what its own fields and prev_hash hash to (audit-hash.ts).
+ * Walks the whole chain (audit_chain) in order, a batch at a time, and checks every link:
+ * - gap: its position follows the previous one (positions are gapless by construction: a hole is a
+ *   deleted link);
+ * - missing row: the audit row it seals still exists;
+ * - broken link: its prev_hash is the previous link's stored hash (genesis: 64 zeros);
+ * - hash mismatch: its hash is what the row's fields and prev_hash hash to (audit-hash.ts).
  * Links are checked against the stored hash, so an edited row shows as one hash mismatch on itself, and
- * an edited row whose hash was recomputed shows as a broken link on the next row.
+ * an edited link whose hash was recomputed shows as a broken link on the next one.
  */
 export async function verifyAuditChain(
   repository: AuditRepository,
@@ -44,73 +53,51 @@ export async function verifyAuditChain(
   const problems: ChainProblem[] = [];
   let truncated = false;
   let rows = 0;
-  let previous: { id: bigint; hash: string } | null = null;
+  let previous: { seq: bigint; id: string; hash: string } | null = null;
 
-  const report = (id: string, kind: ChainProblemKind, detail: string) => {
-    if (problems.length < maxProblems) problems.push({ id, kind, detail });
+  const report = (link: StoredChainLink, kind: ChainProblemKind, detail: string) => {
+    if (problems.length < maxProblems) problems.push({ seq: link.seq, id: link.auditLogId, kind, detail });
     else truncated = true;
   };
 
   for (;;) {
-    const batch: StoredAuditRow[] = await repository.chainBatch(
-      previous ? previous.id.toString() : null,
-      batchSize,
-    );
-    for (const row of batch) {
+    const batch = await repository.chainBatch(previous ? previous.seq.toString() : null, batchSize);
+    for (const link of batch) {
       rows += 1;
-      const id = BigInt(row.id);
-      const expectedId: bigint = previous ? previous.id + 1n : 1n;
-      if (id !== expectedId) {
-        const missing = id - 1n === expectedId ? `${expectedId}` : `${expectedId}–${id - 1n}`;
-        report(row.id, 'gap', `缺少第 ${missing} 条 (rows missing before this one)`);
+      const seq = BigInt(link.seq);
+      const expectedSeq: bigint = previous ? previous.seq + 1n : 1n;
+      if (seq !== expectedSeq) {
+        const missing = seq - 1n === expectedSeq ? `${expectedSeq}` : `${expectedSeq}–${seq - 1n}`;
+        report(link, 'gap', `缺少第 ${missing} 个链节点 (chain links missing before this one)`);
       }
       const expectedPrev: string = previous ? previous.hash : GENESIS_HASH;
-      if (row.prevHash !== expectedPrev) {
+      if (link.prevHash !== expectedPrev) {
         report(
-          row.id,
+          link,
           'broken_link',
-          `prev_hash 与上一条记录的 hash 不符 (does not link to the previous row)`,
+          `prev_hash 与上一个链节点的 hash 不符 (does not link to the previous one)`,
         );
       }
-      if (recomputeHash(row) !== row.hash) {
-        report(row.id, 'hash_mismatch', `记录内容与 hash 不符 (row content was altered)`);
+      if (!link.row) {
+        report(
+          link,
+          'missing_row',
+          `链节点封存的审计记录 ${link.auditLogId} 已不存在 (the sealed row is gone)`,
+        );
+      } else if (storedRowHash(link.prevHash, link.row) !== link.hash) {
+        report(link, 'hash_mismatch', `记录内容与 hash 不符 (row content was altered)`);
       }
-      previous = { id, hash: row.hash };
+      previous = { seq, id: link.auditLogId, hash: link.hash };
     }
     if (batch.length < batchSize) break;
   }
+  const unsealed = options.unsealedBefore ? await repository.unsealedBefore(options.unsealedBefore) : null;
   return {
-    ok: problems.length === 0,
+    ok: problems.length === 0 && (unsealed?.count ?? 0) === 0,
     rows,
-    head: previous ? { id: previous.id.toString(), hash: previous.hash } : null,
+    head: previous ? { seq: previous.seq.toString(), id: previous.id, hash: previous.hash } : null,
     problems,
     truncated,
+    unsealed,
   };
-}
-
-function recomputeHash(row: StoredAuditRow): string {
-  return auditRowHash(row.prevHash, {
-    id: row.id,
-    occurredAt: isoFromDatabase(row.occurredAtText),
-    actorId: row.actorId,
-    actorUsername: row.actorUsername,
-    actorKind: row.actorKind,
-    actorRoles: row.actorRoles,
-    actorOrgUnitId: row.actorOrgUnitId,
-    action: row.action,
-    targetType: row.targetType,
-    targetId: row.targetId,
-    outcome: row.outcome,
-    clientIp: row.clientIp,
-    requestId: row.requestId,
-    details: row.details,
-  });
-}
-
-/**
- * `2026-03-02T01:00:00.123000` (UTC, microseconds) → `2026-03-02T01:00:00.123Z`. A time with a non-zero
- * microsecond part was never written by the application: keep all six digits so it cannot match.
- */
-export function isoFromDatabase(text: string): string {
-  return text.endsWith('000') ? `${text.slice(0, -3)}Z` : `${text}Z`;
 }

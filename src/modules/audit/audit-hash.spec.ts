@@ -1,5 +1,4 @@
-import { auditRowHash, canonicalJson, GENESIS_HASH, HashedAuditFields } from './audit-hash';
-import { isoFromDatabase } from './audit-chain.verifier';
+import { auditRowHash, canonicalJson, GENESIS_HASH, HashedAuditFields, isoFromDatabase } from './audit-hash';
 
 const fields = (overrides: Partial<HashedAuditFields> = {}): HashedAuditFields => ({
   id: '1',

@@ -17,8 +17,8 @@ export const GENESIS_HASH = '0'.repeat(64);
  * - absent values as `null`, `actorRoles` in stored order;
  * - `details` with object keys sorted (jsonb does not keep key order), numbers as JavaScript prints them.
  *
- * The writer (AuditService) and the verifier (audit-chain.verifier.ts) both call `auditRowHash`, so a
- * change here is a change of the chain format: old rows would no longer verify.
+ * The sealer (audit-sealer.ts) and the verifier (audit-chain.verifier.ts) both hash the row as stored
+ * (`storedRowHash`), so a change here is a change of the chain format: old links would no longer verify.
  */
 export interface HashedAuditFields {
   id: string;
@@ -84,4 +84,35 @@ export function canonicalJson(value: unknown): string {
     default:
       throw new TypeError(`canonicalJson: cannot encode a ${typeof value}`);
   }
+}
+
+/** A row as read back from PostgreSQL: the time as the database's UTC text, to the microsecond. */
+export type StoredHashedFields = Omit<HashedAuditFields, 'occurredAt'> & { occurredAtText: string };
+
+/** The hash of a stored row linked after `prevHash`: what the sealer writes and the verifier recomputes. */
+export function storedRowHash(prevHash: string, row: StoredHashedFields): string {
+  return auditRowHash(prevHash, {
+    id: row.id,
+    occurredAt: isoFromDatabase(row.occurredAtText),
+    actorId: row.actorId,
+    actorUsername: row.actorUsername,
+    actorKind: row.actorKind,
+    actorRoles: row.actorRoles,
+    actorOrgUnitId: row.actorOrgUnitId,
+    action: row.action,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    outcome: row.outcome,
+    clientIp: row.clientIp,
+    requestId: row.requestId,
+    details: row.details,
+  });
+}
+
+/**
+ * `2026-03-02T01:00:00.123000` (UTC, microseconds) → `2026-03-02T01:00:00.123Z`. A time with a non-zero
+ * microsecond part was never written by the application: keep all six digits so it cannot match.
+ */
+export function isoFromDatabase(text: string): string {
+  return text.endsWith('000') ? `${text.slice(0, -3)}Z` : `${text}Z`;
 }

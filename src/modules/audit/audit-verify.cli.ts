@@ -1,14 +1,17 @@
 /**
- * `npm run audit:verify [-- --batch-size=N]`: recomputes the audit log's whole hash chain on the
- * configured database (DATABASE_URL, or the embedded one). Prints `audit chain ok: N rows` and exits 0,
- * or lists the first broken rows and exits 1. Exit 2: bad usage or the database cannot be read.
+ * `npm run audit:verify [-- --batch-size=N]`: seals what can be sealed, then recomputes the audit log's
+ * whole hash chain on the configured database (DATABASE_URL, or the embedded one). Prints `audit chain
+ * ok: N rows` and exits 0, or lists the first broken links — and rows left unsealed longer than
+ * `audit.unsealedFaultSeconds` — and exits 1. Exit 2: bad usage or the database cannot be read.
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../../config';
 import { DatabaseServer } from '../../database/database-server';
 import { dataSourceOptions } from '../../database/data-source-options';
-import { verifyAuditChain } from './audit-chain.verifier';
+import { Clock } from '../../common/clock/clock';
+import { AuditSealer } from './audit-sealer';
+import { AuditService } from './audit.service';
 import { AuditRepository } from './audit.repository';
 
 /** PostgreSQL's SQLSTATE for a missing table. */
@@ -29,17 +32,36 @@ async function main(args: string[]): Promise<number> {
   const dataSource = new DataSource(dataSourceOptions(server.url, 2));
   try {
     await dataSource.initialize();
-    const report = await verifyAuditChain(new AuditRepository(dataSource), { batchSize });
+    const repository = new AuditRepository(dataSource);
+    const clock = new Clock();
+    const audit = new AuditService(
+      dataSource,
+      repository,
+      new AuditSealer(repository, clock, config),
+      clock,
+      config,
+    );
+    const report = await audit.verifyChain({ batchSize });
+    const unsealed = report.unsealed;
     if (report.ok) {
       console.log(`audit chain ok: ${report.rows} rows`);
-      if (report.head) console.log(`head: id=${report.head.id} hash=${report.head.hash}`);
+      if (report.head)
+        console.log(`head: seq=${report.head.seq} id=${report.head.id} hash=${report.head.hash}`);
       return 0;
     }
-    console.error(`audit chain BROKEN: ${report.rows} rows read, problems:`);
-    for (const problem of report.problems) {
-      console.error(`  id=${problem.id} ${problem.kind}: ${problem.detail}`);
+    if (report.problems.length > 0) {
+      console.error(`audit chain BROKEN: ${report.rows} rows read, problems:`);
+      for (const problem of report.problems) {
+        console.error(`  seq=${problem.seq} id=${problem.id} ${problem.kind}: ${problem.detail}`);
+      }
+      if (report.truncated) console.error(`  … (only the first ${report.problems.length} are listed)`);
     }
-    if (report.truncated) console.error(`  … (only the first ${report.problems.length} are listed)`);
+    if (unsealed && unsealed.count > 0) {
+      console.error(
+        `audit chain UNSEALED: ${unsealed.count} rows older than ${config.audit.unsealedFaultSeconds} s are not in the chain ` +
+          `(oldest id=${unsealed.oldestId} at ${unsealed.oldestAt?.toISOString()}); a transaction may be holding the horizon back`,
+      );
+    }
     return 1;
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();

@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { ClockModule } from '../../common/clock/clock.module';
 import { AUTHORIZATION_AUDIT } from '../auth/authorization/authorization-audit';
+import { AuditSealJob } from './audit-seal.job';
+import { AuditSealer } from './audit-sealer';
 import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
@@ -17,9 +19,11 @@ import { AuthorizationAuditRecorder } from './authorization-audit.recorder';
   providers: [
     AuditRepository,
     AuditService,
+    AuditSealer,
+    AuditSealJob,
     AuthorizationAuditRecorder,
     { provide: AUTHORIZATION_AUDIT, useExisting: AuthorizationAuditRecorder },
   ],
-  exports: [AuditService, AUTHORIZATION_AUDIT],
+  exports: [AuditService, AuditSealer, AUTHORIZATION_AUDIT],
 })
 export class AuditModule {}

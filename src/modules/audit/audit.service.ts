@@ -7,11 +7,13 @@ import { findUnmaskedPersonalData, maskAll, maskIdNumber, maskPhone } from '../.
 import { Page, pageOf, pageWindow } from '../../common/pagination/pagination';
 import type { Principal } from '../auth/principal';
 import { AUDIT_ACTION_PATTERN, AUDIT_TARGET_TYPE_PATTERN, AuditAction } from './audit-actions';
+import { AppConfig } from '../../config';
 import { verifyAuditChain, ChainReport, VerifyOptions } from './audit-chain.verifier';
-import { auditRowHash, canonicalJson, GENESIS_HASH, HashedAuditFields } from './audit-hash';
-import { AUDIT_OUTCOMES, AuditLogEntity, AuditOutcome } from './audit-log.entity';
+import { canonicalJson, HashedAuditFields } from './audit-hash';
+import { AUDIT_OUTCOMES, AuditOutcome } from './audit-log.entity';
+import { AuditSealer } from './audit-sealer';
 import { AuditErrorCode } from './audit.errors';
-import { AuditLogFilter, AuditRepository } from './audit.repository';
+import { AuditLogFilter, AuditLogListRow, AuditRepository } from './audit.repository';
 import { auditScopeFor } from './rules/audit-scope.rule';
 import { auditTimeRange } from './rules/audit-time-range.rule';
 
@@ -57,7 +59,7 @@ export interface AuditLogQuery {
   to?: string;
 }
 
-/** A row's fields before it has a place in the chain (id) and a time. */
+/** A row's fields before it has an id and a time. */
 type UnplacedFields = Omit<HashedAuditFields, 'id' | 'occurredAt'>;
 
 /** Serialised `details` longer than this is refused: the audit log is not a data store. */
@@ -70,11 +72,8 @@ const SHORT_TEXT = 64;
  * (`manager`) and the row commits or rolls back with the change; any failure to write is thrown, so
  * the operation fails rather than happen unrecorded.
  *
- * Cost to know: appends are serialised by a chain lock held until the transaction ends, so record
- * inside a transaction as late as possible (after the change, just before commit), and keep those
- * transactions short. Callers' transactions must be READ COMMITTED (the default): a snapshot taken
- * before the lock would show a stale head, and the insert then fails on the primary key (the operation
- * fails; the chain never forks).
+ * An append is one INSERT and takes no lock, so audited requests never wait on one another; the hash
+ * chain is built after commit by the sealer (audit-sealer.ts), usually within a second.
  */
 @Injectable()
 export class AuditService {
@@ -83,7 +82,9 @@ export class AuditService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repository: AuditRepository,
+    private readonly sealer: AuditSealer,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   /** Appends one row to the chain, in `manager`'s transaction if given (else in a transaction of its own). */
@@ -91,11 +92,11 @@ export class AuditService {
     // Programming errors (bad action name, personal data in details) are thrown as they are: a bug, 500.
     const fields = this.buildFields(entry);
     try {
-      if (manager?.queryRunner?.isTransactionActive) {
-        await this.append(manager, fields);
-      } else {
-        await this.dataSource.transaction((m) => this.append(m, fields));
-      }
+      // One statement: atomic on its own outside a transaction, part of the caller's inside one.
+      await this.repository.insert(manager ?? this.dataSource.manager, {
+        ...fields,
+        occurredAt: this.clock.now().toISOString(),
+      });
     } catch (error) {
       this.logger.error({ err: error, action: fields.action }, `审计日志写入失败: ${fields.action}`);
       throw new DomainError(AuditErrorCode.AUDIT_WRITE_FAILED);
@@ -165,7 +166,7 @@ export class AuditService {
    * One page of the audit log for an auditor, newest first, within the auditor's scope (see
    * audit-scope.rule.ts). The listing itself is recorded (`audit-logs.read`) before anything is returned.
    */
-  async list(principal: Principal, query: AuditLogQuery): Promise<Page<AuditLogEntity>> {
+  async list(principal: Principal, query: AuditLogQuery): Promise<Page<AuditLogListRow>> {
     const range = auditTimeRange(query.from, query.to);
     if (!range)
       throw new DomainError(AuditErrorCode.AUDIT_LOG_RANGE_INVALID, { from: query.from, to: query.to });
@@ -214,21 +215,14 @@ export class AuditService {
     return pageOf(rows, total, query);
   }
 
-  /** Recomputes every hash and link (what `npm run audit:verify` runs). */
-  verifyChain(options?: VerifyOptions): Promise<ChainReport> {
-    return verifyAuditChain(this.repository, options);
-  }
-
-  private async append(manager: EntityManager, fields: UnplacedFields): Promise<void> {
-    const head = await this.repository.lockChainHead(manager);
-    // Timed under the lock, so chain order and time order agree.
-    const row: HashedAuditFields = {
-      ...fields,
-      id: head ? (BigInt(head.id) + 1n).toString() : '1',
-      occurredAt: this.clock.now().toISOString(),
-    };
-    const prevHash = head?.hash ?? GENESIS_HASH;
-    await this.repository.insert(manager, { ...row, prevHash, hash: auditRowHash(prevHash, row) });
+  /**
+   * Seals what can be sealed (waiting for a running sealer), then recomputes every hash and link and
+   * counts rows left unsealed longer than `audit.unsealedFaultSeconds` (what `npm run audit:verify` runs).
+   */
+  async verifyChain(options: Omit<VerifyOptions, 'unsealedBefore'> = {}): Promise<ChainReport> {
+    await this.sealer.seal({ wait: true });
+    const cutoff = new Date(this.clock.now().getTime() - this.config.audit.unsealedFaultSeconds * 1000);
+    return verifyAuditChain(this.repository, { ...options, unsealedBefore: cutoff });
   }
 
   private buildFields(entry: AuditEntry): UnplacedFields {

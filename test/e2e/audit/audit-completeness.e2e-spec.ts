@@ -4,7 +4,8 @@ import { createArchive, testCipher } from '../../helpers/factories/archives.fact
 import { createOrgUnit, createUser, OrgUnitRow, rootOrgUnit } from '../../helpers/factories/users.factory';
 import { Actor, createActor } from '../../helpers/actors';
 import { createTestApp, TestApp } from '../../helpers/test-app';
-import { auditCursor } from '../../medium/audit/audit-fixtures';
+import { AuditService } from '../../../src/modules/audit/audit.service';
+import { allLinks, auditCursor } from '../../medium/audit/audit-fixtures';
 
 interface Row {
   id: string;
@@ -20,14 +21,14 @@ interface Row {
   outcome: string;
   client_ip: string | null;
   request_id: string | null;
-  prev_hash: string;
-  hash: string;
+  xid: string;
 }
 
 /**
  * Audit completeness through the whole app: each sensitive call (login, logout, a read of personal data,
  * a reveal, a state change, a refusal, reading the audit log) leaves exactly one row, with time, actor,
- * role, unit, action, target, outcome, client IP, request id and the previous row's hash.
+ * role, unit, action, target, outcome, client IP, request id and its transaction (for the sealer), and
+ * every row ends up in one valid hash chain.
  */
 describe('audit completeness: one complete row per sensitive call', () => {
   let t: TestApp;
@@ -84,8 +85,7 @@ describe('audit completeness: one complete row per sensitive call', () => {
     expect(row.occurred_at).toBeInstanceOf(Date);
     expect(row.client_ip).toMatch(/127\.0\.0\.1/);
     expect(row.request_id).toBeTruthy();
-    expect(row.prev_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.xid).toMatch(/^[1-9]\d*$/);
     if (actor) {
       expect(row).toMatchObject({
         actor_id: actor.userId,
@@ -212,5 +212,17 @@ describe('audit completeness: one complete row per sensitive call', () => {
     );
     expect(rows).toHaveLength(1);
     expectComplete(rows[0]!, { action: 'audit-logs.read', outcome: 'success' }, auditor);
+  });
+
+  it('every row it appended is sealed into one valid chain', async () => {
+    const rows = await rowsOf(
+      () => http().get('/api/v1/audit-logs').set('authorization', `Bearer ${auditor.token}`),
+      200,
+    );
+    const report = await t.app.get(AuditService).verifyChain();
+    expect(report).toMatchObject({ ok: true, problems: [], unsealed: { count: 0 } });
+    const sealedIds = (await allLinks(t.app.get(DataSource))).map((link) => link.audit_log_id);
+    expect(sealedIds).toContain(rows[0]!.id);
+    expect(new Set(sealedIds).size).toBe(sealedIds.length);
   });
 });

@@ -1,7 +1,9 @@
 /**
- * The audit log's storage guarantees on real PostgreSQL: a linear hash chain (also under concurrent
- * writers), append-only enforcement by trigger, tamper detection by the verifier and by
- * `npm run audit:verify`, and all-or-nothing with the operation it records.
+ * The audit log's storage guarantees on real PostgreSQL: appends that never wait on one another, a
+ * linear hash chain built by the sealer in commit-safe order (also with writers and sealers in two
+ * application instances at once), append-only enforcement by trigger on both tables, tamper detection by
+ * the verifier and by `npm run audit:verify`, and all-or-nothing with the operation it records.
+ * Every test sets up the rows it asserts on (the file passes in any order, and each test alone).
  */
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -14,6 +16,7 @@ import { GENESIS_HASH } from '../../../src/modules/audit/audit-hash';
 import { AuditErrorCode } from '../../../src/modules/audit/audit.errors';
 import { createTestDatabase, TestDatabase } from '../../helpers/test-database';
 import {
+  allLinks,
   allRows,
   auditCursor,
   auditHarness,
@@ -62,12 +65,35 @@ async function withScratchDatabase(fn: (db: TestDatabase, h: AuditHarness) => Pr
   }
 }
 
+/** What only the tables' owner can do: switch the append-only triggers off for one statement. */
 async function tamper(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<void> {
   await dataSource.transaction(async (m) => {
     await m.query('ALTER TABLE audit_logs DISABLE TRIGGER USER');
+    await m.query('ALTER TABLE audit_chain DISABLE TRIGGER USER');
     await m.query(sql, params);
+    await m.query('ALTER TABLE audit_chain ENABLE TRIGGER USER');
     await m.query('ALTER TABLE audit_logs ENABLE TRIGGER USER');
   });
+}
+
+function readRow(h: AuditHarness, i: number): Promise<void> {
+  return h.audit.record({
+    action: 'need.read',
+    outcome: 'success',
+    actor: staffPrincipal(),
+    details: { i },
+  });
+}
+
+/** Resolves when `promise` does, rejects if it takes longer than `ms` (a writer that waits on a lock). */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} waited longer than ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 describe('audit log chain', () => {
@@ -83,72 +109,205 @@ describe('audit log chain', () => {
     await db?.drop();
   });
 
-  describe('appending', () => {
-    it('links each row to the previous one, from the genesis hash, and the verifier accepts it', async () => {
-      const before = await countRows(db.dataSource);
-      await recordSome(h, 3);
-      const rows = await allRows(db.dataSource);
-      expect(rows).toHaveLength(before + 3);
-      rows.forEach((row, i) => {
-        expect(row.id).toBe(String(i + 1));
-        expect(row.prev_hash).toBe(i === 0 ? GENESIS_HASH : rows[i - 1].hash);
-        expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
-      });
-      const report = await h.audit.verifyChain();
-      expect(report).toEqual({
-        ok: true,
-        rows: rows.length,
-        head: { id: rows[rows.length - 1].id, hash: rows[rows.length - 1].hash },
-        problems: [],
-        truncated: false,
+  describe('appending and sealing', () => {
+    it('appends rows unlinked; the sealer links them from the genesis hash and the verifier accepts it', async () => {
+      await withScratchDatabase(async (scratch, s) => {
+        await recordSome(s, 3);
+        expect(await allLinks(scratch.dataSource)).toEqual([]);
+        expect(await s.sealer.seal()).toEqual({ sealed: 3, busy: false });
+        const rows = await allRows(scratch.dataSource);
+        const links = await allLinks(scratch.dataSource);
+        expect(links.map((l) => [l.seq, l.audit_log_id, l.audit_xid])).toEqual(
+          rows.map((r, i) => [String(i + 1), r.id, r.xid]),
+        );
+        links.forEach((link, i) => {
+          expect(link.prev_hash).toBe(i === 0 ? GENESIS_HASH : links[i - 1].hash);
+          expect(link.hash).toMatch(/^[0-9a-f]{64}$/);
+        });
+        // Nothing new: a second run links nothing.
+        expect(await s.sealer.seal()).toEqual({ sealed: 0, busy: false });
+        const report = await s.audit.verifyChain();
+        expect(report).toEqual({
+          ok: true,
+          rows: 3,
+          head: { seq: '3', id: rows[2].id, hash: links[2].hash },
+          problems: [],
+          truncated: false,
+          unsealed: { count: 0, oldestId: null, oldestAt: null },
+        });
       });
     });
 
-    it('stays one linear, gapless chain under 50 concurrent writers', async () => {
-      const before = await countRows(db.dataSource);
-      await Promise.all(
-        Array.from({ length: 50 }, (_, i) =>
-          h.audit.record({
-            action: 'need.read',
-            outcome: 'success',
-            actor: staffPrincipal(),
-            details: { i },
-          }),
-        ),
-      );
-      const rows = await allRows(db.dataSource);
-      expect(rows).toHaveLength(before + 50);
-      expect(rows.map((r) => r.id)).toEqual(rows.map((_, i) => String(i + 1)));
-      expect(new Set(rows.map((r) => r.prev_hash)).size).toBe(rows.length);
-      const report = await h.audit.verifyChain({ batchSize: 7 });
-      expect(report.ok).toBe(true);
-      expect(report.rows).toBe(rows.length);
-      // All 50 writes landed, each once.
-      expect(
-        rows
-          .filter((r) => r.action === 'need.read')
-          .map((r) => r.details.i as number)
-          .sort((a, b) => a - b),
-      ).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    it('lets a writer commit while another audited transaction is still open (no lock between writers)', async () => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let recorded!: () => void;
+      const openTransactionRecorded = new Promise<void>((resolve) => (recorded = resolve));
+      const slow = db.dataSource.transaction(async (m) => {
+        await h.audit.record({ action: 'archive.update', outcome: 'success', actor: staffPrincipal() }, m);
+        recorded();
+        await released;
+      });
+      await openTransactionRecorded;
+      try {
+        // With a chain lock this would wait for `slow`, which waits for this: it would never finish.
+        await within(readRow(h, 1), 5_000, 'an append');
+        await within(
+          db.dataSource.transaction((m) =>
+            h.audit.record({ action: 'archive.submit', outcome: 'success', actor: staffPrincipal() }, m),
+          ),
+          5_000,
+          'an append in a transaction',
+        );
+      } finally {
+        release();
+        await slow;
+      }
+    });
+
+    it('never seals past a transaction that is still open, then links in transaction order once it ends', async () => {
+      await withScratchDatabase(async (scratch, s) => {
+        await recordSome(s, 1); // sealed below: the chain has a head to continue from
+        let release!: () => void;
+        const released = new Promise<void>((resolve) => (release = resolve));
+        let recorded!: () => void;
+        const earlierRecorded = new Promise<void>((resolve) => (recorded = resolve));
+        // The earlier transaction writes its row first (lower xid) but commits last.
+        const earlier = scratch.dataSource.transaction(async (m) => {
+          await s.audit.record({ action: 'archive.update', outcome: 'success', actor: staffPrincipal() }, m);
+          recorded();
+          await released;
+        });
+        await earlierRecorded;
+        await recordSome(s, 2); // later transactions, committed now
+        // Only the row older than the open transaction can be sealed: the later ones wait for it.
+        expect(await s.sealer.seal()).toEqual({ sealed: 1, busy: false });
+        release();
+        await earlier;
+        expect(await s.sealer.seal()).toEqual({ sealed: 3, busy: false });
+        const rows = await allRows(scratch.dataSource);
+        const byXid = [...rows].sort((a, b) => Number(BigInt(a.xid) - BigInt(b.xid)));
+        const links = await allLinks(scratch.dataSource);
+        expect(links.map((l) => l.audit_log_id)).toEqual(byXid.map((r) => r.id));
+        // The open transaction's row (id 2) comes before the rows committed while it was open (ids 3, 4).
+        expect(links.map((l) => l.audit_log_id)).toEqual(['1', '2', '3', '4']);
+        expect((await s.audit.verifyChain()).ok).toBe(true);
+      });
+    });
+
+    it('stays one valid chain with no gaps and no duplicates: 50 transactions from two application instances, two sealers', async () => {
+      await withScratchDatabase(async (scratch, s1) => {
+        const second = new DataSource(scratch.dataSource.options);
+        await second.initialize();
+        try {
+          const s2 = await auditHarness(second);
+          // Sealers of both instances run again and again while the 50 writers append.
+          let writing = true;
+          const sealerLoop = async (x: AuditHarness) => {
+            let sealed = 0;
+            while (writing) sealed += (await x.sealer.seal()).sealed;
+            return sealed;
+          };
+          const loops = [sealerLoop(s1), sealerLoop(s2)];
+          await Promise.all(
+            Array.from({ length: 50 }, (_, i) =>
+              (i % 2 === 0 ? scratch.dataSource : second).transaction((m) =>
+                (i % 2 === 0 ? s1 : s2).audit.record(
+                  { action: 'need.read', outcome: 'success', actor: staffPrincipal(), details: { i } },
+                  m,
+                ),
+              ),
+            ),
+          );
+          writing = false;
+          const sealedInLoops = (await Promise.all(loops)).reduce((a, b) => a + b, 0);
+          const rest = await s2.sealer.seal({ wait: true });
+          expect(sealedInLoops + rest.sealed).toBe(50);
+
+          const rows = await allRows(scratch.dataSource);
+          const links = await allLinks(scratch.dataSource);
+          expect(rows).toHaveLength(50);
+          expect(links.map((l) => l.seq)).toEqual(links.map((_, i) => String(i + 1)));
+          expect(new Set(links.map((l) => l.audit_log_id)).size).toBe(50);
+          expect(new Set(links.map((l) => l.audit_log_id))).toEqual(new Set(rows.map((r) => r.id)));
+          expect(rows.map((r) => r.details.i as number).sort((a, b) => a - b)).toEqual(
+            Array.from({ length: 50 }, (_, i) => i),
+          );
+          const report = await s1.audit.verifyChain({ batchSize: 7 });
+          expect(report).toMatchObject({ ok: true, rows: 50, problems: [], unsealed: { count: 0 } });
+        } finally {
+          await second.destroy();
+        }
+      });
+    });
+
+    it('leaves a second sealer with nothing to do while one holds the lock', async () => {
+      await recordSome(h, 2);
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let holding!: () => void;
+      const lockHeld = new Promise<void>((resolve) => (holding = resolve));
+      const first = h.repository.asSealer(true, async () => {
+        holding();
+        await released;
+        return 0;
+      });
+      await lockHeld;
+      try {
+        expect(await h.sealer.seal({ wait: false })).toEqual({ sealed: 0, busy: true });
+      } finally {
+        release();
+        await first;
+      }
+      expect((await h.sealer.seal({ wait: false })).busy).toBe(false);
+    });
+
+    it('reports rows left unsealed longer than the configured time as a fault', async () => {
+      await withScratchDatabase(async (scratch, s) => {
+        s.clock.set('2026-03-02T09:00:00+08:00');
+        await recordSome(s, 1);
+        // A row the sealer can never reach: written behind the chain's head (a forged insert, or a
+        // transaction id from before the head), as tampering would leave it.
+        await s.sealer.seal();
+        await scratch.dataSource.query(
+          `INSERT INTO audit_logs (xid, occurred_at, action, outcome) VALUES (0, '2026-03-02T00:00:00Z', 'archive.read', 'success')`,
+        );
+        s.clock.set('2026-03-02T09:10:00+08:00'); // 10 minutes later; the fault threshold is 5 minutes
+        const report = await s.audit.verifyChain();
+        expect(report.ok).toBe(false);
+        expect(report.problems).toEqual([]);
+        expect(report.unsealed).toEqual({
+          count: 1,
+          oldestId: '2',
+          oldestAt: new Date('2026-03-02T00:00:00Z'),
+        });
+        const cli = await runVerifyCli(scratch.url);
+        expect(cli.code).toBe(1);
+        expect(cli.stderr).toMatch(/UNSEALED: 1 rows .*oldest id=2/);
+      });
     });
   });
 
-  describe('append-only trigger', () => {
+  describe('append-only triggers', () => {
     it.each([
-      ['UPDATE', `UPDATE audit_logs SET action = 'archive.update' WHERE id = 1`],
-      ['DELETE', 'DELETE FROM audit_logs WHERE id = 1'],
-      ['TRUNCATE', 'TRUNCATE audit_logs'],
-    ])('refuses %s', async (op, sql) => {
-      const before = await allRows(db.dataSource);
-      expect(before.length).toBeGreaterThan(0);
+      ['audit_logs', 'UPDATE', `UPDATE audit_logs SET action = 'archive.update'`],
+      ['audit_logs', 'UPDATE', 'UPDATE audit_logs SET details = details'],
+      ['audit_logs', 'DELETE', 'DELETE FROM audit_logs'],
+      ['audit_logs', 'TRUNCATE', 'TRUNCATE audit_logs CASCADE'],
+      ['audit_chain', 'UPDATE', `UPDATE audit_chain SET hash = hash`],
+      ['audit_chain', 'DELETE', 'DELETE FROM audit_chain'],
+      ['audit_chain', 'TRUNCATE', 'TRUNCATE audit_chain'],
+    ])('%s refuses %s (%s)', async (table, op, sql) => {
+      await recordSome(h, 2);
+      await h.sealer.seal({ wait: true });
+      const rowsBefore = await allRows(db.dataSource);
+      const linksBefore = await allLinks(db.dataSource);
+      expect(linksBefore.length).toBeGreaterThan(0);
       await expect(db.dataSource.query(sql)).rejects.toThrow(
-        new RegExp(`audit_logs is append-only: ${op} refused`),
+        new RegExp(`${table} is append-only: ${op} refused`),
       );
-      expect(await allRows(db.dataSource)).toEqual(before);
-    });
-
-    it('refuses an UPDATE that touches no column it hashes, too', async () => {
-      await expect(db.dataSource.query('UPDATE audit_logs SET hash = hash')).rejects.toThrow(/append-only/);
+      expect(await allRows(db.dataSource)).toEqual(rowsBefore);
+      expect(await allLinks(db.dataSource)).toEqual(linksBefore);
     });
   });
 
@@ -166,21 +325,28 @@ describe('audit log chain', () => {
       expect(await countRows(db.dataSource)).toBe(before + 1);
     });
 
-    it('leaves no row when the caller’s transaction rolls back after recording', async () => {
-      const before = await countRows(db.dataSource);
-      await expect(
-        db.dataSource.transaction(async (m) => {
-          await h.audit.record({ action: 'archive.submit', outcome: 'success', actor: staffPrincipal() }, m);
-          expect(await m.query('SELECT count(*)::int AS n FROM audit_logs')).toEqual([{ n: before + 1 }]);
-          await m.query(`INSERT INTO scratch_changes VALUES (1, 'duplicate key')`);
-        }),
-      ).rejects.toThrow(/duplicate key/);
-      expect(await countRows(db.dataSource)).toBe(before);
-      // The id the rolled-back row held is reused: no hole in the chain.
-      await h.audit.record({ action: 'archive.read', outcome: 'success', actor: staffPrincipal() });
-      const rows = await allRows(db.dataSource);
-      expect(rows[rows.length - 1].id).toBe(String(before + 1));
-      expect((await h.audit.verifyChain()).ok).toBe(true);
+    it('leaves no row when the caller’s transaction rolls back after recording, and no hole in the chain', async () => {
+      await withScratchDatabase(async (scratch, s) => {
+        await scratch.dataSource.query('CREATE TABLE scratch_changes (id int PRIMARY KEY, note text)');
+        await scratch.dataSource.query(`INSERT INTO scratch_changes VALUES (1, 'submitted')`);
+        await expect(
+          scratch.dataSource.transaction(async (m) => {
+            await s.audit.record(
+              { action: 'archive.submit', outcome: 'success', actor: staffPrincipal() },
+              m,
+            );
+            expect(await m.query('SELECT count(*)::int AS n FROM audit_logs')).toEqual([{ n: 1 }]);
+            await m.query(`INSERT INTO scratch_changes VALUES (1, 'duplicate key')`);
+          }),
+        ).rejects.toThrow(/duplicate key/);
+        expect(await countRows(scratch.dataSource)).toBe(0);
+        await s.audit.record({ action: 'archive.read', outcome: 'success', actor: staffPrincipal() });
+        // The rolled-back row's id stays unused; the chain has no hole: it never saw that row.
+        const rows = await allRows(scratch.dataSource);
+        expect(rows.map((r) => r.id)).toEqual(['2']);
+        const report = await s.audit.verifyChain();
+        expect(report).toMatchObject({ ok: true, rows: 1, head: { seq: '1', id: '2' } });
+      });
     });
 
     it.each<[string, Record<string, unknown>, RegExp]>([
@@ -245,20 +411,20 @@ describe('audit log chain', () => {
       expect(await db.dataSource.query('SELECT * FROM scratch_changes WHERE id = 3')).toEqual([]);
     });
 
-    it('never forks the chain from a stale snapshot (REPEATABLE READ caller): the write fails instead', async () => {
-      await expect(
-        db.dataSource.transaction('REPEATABLE READ', async (m) => {
-          await m.query('SELECT count(*) FROM audit_logs'); // the snapshot is taken here
-          await h.audit.record({ action: 'archive.read', outcome: 'success', actor: staffPrincipal() });
-          await h.audit.record({ action: 'archive.submit', outcome: 'success', actor: staffPrincipal() }, m);
-        }),
-      ).rejects.toMatchObject({ code: AuditErrorCode.AUDIT_WRITE_FAILED });
+    it('keeps one chain when callers run REPEATABLE READ (a stale snapshot cannot fork it)', async () => {
+      const cursor = await auditCursor(db.dataSource);
+      await db.dataSource.transaction('REPEATABLE READ', async (m) => {
+        await m.query('SELECT count(*) FROM audit_logs'); // the snapshot is taken here
+        await h.audit.record({ action: 'archive.read', outcome: 'success', actor: staffPrincipal() });
+        await h.audit.record({ action: 'archive.submit', outcome: 'success', actor: staffPrincipal() }, m);
+      });
+      expect(await cursor.rowsSince()).toHaveLength(2);
       const report = await h.audit.verifyChain();
-      expect(report.ok).toBe(true);
-      expect(report.rows).toBe(await countRows(db.dataSource));
+      expect(report).toMatchObject({ ok: true, unsealed: { count: 0 } });
+      expect(report.rows).toBe((await allLinks(db.dataSource)).length);
     });
 
-    it('takes a transaction of its own when handed a manager outside any transaction (the lock needs one)', async () => {
+    it('writes a row of its own when handed a manager outside any transaction', async () => {
       const before = await countRows(db.dataSource);
       await Promise.all(
         Array.from({ length: 20 }, () =>
@@ -274,10 +440,10 @@ describe('audit log chain', () => {
   });
 
   describe('row contents', () => {
-    it('holds time, actor, roles, unit, action, target, outcome, client IP, request id and the previous hash', async () => {
+    it('holds time, actor, roles, unit, action, target, outcome, client IP, request id and its transaction', async () => {
       const principal = staffPrincipal({ username: 'wang.reviewer', roles: ['reviewer', 'approver'] });
       h.clock.set('2026-03-02T09:15:30.123+08:00');
-      const [previous] = await db.dataSource.query('SELECT hash FROM audit_logs ORDER BY id DESC LIMIT 1');
+      const cursor = await auditCursor(db.dataSource);
       await requestContext.run(
         { requestId: 'req-abc-123', ip: '10.1.2.3', userAgent: 'jest', principal },
         () =>
@@ -288,10 +454,10 @@ describe('audit log chain', () => {
             details: { from: 'approving', to: 'publicizing' },
           }),
       );
-      const rows = await allRows(db.dataSource);
-      const row = rows[rows.length - 1];
+      const [row] = await cursor.rowsSince();
       expect(row).toEqual({
-        id: String(rows.length),
+        id: expect.stringMatching(/^\d+$/),
+        xid: expect.stringMatching(/^[1-9]\d*$/),
         occurred_at: new Date('2026-03-02T01:15:30.123Z'),
         actor_id: principal.userId,
         actor_username: 'wang.reviewer',
@@ -305,8 +471,6 @@ describe('audit log chain', () => {
         client_ip: '10.1.2.3',
         request_id: 'req-abc-123',
         details: { from: 'approving', to: 'publicizing' },
-        prev_hash: (previous as { hash: string }).hash,
-        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
       // Stored to the millisecond exactly as hashed: no microsecond rounding.
       const [{ us }] = await db.dataSource.query(
@@ -399,9 +563,10 @@ describe('audit log chain', () => {
 });
 
 describe('tamper detection', () => {
-  it('reports the exact row whose content was changed, and audit:verify exits 1', async () => {
+  it('reports the exact row whose content was changed, and audit:verify exits 1 naming it', async () => {
     await withScratchDatabase(async (db, h) => {
       await recordSome(h, 5);
+      // The command seals before it verifies: nothing was sealed yet.
       const ok = await runVerifyCli(db.url);
       expect(ok).toMatchObject({ code: 0 });
       expect(ok.stdout).toContain('audit chain ok: 5 rows');
@@ -410,36 +575,55 @@ describe('tamper detection', () => {
 
       const report = await h.audit.verifyChain();
       expect(report.ok).toBe(false);
-      expect(report.problems).toEqual([{ id: '3', kind: 'hash_mismatch', detail: expect.any(String) }]);
+      expect(report.problems).toEqual([
+        { seq: '3', id: '3', kind: 'hash_mismatch', detail: expect.any(String) },
+      ]);
       const broken = await runVerifyCli(db.url);
       expect(broken.code).toBe(1);
-      expect(broken.stderr).toContain('id=3 hash_mismatch');
+      expect(broken.stderr).toContain('seq=3 id=3 hash_mismatch');
     });
   });
 
-  it('reports a deleted middle row as a gap and a broken link on the row after it', async () => {
+  it('reports a deleted sealed row as missing', async () => {
     await withScratchDatabase(async (db, h) => {
-      await recordSome(h, 5);
-      await tamper(db.dataSource, 'DELETE FROM audit_logs WHERE id = 3');
-      const report = await h.audit.verifyChain({ batchSize: 2 });
-      expect(report.ok).toBe(false);
-      expect(report.rows).toBe(4);
+      await recordSome(h, 4);
+      await h.sealer.seal();
+      await tamper(db.dataSource, 'DELETE FROM audit_logs WHERE id = 2');
+      const report = await h.audit.verifyChain();
       expect(report.problems).toEqual([
-        { id: '4', kind: 'gap', detail: expect.stringContaining('3') },
-        { id: '4', kind: 'broken_link', detail: expect.any(String) },
+        { seq: '2', id: '2', kind: 'missing_row', detail: expect.any(String) },
       ]);
     });
   });
 
-  it('reports a changed row whose hash was recomputed as a broken link on the next row', async () => {
+  it('reports a deleted middle link as a gap and a broken link on the link after it', async () => {
+    await withScratchDatabase(async (db, h) => {
+      await recordSome(h, 5);
+      await h.sealer.seal();
+      await tamper(db.dataSource, 'DELETE FROM audit_chain WHERE seq = 3');
+      const report = await h.audit.verifyChain({ batchSize: 2 });
+      expect(report.ok).toBe(false);
+      expect(report.rows).toBe(4);
+      expect(report.problems).toEqual([
+        { seq: '4', id: '4', kind: 'gap', detail: expect.stringContaining('3') },
+        { seq: '4', id: '4', kind: 'broken_link', detail: expect.any(String) },
+      ]);
+      // And the row it sealed is now an unsealed row behind the head: a fault once old enough.
+      h.clock.advance(3_600_000);
+      expect((await h.audit.verifyChain()).unsealed).toMatchObject({ count: 1, oldestId: '3' });
+    });
+  });
+
+  it('reports a link whose hash was recomputed as a broken link on the next one', async () => {
     await withScratchDatabase(async (db, h) => {
       await recordSome(h, 4);
-      // A forger who knows the format rewrites row 2 consistently; row 3 still links to the old hash.
-      await tamper(db.dataSource, `UPDATE audit_logs SET hash = $1 WHERE id = 2`, ['a'.repeat(64)]);
+      await h.sealer.seal();
+      // A forger who knows the format rewrites link 2 consistently; link 3 still links to the old hash.
+      await tamper(db.dataSource, `UPDATE audit_chain SET hash = $1 WHERE seq = 2`, ['a'.repeat(64)]);
       const report = await h.audit.verifyChain();
       expect(report.problems).toEqual([
-        { id: '2', kind: 'hash_mismatch', detail: expect.any(String) },
-        { id: '3', kind: 'broken_link', detail: expect.any(String) },
+        { seq: '2', id: '2', kind: 'hash_mismatch', detail: expect.any(String) },
+        { seq: '3', id: '3', kind: 'broken_link', detail: expect.any(String) },
       ]);
     });
   });
@@ -447,12 +631,13 @@ describe('tamper detection', () => {
   it('notices a time changed by less than a millisecond', async () => {
     await withScratchDatabase(async (db, h) => {
       await recordSome(h, 2);
+      await h.sealer.seal();
       await tamper(
         db.dataSource,
         `UPDATE audit_logs SET occurred_at = occurred_at + interval '1 microsecond' WHERE id = 1`,
       );
       expect((await h.audit.verifyChain()).problems).toEqual([
-        { id: '1', kind: 'hash_mismatch', detail: expect.any(String) },
+        { seq: '1', id: '1', kind: 'hash_mismatch', detail: expect.any(String) },
       ]);
     });
   });
@@ -460,9 +645,10 @@ describe('tamper detection', () => {
   it('caps the list of problems and says so', async () => {
     await withScratchDatabase(async (db, h) => {
       await recordSome(h, 6);
+      await h.sealer.seal();
       await tamper(db.dataSource, `UPDATE audit_logs SET outcome = 'failure'`);
       const report = await h.audit.verifyChain({ maxProblems: 4 });
-      expect(report.problems.map((p) => p.id)).toEqual(['1', '2', '3', '4']);
+      expect(report.problems.map((p) => p.seq)).toEqual(['1', '2', '3', '4']);
       expect(report.truncated).toBe(true);
       expect(report.rows).toBe(6);
     });

@@ -2,32 +2,46 @@ import { randomUUID } from 'node:crypto';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { Clock, FakeClock } from '../../../src/common/clock/clock';
+import { AppConfig } from '../../../src/config';
+import { AuditSealer } from '../../../src/modules/audit/audit-sealer';
 import { AuditRepository } from '../../../src/modules/audit/audit.repository';
 import { AuditService } from '../../../src/modules/audit/audit.service';
 import { AuthorizationAuditRecorder } from '../../../src/modules/audit/authorization-audit.recorder';
 import type { Principal } from '../../../src/modules/auth/principal';
+import { testConfig } from '../../helpers/test-env';
 
 export interface AuditHarness {
   audit: AuditService;
   repository: AuditRepository;
+  sealer: AuditSealer;
   recorder: AuthorizationAuditRecorder;
   clock: FakeClock;
 }
 
-/** The audit module's providers on `dataSource`, with a clock the test moves. */
-export async function auditHarness(dataSource: DataSource, clock = new FakeClock()): Promise<AuditHarness> {
+/**
+ * The audit module's providers on `dataSource`, with a clock the test moves. No sealing job runs: tests
+ * seal when they choose (`h.sealer.seal()`, or `verifyChain`, which seals first).
+ */
+export async function auditHarness(
+  dataSource: DataSource,
+  clock = new FakeClock(),
+  config: AppConfig = testConfig(),
+): Promise<AuditHarness> {
   const moduleRef = await Test.createTestingModule({
     providers: [
       AuditService,
       AuditRepository,
+      AuditSealer,
       AuthorizationAuditRecorder,
       { provide: DataSource, useValue: dataSource },
       { provide: Clock, useValue: clock },
+      { provide: AppConfig, useValue: config },
     ],
   }).compile();
   return {
     audit: moduleRef.get(AuditService),
     repository: moduleRef.get(AuditRepository),
+    sealer: moduleRef.get(AuditSealer),
     recorder: moduleRef.get(AuthorizationAuditRecorder),
     clock,
   };
@@ -51,6 +65,7 @@ export function staffPrincipal(overrides: Partial<Principal> = {}): Principal {
 /** Every column of audit_logs, in snake_case, as PostgreSQL returns it. */
 export interface RawAuditRow {
   id: string;
+  xid: string;
   occurred_at: Date;
   actor_id: string | null;
   actor_username: string | null;
@@ -64,12 +79,27 @@ export interface RawAuditRow {
   client_ip: string | null;
   request_id: string | null;
   details: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
 }
 
 export async function allRows(dataSource: DataSource): Promise<RawAuditRow[]> {
-  return dataSource.query('SELECT a.*, a.id::text AS id FROM audit_logs a ORDER BY a.id');
+  return dataSource.query('SELECT a.*, a.id::text AS id, a.xid::text AS xid FROM audit_logs a ORDER BY a.id');
+}
+
+/** One link of audit_chain, in snake_case. */
+export interface RawChainLink {
+  seq: string;
+  audit_log_id: string;
+  audit_xid: string;
+  prev_hash: string;
+  hash: string;
+  sealed_at: Date;
+}
+
+export async function allLinks(dataSource: DataSource): Promise<RawChainLink[]> {
+  return dataSource.query(
+    `SELECT c.*, c.seq::text AS seq, c.audit_log_id::text AS audit_log_id, c.audit_xid::text AS audit_xid
+       FROM audit_chain c ORDER BY c.seq`,
+  );
 }
 
 export async function countRows(dataSource: DataSource): Promise<number> {
@@ -87,7 +117,7 @@ export async function auditCursor(dataSource: DataSource): Promise<{ rowsSince()
   return {
     rowsSince: () =>
       dataSource.query(
-        'SELECT a.*, a.id::text AS id FROM audit_logs a WHERE a.id > $1::bigint ORDER BY a.id',
+        'SELECT a.*, a.id::text AS id, a.xid::text AS xid FROM audit_logs a WHERE a.id > $1::bigint ORDER BY a.id',
         [after],
       ),
   };

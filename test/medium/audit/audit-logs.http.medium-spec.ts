@@ -13,6 +13,8 @@ import { ClockModule } from '../../../src/common/clock/clock.module';
 import { DomainError } from '../../../src/common/errors';
 import { ConfigModule } from '../../../src/config';
 import { DatabaseModule } from '../../../src/database/database.module';
+import { JobQueue } from '../../../src/infra/queue';
+import { AuditSealer } from '../../../src/modules/audit/audit-sealer';
 import { AuditModule } from '../../../src/modules/audit/audit.module';
 import { ACCESS_TOKEN_VERIFIER, AccessTokenVerifier } from '../../../src/modules/auth/access-token-verifier';
 import { AuthorizationErrorCode } from '../../../src/modules/auth/authorization/authorization.errors';
@@ -44,6 +46,14 @@ const verifier: AccessTokenVerifier = {
 })
 class StandInTokensModule {}
 
+/** The sealing job only schedules itself here; the test seals when it chooses. */
+@Global()
+@Module({
+  providers: [{ provide: JobQueue, useValue: { schedule: async () => undefined } }],
+  exports: [JobQueue],
+})
+class StandInJobQueueModule {}
+
 const DTO_KEYS = [
   'action',
   'actorId',
@@ -51,6 +61,7 @@ const DTO_KEYS = [
   'actorOrgUnitId',
   'actorRoles',
   'actorUsername',
+  'chainSeq',
   'clientIp',
   'details',
   'hash',
@@ -59,6 +70,7 @@ const DTO_KEYS = [
   'outcome',
   'prevHash',
   'requestId',
+  'sealed',
   'targetId',
   'targetType',
 ];
@@ -79,6 +91,7 @@ describe('GET /api/v1/audit-logs', () => {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(),
+        StandInJobQueueModule,
         ClockModule,
         StandInTokensModule,
         AuthorizationModule,
@@ -105,22 +118,62 @@ describe('GET /api/v1/audit-logs', () => {
       .set('authorization', 'Bearer auditor')
       .expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toMatchObject({ page: 1, pageSize: 5, total: 1 });
-    // The listing is recorded before the query runs, so it lists itself.
+    expect(res.body).toMatchObject({ page: 1, pageSize: 5, total: expect.any(Number) });
+    // The listing is recorded before the query runs, so it lists itself, newest first.
     const [item] = res.body.items as Record<string, unknown>[];
     expect(Object.keys(item).sort()).toEqual(DTO_KEYS);
     expect(item).toMatchObject({
-      id: '1',
+      id: expect.stringMatching(/^\d+$/),
       actorId: principals.auditor.userId,
       actorRoles: ['auditor'],
       action: 'audit-logs.read',
       outcome: 'success',
       clientIp: expect.any(String),
       requestId: expect.any(String),
-      prevHash: '0'.repeat(64),
+      // Listed before the sealer has run: not in the chain yet.
+      sealed: false,
+      chainSeq: null,
+      prevHash: null,
+      hash: null,
       details: { filters: { action: 'audit-logs.*' }, page: 1, pageSize: 5, scope: 'all' },
     });
     expect(new Date(item.occurredAt as string).toISOString()).toBe(item.occurredAt);
+  });
+
+  it('shows a row as sealed, with its place and links in the chain, once the sealer has run', async () => {
+    await http().get('/api/v1/audit-logs?pageSize=1').set('authorization', 'Bearer auditor').expect(200);
+    await app.get(AuditSealer).seal({ wait: true });
+    const res = await http()
+      .get('/api/v1/audit-logs?action=audit-logs.read&pageSize=100')
+      .set('authorization', 'Bearer auditor')
+      .expect(200);
+    const items = res.body.items as Record<string, unknown>[];
+    // Newest first: this very listing is not sealed yet, every earlier one is.
+    expect(items[0]).toMatchObject({ sealed: false, chainSeq: null, hash: null });
+    const sealed = items.slice(1);
+    expect(sealed.length).toBeGreaterThan(0);
+    for (const item of sealed) {
+      expect(item).toMatchObject({
+        sealed: true,
+        chainSeq: expect.stringMatching(/^\d+$/),
+        prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+    }
+    // Exactly the link the chain holds for that row.
+    const links: { id: string; seq: string; prevHash: string; hash: string }[] = await db.dataSource.query(
+      `SELECT audit_log_id::text AS id, seq::text AS seq, prev_hash AS "prevHash", hash FROM audit_chain
+        WHERE audit_log_id = ANY($1::bigint[])`,
+      [sealed.map((item) => item.id)],
+    );
+    expect(links).toHaveLength(sealed.length);
+    for (const link of links) {
+      expect(sealed.find((item) => item.id === link.id)).toMatchObject({
+        chainSeq: link.seq,
+        prevHash: link.prevHash,
+        hash: link.hash,
+      });
+    }
   });
 
   it.each(['caseworker', 'admin'])(
@@ -172,11 +225,12 @@ describe('GET /api/v1/audit-logs', () => {
   });
 
   it('filters and pages newest first over HTTP', async () => {
-    const res = await http()
-      .get('/api/v1/audit-logs?action=access.denied&outcome=denied&page=1&pageSize=1')
-      .set('authorization', 'Bearer auditor')
-      .expect(200);
-    expect(res.body.total).toBe(2);
+    const url = '/api/v1/audit-logs?action=access.denied&outcome=denied&page=1&pageSize=1';
+    const before = await http().get(url).set('authorization', 'Bearer auditor').expect(200);
+    await http().get('/api/v1/audit-logs').set('authorization', 'Bearer caseworker').expect(403);
+    await http().get('/api/v1/audit-logs').set('authorization', 'Bearer admin').expect(403);
+    const res = await http().get(url).set('authorization', 'Bearer auditor').expect(200);
+    expect(res.body.total).toBe((before.body.total as number) + 2);
     expect(res.body.items).toHaveLength(1);
     expect(res.body.items[0].actorId).toBe(principals.admin.userId);
   });

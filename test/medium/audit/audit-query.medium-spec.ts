@@ -217,7 +217,8 @@ describe('AuditService.list', () => {
       expect(ids).toEqual([...ids].sort((a, b) => b - a));
     });
 
-    it('returns every column, hash and link included', async () => {
+    it('returns every column, hash and link included once sealed', async () => {
+      await h.sealer.seal({ wait: true });
       const page = await h.audit.list(auditors.national, query({ actorId: actors.city.userId }));
       expect(page.items[0]).toMatchObject({
         occurredAt: new Date('2026-03-02T01:03:00.000Z'),
@@ -231,6 +232,7 @@ describe('AuditService.list', () => {
         targetId: 'A1',
         outcome: 'success',
         details: {},
+        chainSeq: expect.stringMatching(/^\d+$/),
         prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
         hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       });

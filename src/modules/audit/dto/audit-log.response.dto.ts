@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AUDIT_OUTCOMES, AuditLogEntity, AuditOutcome } from '../audit-log.entity';
+import { AUDIT_OUTCOMES, AuditOutcome } from '../audit-log.entity';
+import type { AuditLogListRow } from '../audit.repository';
 
 export class AuditLogResponseDto {
-  @ApiProperty({ description: '链上序号（连续）', example: '42' })
+  @ApiProperty({ description: '记录编号（递增，回滚的操作会留下空号）', example: '42' })
   id!: string;
 
   @ApiProperty({ format: 'date-time' })
@@ -44,13 +45,28 @@ export class AuditLogResponseDto {
   @ApiProperty({ type: Object, description: '代码、字段名、状态变化等（不含个人信息）' })
   details!: Record<string, unknown>;
 
-  @ApiProperty({ description: '上一条记录的 hash（首条为 64 个 0）' })
-  prevHash!: string;
+  @ApiProperty({ description: '是否已封存进哈希链（写入后通常一秒内封存）' })
+  sealed!: boolean;
 
-  @ApiProperty()
-  hash!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: '哈希链上的位置（连续，从 1 起）；未封存时为 null',
+    example: '42',
+  })
+  chainSeq!: string | null;
 
-  static from(row: AuditLogEntity): AuditLogResponseDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: '链上前一节点的 hash（首个为 64 个 0）；未封存时为 null',
+  })
+  prevHash!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: '本节点的 hash；未封存时为 null' })
+  hash!: string | null;
+
+  static from(row: AuditLogListRow): AuditLogResponseDto {
     return {
       id: row.id,
       occurredAt: row.occurredAt.toISOString(),
@@ -66,6 +82,8 @@ export class AuditLogResponseDto {
       clientIp: row.clientIp,
       requestId: row.requestId,
       details: row.details,
+      sealed: row.chainSeq !== null,
+      chainSeq: row.chainSeq,
       prevHash: row.prevHash,
       hash: row.hash,
     };
