@@ -31,9 +31,12 @@ RUN npm run build
 
 # ---- runtime: production dependencies, compiled code, configuration ------------------------------
 FROM base AS runtime
+# TZ: logs and local times in China time. Cron schedules do not depend on it: both queue drivers read
+# them in worker.timeZone (default Asia/Shanghai); Node carries its own time-zone data (ICU).
 ENV NODE_ENV=production \
     PORT=3000 \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    TZ=Asia/Shanghai
 # Production dependencies only. The PostgreSQL binaries of embedded-postgres (about 60 MB, loaded by a
 # dynamic import only when DATABASE_URL is unset) are removed: a container must never fall back to a
 # database inside itself. Without DATABASE_URL the start fails loudly instead.

@@ -7,6 +7,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  IsTimeZone,
   Matches,
   Max,
   Min,
@@ -133,7 +134,7 @@ export class OutboxConfig {
   @IsInt() @Min(1) @Max(10000) batchSize!: number;
   /** How often the relay looks for pending rows (also the retry pace while an engine is down). */
   @IsInt() @Min(50) pollIntervalMs!: number;
-  /** When processed rows are purged (cron, 5 or 6 fields, server time). */
+  /** When processed rows are purged (cron, 5 or 6 fields, in worker.timeZone). */
   @Matches(/^\S+(\s+\S+){4,5}$/, { message: 'outbox.purgeCron 必须是 5 或 6 段的 cron 表达式' })
   purgeCron!: string;
   /** Processed rows older than this many days are deleted by the purge (pending rows never are). */
@@ -158,6 +159,11 @@ export class WorkerConfig {
   /** `auto`: run job consumers inside the HTTP process when the queue is in-process. */
   @IsIn(['auto', 'always', 'never']) inProcess!: 'auto' | 'always' | 'never';
   @IsInt() @Min(1) @Max(64) concurrency!: number;
+  /**
+   * IANA time zone every cron schedule is read in, by both queue drivers: `30 0 * * *` is 00:30 there,
+   * whatever the server's own zone (containers run in UTC unless TZ is set).
+   */
+  @IsTimeZone({ message: 'worker.timeZone 须为 IANA 时区名，如 Asia/Shanghai' }) timeZone!: string;
 }
 
 export class PasswordHashingConfig {
@@ -233,7 +239,7 @@ export class AuthConfig {
 }
 
 export class UsersConfig {
-  /** When the sweep that disables expired temporary accounts runs (cron, 5 or 6 fields, server time). */
+  /** When the sweep that disables expired temporary accounts runs (cron, 5 or 6 fields, in worker.timeZone). */
   @Matches(/^\S+(\s+\S+){4,5}$/, { message: 'users.disableExpiredCron 必须是 5 或 6 段的 cron 表达式' })
   disableExpiredCron!: string;
 }
@@ -259,7 +265,7 @@ export class ArchivesConfig {
   @IsInt() @Min(1) @Max(60) relapseWatchMonths!: number;
   /** Objections (异议) are public: counted per client IP. */
   @IsObject() @ValidateNested() @Type(() => RateLimitRule) objectionRateLimit!: RateLimitRule;
-  /** Daily jobs (cron, 5 or 6 fields, server time). */
+  /** Daily jobs (cron, 5 or 6 fields, in worker.timeZone). */
   @Matches(/^\S+(\s+\S+){4,5}$/) activatePublicizedCron!: string;
   @Matches(/^\S+(\s+\S+){4,5}$/) cancelExpiredTemporaryCron!: string;
   @Matches(/^\S+(\s+\S+){4,5}$/) flagStaleCron!: string;

@@ -492,4 +492,9 @@ describe('Dockerfile', () => {
     const cmd = stages[finalIndex].instructions.filter((i) => i.keyword === 'CMD').pop();
     expect(JSON.parse(String(cmd?.args))).toEqual(['node', 'dist/main.js']);
   });
+
+  it('runs in China time (TZ), the zone the cron schedules are read in by default', () => {
+    const envs = instructionsOf(stages, finalIndex, 'ENV').map((e) => e.args);
+    expect(envs.some((e) => /\bTZ=Asia\/Shanghai\b/.test(e))).toBe(true);
+  });
 });

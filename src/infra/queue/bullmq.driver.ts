@@ -22,6 +22,8 @@ export interface BullMqDriverOptions {
   url: string;
   /** Key prefix (config.redis.prefix), so several deployments can share one Redis. */
   prefix: string;
+  /** IANA zone cron patterns are read in (config worker.timeZone); default: the server's zone. */
+  timeZone?: string;
   logger?: QueueLogger;
 }
 
@@ -91,7 +93,9 @@ export class BullMqDriver implements QueueDriver {
     assertRepeatOptions(options);
     await this.queue(queue).upsertJobScheduler(
       options.key,
-      options.cron !== undefined ? { pattern: options.cron } : { every: options.everyMs },
+      options.cron !== undefined
+        ? { pattern: options.cron, ...(this.options.timeZone !== undefined && { tz: this.options.timeZone }) }
+        : { every: options.everyMs },
       { name, data: payload ?? {}, opts: { ...retryOptions(options.retry ?? DEFAULT_RETRY), ...RETENTION } },
     );
   }
@@ -99,6 +103,12 @@ export class BullMqDriver implements QueueDriver {
   async unschedule(queue: string, key: string): Promise<void> {
     this.assertOpen();
     await this.queue(queue).removeJobScheduler(key);
+  }
+
+  async nextRun(queue: string, key: string): Promise<Date | null> {
+    this.assertOpen();
+    const scheduler = await this.queue(queue).getJobScheduler(key);
+    return scheduler?.next !== undefined ? new Date(scheduler.next) : null;
   }
 
   async consume(queue: string, processor: JobProcessor, concurrency: number): Promise<void> {

@@ -39,6 +39,8 @@ interface Schedule {
   readonly name: string;
   readonly payloadJson: string;
   timer?: Timer;
+  /** When `timer` fires (ms since epoch). */
+  dueAt?: number;
   /** The iteration enqueued last, while it has not started: a later firing is skipped, not stacked. */
   waiting?: LocalJob;
 }
@@ -70,7 +72,14 @@ export class InProcessDriver implements QueueDriver {
   private readonly timers = new Set<Timer>();
   private closing?: Promise<void>;
 
-  constructor(private readonly logger: QueueLogger = new Logger('InProcessQueue')) {}
+  /**
+   * @param options.timeZone IANA zone cron patterns are read in (config worker.timeZone); default: the
+   *   server's zone.
+   */
+  constructor(
+    private readonly logger: QueueLogger = new Logger('InProcessQueue'),
+    private readonly options: { timeZone?: string } = {},
+  ) {}
 
   async enqueue(
     queue: string,
@@ -112,8 +121,15 @@ export class InProcessDriver implements QueueDriver {
     this.armSchedule(
       q,
       schedule,
-      options.everyMs !== undefined ? Date.now() : nextCronTime(options.cron!, Date.now()),
+      options.everyMs !== undefined
+        ? Date.now()
+        : nextCronTime(options.cron!, Date.now(), this.options.timeZone),
     );
+  }
+
+  async nextRun(queue: string, key: string): Promise<Date | null> {
+    const dueAt = this.queues.get(queue)?.schedules.get(key)?.dueAt;
+    return dueAt === undefined ? null : new Date(dueAt);
   }
 
   async unschedule(queue: string, key: string): Promise<void> {
@@ -220,6 +236,7 @@ export class InProcessDriver implements QueueDriver {
   }
 
   private armSchedule(q: LocalQueue, schedule: Schedule, dueAt: number): void {
+    schedule.dueAt = dueAt;
     schedule.timer = this.at(dueAt, () => {
       const { options } = schedule;
       if (!schedule.waiting) {
@@ -239,7 +256,7 @@ export class InProcessDriver implements QueueDriver {
       const next =
         options.everyMs !== undefined
           ? dueAt + options.everyMs * Math.max(1, Math.ceil((now - dueAt) / options.everyMs))
-          : nextCronTime(options.cron!, Math.max(now, dueAt));
+          : nextCronTime(options.cron!, Math.max(now, dueAt), this.options.timeZone);
       this.armSchedule(q, schedule, next);
     });
   }

@@ -72,3 +72,18 @@ describe('nextCronTime', () => {
     expect(nextCronTime('0 3 * * *', base)).toBe(new Date(2030, 0, 2, 3, 0, 0, 0).getTime());
   });
 });
+
+describe('nextCronTime in a time zone', () => {
+  const at = (iso: string) => Date.parse(iso);
+
+  it.each([
+    // 20:00 Beijing on 1 March: the next 00:30 Beijing is 16:30 UTC the same day.
+    ['Asia/Shanghai', '2026-03-01T12:00:00Z', '2026-03-01T16:30:00.000Z'],
+    // Read in UTC the same pattern fires eight hours later, at 08:30 Beijing (the defect of issue 8/17).
+    ['UTC', '2026-03-01T12:00:00Z', '2026-03-02T00:30:00.000Z'],
+    // Just past 00:30 Beijing: the next one is a day later.
+    ['Asia/Shanghai', '2026-03-01T16:31:00Z', '2026-03-02T16:30:00.000Z'],
+  ])("'30 0 * * *' in %s after %s fires at %s", (zone, after, expected) => {
+    expect(new Date(nextCronTime('30 0 * * *', at(after), zone)).toISOString()).toBe(expected);
+  });
+});

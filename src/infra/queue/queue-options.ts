@@ -62,18 +62,25 @@ export function assertRepeatOptions(options: RepeatOptions): void {
   if (options.retry) assertRetryPolicy(options.retry);
 }
 
-/** Next firing strictly after `after` (ms since epoch), in the server time zone. */
-export function nextCronTime(cron: string, after: number): number {
-  return parseCron(cron, cron, after).next().getTime();
+/**
+ * Next firing strictly after `after` (ms since epoch), the pattern read as wall-clock time in
+ * `timeZone` (IANA name, e.g. Asia/Shanghai; default: the server's zone).
+ */
+export function nextCronTime(cron: string, after: number, timeZone?: string): number {
+  return parseCron(cron, cron, after, timeZone).next().getTime();
 }
 
 function parseCron(
   key: string,
   cron: string,
   after = Date.now(),
+  timeZone?: string,
 ): ReturnType<typeof CronExpressionParser.parse> {
   try {
-    return CronExpressionParser.parse(cron, { currentDate: new Date(after) });
+    return CronExpressionParser.parse(cron, {
+      currentDate: new Date(after),
+      ...(timeZone !== undefined && { tz: timeZone }),
+    });
   } catch (error) {
     throw new RangeError(
       `定时任务 ${key} 的 cron 表达式无效 (invalid cron "${cron}"): ${(error as Error).message}`,

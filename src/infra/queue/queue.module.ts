@@ -11,9 +11,10 @@ import { QUEUE_DRIVER, QueueDriver } from './queue.port';
 
 /** `redis.url` set → BullMQ; unset → in-process. */
 export function createQueueDriver(config: AppConfig): QueueDriver {
+  const timeZone = config.worker.timeZone;
   return config.redis.url
-    ? new BullMqDriver({ url: config.redis.url, prefix: config.redis.prefix })
-    : new InProcessDriver();
+    ? new BullMqDriver({ url: config.redis.url, prefix: config.redis.prefix, timeZone })
+    : new InProcessDriver(undefined, { timeZone });
 }
 
 @Injectable()

@@ -51,7 +51,7 @@ export interface EnqueueResult {
 export interface RepeatOptions {
   /** Stable key of the schedule; scheduling the same key again replaces it. */
   key: string;
-  /** Cron pattern (5 or 6 fields, server time zone) … */
+  /** Cron pattern (5 or 6 fields), wall-clock time in the driver's time zone (worker.timeZone) … */
   cron?: string;
   /** … or a fixed interval, the first run right away. Exactly one of cron / everyMs. */
   everyMs?: number;
@@ -94,6 +94,8 @@ export interface QueueDriver {
   /** Creates or replaces a repeatable job (cron or interval). */
   schedule(queue: string, name: string, payload: unknown, options: RepeatOptions): Promise<void>;
   unschedule(queue: string, key: string): Promise<void>;
+  /** When the schedule `key` fires next, or null when there is no such schedule. */
+  nextRun(queue: string, key: string): Promise<Date | null>;
   /**
    * Starts consuming `queue`: each job is passed to `processor`; a throw is a failed try, retried by
    * the job's policy (never for PermanentJobError). Call once per queue. Jobs enqueued earlier wait.

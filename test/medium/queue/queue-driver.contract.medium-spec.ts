@@ -15,14 +15,15 @@ const silent: QueueLogger = { log: () => undefined, warn: () => undefined, error
 const Q = 'contract';
 
 interface Fixture {
-  create(): QueueDriver;
+  /** A driver reading cron patterns in `timeZone` (the app passes worker.timeZone). */
+  create(timeZone?: string): QueueDriver;
   /** After the driver is closed. */
   cleanUp?(): Promise<void>;
 }
 
 describe('queue driver contract', () => {
   describe('in-process', () => {
-    contract({ create: () => new InProcessDriver(silent) });
+    contract({ create: (timeZone) => new InProcessDriver(silent, { timeZone }) });
   });
 
   const redisUrl = config.redis.url;
@@ -32,10 +33,10 @@ describe('queue driver contract', () => {
       const prefixes: string[] = [];
       afterAll(() => admin.quit());
       contract({
-        create: () => {
+        create: (timeZone) => {
           const prefix = `${config.redis.prefix}-contract-${randomUUID()}`;
           prefixes.push(prefix);
-          return new BullMqDriver({ url: redisUrl, prefix, logger: silent });
+          return new BullMqDriver({ url: redisUrl, prefix, logger: silent, timeZone });
         },
         cleanUp: async () => {
           for (const prefix of prefixes.splice(0)) await deleteKeys(admin, `${prefix}:*`);
@@ -256,6 +257,31 @@ function contract(fixture: Fixture): void {
     await driver.schedule(Q, 'contract.cron', {}, { key: 'cron', cron: '* * * * * *' });
     await waitFor(() => runs >= 2, 3500);
     await driver.unschedule(Q, 'cron');
+  });
+
+  it('reads cron patterns in its time zone: 00:30 in Shanghai is 16:30 UTC', async () => {
+    const zoned = fixture.create('Asia/Shanghai');
+    try {
+      await zoned.schedule(Q, 'contract.daily', {}, { key: 'daily-sh', cron: '30 0 * * *' });
+      const next = await zoned.nextRun(Q, 'daily-sh');
+      expect(next).not.toBeNull();
+      expect([next!.getUTCHours(), next!.getUTCMinutes()]).toEqual([16, 30]);
+      expect(next!.getTime()).toBeGreaterThan(Date.now());
+      expect(next!.getTime()).toBeLessThanOrEqual(Date.now() + 24 * 3600_000);
+      await zoned.unschedule(Q, 'daily-sh');
+      expect(await zoned.nextRun(Q, 'daily-sh')).toBeNull();
+    } finally {
+      await zoned.close();
+    }
+    const utc = fixture.create('UTC');
+    try {
+      await utc.schedule(Q, 'contract.daily', {}, { key: 'daily-utc', cron: '30 0 * * *' });
+      const next = await utc.nextRun(Q, 'daily-utc');
+      expect([next!.getUTCHours(), next!.getUTCMinutes()]).toEqual([0, 30]);
+      await utc.unschedule(Q, 'daily-utc');
+    } finally {
+      await utc.close();
+    }
   });
 
   it('rejects invalid schedules in Chinese', async () => {
