@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { AppConfig } from '../../config';
@@ -53,6 +54,22 @@ export class JobWorkerService implements OnModuleInit {
     this.logger.log(
       `开始处理任务队列 (consuming) ${queues.join(', ')}，并发 ${concurrency}，驱动 ${this.driver.name}`,
     );
+  }
+
+  /** Every job name that has a handler, sorted. */
+  jobNames(): string[] {
+    return [...this.handlers.keys()].sort();
+  }
+
+  /**
+   * Runs one job's handler once, now, in this process, outside any queue (operators: `npm run
+   * jobs:run`). Handlers are idempotent and find their work themselves, so this is the scheduled run
+   * brought forward; it does not touch the schedule.
+   */
+  async runNow(name: string, payload: unknown = {}): Promise<void> {
+    const handler = this.handlers.get(name);
+    if (!handler) throw new Error(`没有名为 ${name} 的任务 (unknown job name)`);
+    await handler.invoke(payload, { id: `manual-${randomUUID()}`, name, attempt: 1 });
   }
 
   private async dispatch(queue: string, payload: unknown, context: JobContext): Promise<void> {
