@@ -66,6 +66,25 @@ export class OutboxRepository {
     return (row as { n: number }).n;
   }
 
+  /** Pending rows of one index created before `before`: the backlog an engine that was down has not seen. */
+  async pendingCreatedBefore(indexName: string, before: Date): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox
+        WHERE processed_at IS NULL AND index_name = $1 AND created_at < $2`,
+      [indexName, before],
+    );
+    return (row as { n: number }).n;
+  }
+
+  /** Ids of the documents of one index changed (recorded) at or after `since`, processed or not. */
+  async documentIdsChangedSince(indexName: string, since: Date): Promise<string[]> {
+    const rows: { documentId: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT document_id AS "documentId" FROM outbox WHERE index_name = $1 AND created_at >= $2`,
+      [indexName, since],
+    );
+    return rows.map((r) => r.documentId);
+  }
+
   /** Deletes processed rows older than `days`, so the table stays small. */
   async purgeProcessed(days: number): Promise<number> {
     const result: [unknown, number] = await this.dataSource.query(

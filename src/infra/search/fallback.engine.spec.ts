@@ -1,8 +1,11 @@
 import { FallbackSearchEngine } from './fallback.engine';
 import {
   InvalidSearchFilterError,
+  SearchEngineUnavailableError,
   SearchPrimaryUnavailableError,
+  SearchRequestRejectedError,
   SearchTaskFailedError,
+  SearchTaskPendingError,
 } from './search-errors';
 import {
   EngineHealth,
@@ -47,14 +50,31 @@ class MemoryEngine implements SearchEngine {
     this.index(index).clear();
   }
 
+  async replaceAll(index: string, batches: () => AsyncIterable<SearchDocument[]>): Promise<number> {
+    this.write();
+    const copy = new Map<string, SearchDocument>();
+    for await (const batch of batches()) for (const d of batch) copy.set(d.id, d);
+    this.docs.set(index, copy);
+    return copy.size;
+  }
+
+  async count(index: string): Promise<number> {
+    this.check();
+    return this.index(index).size;
+  }
+
+  /** When set, searches fail with this error (engine stays up). */
+  searchError?: Error;
+
   async search(index: string, query: SearchQuery): Promise<SearchResult> {
     this.check();
     this.searches++;
+    if (this.searchError) throw this.searchError;
     if (query.filter && query.filter.op === 'eq' && query.filter.field === 'forbidden') {
       throw new InvalidSearchFilterError('forbidden is not filterable');
     }
     const hits = [...this.index(index).keys()].sort().map((id) => ({ id, score: 1 }));
-    return { hits, total: hits.length, engine: this.name };
+    return { hits, total: hits.length, totalCapped: false, engine: this.name };
   }
 
   async health(): Promise<EngineHealth> {
@@ -76,7 +96,7 @@ class MemoryEngine implements SearchEngine {
   }
 
   private check(): void {
-    if (!this.up) throw new Error(`connect ECONNREFUSED (${this.name})`);
+    if (!this.up) throw new SearchEngineUnavailableError(`connect ECONNREFUSED (${this.name})`);
   }
 
   private write(): void {
@@ -106,6 +126,7 @@ describe('FallbackSearchEngine', () => {
     fallback = new MemoryEngine('postgres');
     engine = new FallbackSearchEngine(primary, fallback, { healthCheckIntervalMs: INTERVAL, logger });
     await engine.ensureIndex(offers);
+    await engine.probe(); // both empty: the primary takes the index
   });
 
   afterEach(async () => {
@@ -116,7 +137,12 @@ describe('FallbackSearchEngine', () => {
   it('searches the primary while it is healthy', async () => {
     await engine.upsert('offers', [{ id: 'a', title: '电工' }]);
     const result = await engine.search('offers', { q: '电工' });
-    expect(result).toEqual({ hits: [{ id: 'a', score: 1 }], total: 1, engine: 'meilisearch' });
+    expect(result).toEqual({
+      hits: [{ id: 'a', score: 1 }],
+      total: 1,
+      totalCapped: false,
+      engine: 'meilisearch',
+    });
     expect(fallback.searches).toBe(0);
     expect(engine.status()).toEqual({ primary: 'up', active: 'meilisearch', fallbackActive: false });
   });
@@ -174,13 +200,14 @@ describe('FallbackSearchEngine', () => {
     await engine.search('offers', {});
     const other: IndexDefinition = { name: 'needs', searchableFields: ['text'], filterableFields: {} };
     await engine.ensureIndex(other); // primary down: only the fallback now
-    expect(primary.ensured).toEqual(['offers']);
-    expect(fallback.ensured).toEqual(['offers', 'needs']);
+    expect(primary.ensured).not.toContain('needs');
+    expect(fallback.ensured).toContain('needs');
 
     primary.up = true;
     await jest.advanceTimersByTimeAsync(INTERVAL);
-    expect(primary.ensured).toEqual(['offers', 'offers', 'needs']);
-    expect(engine.status().primary).toBe('up');
+    expect(primary.ensured).toContain('needs');
+    expect(engine.status()).toMatchObject({ primary: 'up', fallbackActive: false });
+    expect((await engine.search('needs', {})).engine).toBe('meilisearch');
   });
 
   it('marks the primary down when its health check fails, and stays healthy on the fallback', async () => {
@@ -188,7 +215,7 @@ describe('FallbackSearchEngine', () => {
     const health = await engine.health();
     expect(health.ok).toBe(true);
     expect(health.detail).toContain('meilisearch: down (meilisearch unreachable)');
-    expect(health.detail).toContain('searches served by postgres');
+    expect(health.detail).toContain('searches of offers served by postgres');
     expect(engine.status().fallbackActive).toBe(true);
   });
 
@@ -237,6 +264,113 @@ describe('FallbackSearchEngine', () => {
     await expect(e.ensureIndex(offers)).resolves.toBeUndefined();
     expect(e.status().fallbackActive).toBe(true);
     await e.close();
+  });
+
+  it.each([
+    ['a task still running', new SearchTaskPendingError('Meilisearch 任务 9 仍在执行')],
+    ['a task that failed', new SearchTaskFailedError('Meilisearch 任务 9 失败')],
+    ['a 4xx the port does not explain', new SearchRequestRejectedError('payload_too_large')],
+  ])('%s on a search is no outage: the fallback answers that search only', async (_case, error) => {
+    primary.searchError = error;
+    expect((await engine.search('offers', {})).engine).toBe('postgres');
+    expect(engine.status().primary).toBe('up');
+    primary.searchError = undefined;
+    expect((await engine.search('offers', {})).engine).toBe('meilisearch');
+  });
+
+  it("an invalid filter reported by the primary is the caller's error, not an outage", async () => {
+    primary.searchError = new InvalidSearchFilterError('invalid_search_filter');
+    await expect(engine.search('offers', {})).rejects.toThrow(InvalidSearchFilterError);
+    expect(fallback.searches).toBe(0);
+    expect(engine.status()).toMatchObject({ primary: 'up', fallbackActive: false });
+  });
+
+  it('a write whose task is still running throws (the outbox retries later) without marking the primary down', async () => {
+    primary.failNextWrite = new SearchTaskPendingError('Meilisearch 任务 3 仍在执行');
+    await expect(engine.upsert('offers', [{ id: 'a' }])).rejects.toThrow(SearchTaskPendingError);
+    expect(fallback.ids('offers')).toEqual(['a']);
+    expect(engine.status().primary).toBe('up');
+  });
+
+  describe('taking searches back after an outage', () => {
+    it('waits until the outbox backlog from before the recovery is replayed', async () => {
+      let backlog = 3;
+      const rebuild = jest.fn();
+      engine.setRecovery({ backlog: async () => backlog, rebuild });
+      primary.up = false;
+      await engine.search('offers', {});
+      primary.up = true;
+      await jest.advanceTimersByTimeAsync(INTERVAL);
+      expect(engine.status()).toMatchObject({
+        primary: 'up',
+        fallbackActive: true,
+        fallbackIndexes: ['offers'],
+      });
+      expect((await engine.search('offers', {})).engine).toBe('postgres');
+
+      backlog = 0;
+      await jest.advanceTimersByTimeAsync(INTERVAL);
+      expect((await engine.search('offers', {})).engine).toBe('meilisearch');
+      expect(rebuild).not.toHaveBeenCalled();
+    });
+
+    it('rebuilds a primary that came back with other document counts before switching', async () => {
+      await engine.upsert('offers', [{ id: 'a' }, { id: 'b' }]);
+      const rebuild = jest.fn(async (index: string, target: SearchEngine) => {
+        await target.replaceAll(index, async function* () {
+          yield fallback.ids(index).map((id) => ({ id }));
+        });
+      });
+      engine.setRecovery({ backlog: async () => 0, rebuild });
+      primary.up = false;
+      await engine.search('offers', {});
+      primary.docs.set('offers', new Map()); // lost its volume
+      primary.up = true;
+      await jest.advanceTimersByTimeAsync(INTERVAL);
+      expect(rebuild).toHaveBeenCalledWith('offers', primary);
+      expect(primary.ids('offers')).toEqual(['a', 'b']);
+      expect((await engine.search('offers', {})).engine).toBe('meilisearch');
+    });
+
+    it('compares counts at start too: an empty primary is rebuilt before it serves', async () => {
+      const p = new MemoryEngine('meilisearch');
+      const f = new MemoryEngine('postgres');
+      await f.ensureIndex(offers);
+      await f.upsert('offers', [{ id: 'x' }]);
+      const e = new FallbackSearchEngine(p, f, { healthCheckIntervalMs: INTERVAL, logger });
+      const rebuild = jest.fn(async () => {
+        await p.upsert('offers', [{ id: 'x' }]);
+      });
+      e.setRecovery({ backlog: async () => 0, rebuild });
+      await e.ensureIndex(offers);
+      await e.probe();
+      expect(rebuild).toHaveBeenCalledTimes(1);
+      expect((await e.search('offers', {})).engine).toBe('meilisearch');
+      await e.close();
+    });
+
+    it('without a way to rebuild, an index whose counts differ stays on the fallback', async () => {
+      await fallback.upsert('offers', [{ id: 'only-in-postgres' }]);
+      primary.up = false;
+      await engine.search('offers', {});
+      primary.up = true;
+      await jest.advanceTimersByTimeAsync(INTERVAL * 2);
+      expect((await engine.search('offers', {})).engine).toBe('postgres');
+      expect(engine.status().detail).toMatch(/文档数不一致/);
+    });
+  });
+
+  it('a rebuild during an outage rebuilds the fallback, leaves the primary alone and throws', async () => {
+    await engine.upsert('offers', [{ id: 'old' }]);
+    primary.up = false;
+    await engine.search('offers', {});
+    await expect(
+      engine.replaceAll('offers', async function* () {
+        yield [{ id: 'new' }];
+      }),
+    ).rejects.toThrow(SearchPrimaryUnavailableError);
+    expect(fallback.ids('offers')).toEqual(['new']);
+    expect(primary.ids('offers')).toEqual(['old']);
   });
 
   it('close stops probing and closes both engines', async () => {

@@ -1,6 +1,30 @@
 /**
  * The search port. Indexes hold no raw personal data: documents carry ids, public text and the
  * facts needed for hard filters. Callers reload rows from PostgreSQL with authorisation applied.
+ *
+ * One behaviour on every engine (Meilisearch, PostgreSQL). The rules below are checked by the port
+ * (search-validation.ts) before an adapter sees a request, so both engines accept, refuse and answer
+ * alike; test/medium/search/search-engine.contract.medium-spec.ts holds each of them.
+ *
+ * - Filter values are codes. A string compared by `eq`/`in` — and every string stored in a filterable
+ *   field of a document — is non-empty, at most MAX_CODE_BYTES UTF-8 bytes, has no surrounding
+ *   whitespace or control characters, and is already in the form Meilisearch compares (lower case,
+ *   Unicode NFKD). Anything else is refused (`InvalidSearchFilterError`, `InvalidSearchDocumentError`):
+ *   Meilisearch would fold `Published` into `published`, never index `''` and cut long values, while
+ *   PostgreSQL compares exactly. Comparison is then exact on both.
+ * - Numbers (filter values, range bounds, numeric filterable values) are finite with |x| ≤
+ *   MAX_FILTER_NUMBER (2^53 − 1) and are written without exponents.
+ * - Multi-valued fields: `eq`/`in` match when any value matches; a `range` matches when ONE value lies
+ *   within all of its bounds (never one value above the lower bound and another below the upper).
+ *   `not` also matches documents that lack the field.
+ * - Text queries: only the first MAX_QUERY_WORDS words (jieba segmentation) count; the rest is dropped
+ *   by the port on every engine.
+ * - `total` counts every match up to MAX_TOTAL; when more match it is MAX_TOTAL and `totalCapped` is
+ *   true. Pages never reach beyond MAX_WINDOW (offset + limit).
+ * - Scores are in [0, 1] and order the hits of ONE result, but mean different things per engine
+ *   (Meilisearch `_rankingScore` vs the PostgreSQL formula). `SearchResult.engine` says which engine
+ *   answered; a caller combining several results into one ranking must check they come from the same
+ *   engine (`sameEngine`) and search again otherwise, never mix the two scales.
  */
 
 export type Scalar = string | number | boolean;
@@ -62,13 +86,20 @@ export interface SearchHit {
 
 export interface SearchResult {
   hits: SearchHit[];
-  /** Matches in all (may be an estimate on engines that estimate). */
+  /** Matches in all, exact up to MAX_TOTAL; when more match, MAX_TOTAL (and `totalCapped` is true). */
   total: number;
+  /** True when more than MAX_TOTAL documents match (`total` is then a lower bound). */
+  totalCapped: boolean;
   /** Which engine answered (tells the caller whether the fallback served it). */
   engine: SearchEngineName;
 }
 
 export type SearchEngineName = 'meilisearch' | 'postgres';
+
+/** Whether results may be ranked together: scores of different engines are not comparable. */
+export function sameEngine(results: SearchResult[]): boolean {
+  return results.every((r) => r.engine === results[0]?.engine);
+}
 
 export interface EngineHealth {
   ok: boolean;
@@ -85,6 +116,14 @@ export interface SearchEngine {
   delete(index: string, ids: string[]): Promise<void>;
   /** Removes every document of the index, keeping its settings. */
   clear(index: string): Promise<void>;
+  /**
+   * Rebuilds the index from `batches` into a fresh copy and swaps it in at the end: searches see the
+   * old documents until the swap, and a rebuild that fails anywhere leaves the index as it was.
+   * Returns the number of documents written.
+   */
+  replaceAll(index: string, batches: () => AsyncIterable<SearchDocument[]>): Promise<number>;
+  /** How many documents the index holds (for comparing engines). */
+  count(index: string): Promise<number>;
   search(index: string, query: SearchQuery): Promise<SearchResult>;
   health(): Promise<EngineHealth>;
   close(): Promise<void>;

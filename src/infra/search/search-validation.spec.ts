@@ -1,6 +1,19 @@
 import { InvalidSearchDocumentError, InvalidSearchQueryError } from './search-errors';
-import { IndexDefinition } from './search-engine';
-import { dedupeDocuments, normalizePaging, projectDocument, queryText } from './search-validation';
+import { IndexDefinition, sameEngine } from './search-engine';
+import {
+  cappedTotal,
+  codeProblem,
+  dedupeDocuments,
+  formatNumber,
+  MAX_QUERY_WORDS,
+  MAX_TOTAL,
+  nextDown,
+  nextUp,
+  normalizePaging,
+  numberProblem,
+  projectDocument,
+  queryText,
+} from './search-validation';
 
 const offers: IndexDefinition = {
   name: 'offers',
@@ -81,5 +94,87 @@ describe('queryText', () => {
     { q: ' 电工 培训 ', expected: '电工 培训' },
   ])('$q → $expected', ({ q, expected }) => {
     expect(queryText({ q })).toBe(expected);
+  });
+});
+
+describe('the port rules shared by every engine', () => {
+  it.each([
+    ['published', undefined],
+    ['3301', undefined],
+    ['工会"帮扶"中心', undefined],
+    ['', /空字符串/],
+    ['Published', /小写/],
+    [' published', /空白/],
+    ['ｐｕｂ', /NFKD/],
+    ['a\tb', /控制字符/],
+    ['职'.repeat(85), undefined], // 255 bytes
+    ['职'.repeat(86), /256 字节/],
+  ])('code %j → %p', (value, problem) => {
+    const found = codeProblem(value);
+    if (problem === undefined) expect(found).toBeUndefined();
+    else expect(found).toMatch(problem);
+  });
+
+  it.each([
+    [0, '0'],
+    [-0, '0'],
+    [12, '12'],
+    [-2.5, '-2.5'],
+    [1e-7, '0.0000001'],
+    [-1.25e-8, '-0.0000000125'],
+    [5e-324, `0.${'0'.repeat(323)}5`],
+    [Number.MAX_SAFE_INTEGER, '9007199254740991'],
+  ])('formats %p as %s, never with an exponent', (value, text) => {
+    expect(formatNumber(value)).toBe(text);
+    expect(Number(text)).toBe(value === 0 ? 0 : value);
+  });
+
+  it('refuses numbers the port does not accept', () => {
+    expect(() => formatNumber(1e21)).toThrow(/绝对值不能超过/);
+    expect(numberProblem(Number.NaN)).toMatch(/有限/);
+  });
+
+  it('gt/lt are the next doubles up/down', () => {
+    expect(nextUp(1)).toBe(1 + Number.EPSILON);
+    expect(nextDown(1)).toBe(1 - Number.EPSILON / 2);
+    expect(nextUp(-1)).toBe(-1 + Number.EPSILON / 2);
+    expect(nextUp(0)).toBe(Number.MIN_VALUE);
+    expect(nextDown(0)).toBe(-Number.MIN_VALUE);
+  });
+
+  it(`keeps the first ${MAX_QUERY_WORDS} words of a query`, () => {
+    expect(queryText({ q: 'aa bb cc dd ee ff gg hh ii jj kk ll' })).toBe('aa bb cc dd ee ff gg hh ii jj');
+    expect(queryText({ q: '困难职工子女考入大学的一次性资助，电工 培训 焊工 家政' })).toBe(
+      '困难职工子女考入大学的一次性资助，电工 培训 焊工',
+    );
+    expect(queryText({ q: '  电工培训  ' })).toBe('电工培训');
+  });
+
+  it('caps total at MAX_TOTAL and says so', () => {
+    expect(cappedTotal(MAX_TOTAL)).toEqual({ total: MAX_TOTAL, totalCapped: false });
+    expect(cappedTotal(MAX_TOTAL + 1)).toEqual({ total: MAX_TOTAL, totalCapped: true });
+  });
+
+  it('refuses a document whose filterable value breaks the code rule', () => {
+    const definition = { name: 'x', searchableFields: [], filterableFields: { status: 'string' as const } };
+    expect(() => projectDocument(definition, { id: 'a', status: 'Published' })).toThrow(
+      InvalidSearchDocumentError,
+    );
+    expect(() => projectDocument(definition, { id: 'a', status: '' })).toThrow(/空字符串/);
+    expect(projectDocument(definition, { id: 'a', status: 'published' })).toEqual({
+      id: 'a',
+      status: 'published',
+    });
+  });
+
+  it('tells whether results may be ranked together', () => {
+    const result = (engine: 'meilisearch' | 'postgres') => ({
+      hits: [],
+      total: 0,
+      totalCapped: false,
+      engine,
+    });
+    expect(sameEngine([result('meilisearch'), result('meilisearch')])).toBe(true);
+    expect(sameEngine([result('meilisearch'), result('postgres')])).toBe(false);
   });
 });

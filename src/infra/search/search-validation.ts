@@ -10,6 +10,7 @@ import {
   InvalidSearchQueryError,
 } from './search-errors';
 import { FieldType, FilterExpr, IndexDefinition, Scalar, SearchDocument, SearchQuery } from './search-engine';
+import { limitWords } from './postgres/chinese-tokenizer';
 
 export const INDEX_NAME_PATTERN = /^[a-z0-9_]{1,48}$/;
 /** Plain identifiers only: they are written unquoted into Meilisearch filters and jsonpath. */
@@ -35,8 +36,74 @@ const FIELD_TYPES: readonly FieldType[] = ['string', 'number', 'boolean'];
 export const DOCUMENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 export const DEFAULT_LIMIT = 20;
-/** Meilisearch's default pagination.maxTotalHits is 1000: deeper pages would silently be empty there. */
+/** offset + limit never exceeds this (Meilisearch's pagination.maxTotalHits is set above it). */
 export const MAX_WINDOW = 1000;
+/** `total` is exact up to this many matches, and reported as this (with totalCapped) beyond. */
+export const MAX_TOTAL = 1000;
+/** Meilisearch ignores query words after the tenth; the port drops them for every engine. */
+export const MAX_QUERY_WORDS = 10;
+/** Longest string filter value (UTF-8 bytes); Meilisearch cuts facet values at 468 bytes. */
+export const MAX_CODE_BYTES = 256;
+/** Largest magnitude of a number in a filter or a filterable field (exact integers in a double). */
+export const MAX_FILTER_NUMBER = Number.MAX_SAFE_INTEGER;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Why a string cannot be a filter value (a code), or undefined when it can: non-empty, bounded, no
+ * surrounding whitespace or control characters, lower case and NFKD — i.e. unchanged by the
+ * normalisation Meilisearch applies to both sides of `=`, so exact comparison agrees with it.
+ */
+export function codeProblem(value: string): string | undefined {
+  if (value === '') return '不能为空字符串';
+  if (Buffer.byteLength(value, 'utf8') > MAX_CODE_BYTES) return `超过 ${MAX_CODE_BYTES} 字节`;
+  if (value.trim() !== value) return '首尾不能有空白';
+  if (CONTROL_CHARACTERS.test(value)) return '不能包含控制字符';
+  if (value.toLowerCase() !== value) return '必须是小写';
+  if (value.normalize('NFKD') !== value) return '必须是 Unicode NFKD 规范形式 (如全角字符须转为半角)';
+  return undefined;
+}
+
+/** Why a number cannot be used in a filter or a filterable field, or undefined when it can. */
+export function numberProblem(value: number): string | undefined {
+  if (!Number.isFinite(value)) return '必须是有限数值';
+  if (Math.abs(value) > MAX_FILTER_NUMBER) return `绝对值不能超过 ${MAX_FILTER_NUMBER}`;
+  return undefined;
+}
+
+/**
+ * A number as a plain decimal literal (`0.0000001`, never `1e-7`): the Meilisearch filter grammar
+ * refuses exponents. The digits are those of `String(value)`, so the value parses back exactly.
+ */
+export function formatNumber(value: number): string {
+  const problem = numberProblem(value);
+  if (problem) throw new InvalidSearchFilterError(`数值 ${value} 不能用于过滤: ${problem}`);
+  if (Object.is(value, -0)) return '0';
+  const text = String(value);
+  const match = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (!match) return text;
+  const [, sign, whole, fraction = '', exponentText] = match;
+  const exponent = Number(exponentText);
+  const digits = whole + fraction;
+  const point = whole.length + exponent;
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`.replace(/0+$/, '');
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/** The next double above / below `x` (x finite): `gt a` is exactly `gte nextUp(a)` on doubles. */
+export function nextUp(x: number): number {
+  if (x === 0) return Number.MIN_VALUE;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigInt64(0);
+  view.setBigInt64(0, x > 0 ? bits + 1n : bits - 1n);
+  return view.getFloat64(0);
+}
+
+export function nextDown(x: number): number {
+  return -nextUp(-x);
+}
 
 export function assertValidDefinition(definition: IndexDefinition): void {
   const problems: string[] = [];
@@ -80,7 +147,8 @@ export type NormalizedFilter =
   | { op: 'false' }
   | { op: 'eq'; field: string; type: FieldType; value: Scalar }
   | { op: 'in'; field: string; type: FieldType; values: Scalar[] }
-  | { op: 'range'; field: string; gt?: number; gte?: number; lt?: number; lte?: number }
+  /** Closed bounds only (`gt`/`lt` become the next double); at least one is present. */
+  | { op: 'range'; field: string; gte?: number; lte?: number }
   | { op: 'and'; filters: NormalizedFilter[] }
   | { op: 'or'; filters: NormalizedFilter[] }
   | { op: 'not'; filter: NormalizedFilter };
@@ -122,13 +190,24 @@ function normalize(expr: FilterExpr, definition: IndexDefinition, path: string):
       for (const key of ['gt', 'gte', 'lt', 'lte'] as const) {
         const value = expr[key];
         if (value === undefined) continue;
-        if (typeof value !== 'number' || !Number.isFinite(value)) fail(path, `range.${key} 必须是有限数值`);
+        if (typeof value !== 'number') fail(path, `range.${key} 必须是有限数值`);
+        const problem = numberProblem(value);
+        if (problem) fail(path, `range.${key} ${problem}`);
         bounds[key] = value;
       }
       if (Object.keys(bounds).length === 0) fail(path, `range 至少需要一个边界 (field "${expr.field}")`);
       if (bounds.gt !== undefined && bounds.gte !== undefined) fail(path, 'range 不能同时有 gt 和 gte');
       if (bounds.lt !== undefined && bounds.lte !== undefined) fail(path, 'range 不能同时有 lt 和 lte');
-      return { op: 'range', field: expr.field, ...bounds };
+      // One rule for every engine: a range is a closed interval that ONE value must fall in.
+      const gte = bounds.gt !== undefined ? nextUp(bounds.gt) : bounds.gte;
+      const lte = bounds.lt !== undefined ? nextDown(bounds.lt) : bounds.lte;
+      if (gte !== undefined && lte !== undefined && gte > lte) return FALSE;
+      return {
+        op: 'range',
+        field: expr.field,
+        ...(gte !== undefined ? { gte } : {}),
+        ...(lte !== undefined ? { lte } : {}),
+      };
     }
     case 'and':
     case 'or': {
@@ -179,7 +258,16 @@ function checkValue(value: unknown, type: FieldType, field: string, path: string
   if (!matchesType(value, type)) {
     fail(path, `字段 "${field}" 需要 ${type} 值, 收到 ${JSON.stringify(value) ?? String(value)}`);
   }
+  const problem = valueProblem(value);
+  if (problem) fail(path, `字段 "${field}" 的值 ${JSON.stringify(value)} ${problem}`);
   return value;
+}
+
+/** The port's rule for one filter value or filterable document value (see search-engine.ts). */
+function valueProblem(value: Scalar): string | undefined {
+  if (typeof value === 'string') return codeProblem(value);
+  if (typeof value === 'number') return numberProblem(value);
+  return undefined;
 }
 
 function matchesType(value: unknown, type: FieldType): value is Scalar {
@@ -212,6 +300,13 @@ export function filterValues(document: SearchDocument, field: string, type: Fiel
     if (!matchesType(value, type)) {
       throw new InvalidSearchDocumentError(
         `文档 ${document.id} 的字段 "${field}" 需要 ${type} 值, 收到 ${JSON.stringify(value)}`,
+        { id: document.id, field },
+      );
+    }
+    const problem = valueProblem(value);
+    if (problem) {
+      throw new InvalidSearchDocumentError(
+        `文档 ${document.id} 的过滤字段 "${field}" 的值 ${JSON.stringify(value)} ${problem}`,
         { id: document.id, field },
       );
     }
@@ -298,11 +393,19 @@ export function normalizePaging(query: SearchQuery): { limit: number; offset: nu
   return { limit, offset };
 }
 
-/** The text query, trimmed; undefined when there is none. */
+/**
+ * The text query, trimmed and cut after its MAX_QUERY_WORDS-th word (jieba segmentation), so every
+ * engine searches the same words; undefined when there is none.
+ */
 export function queryText(query: SearchQuery): string | undefined {
   if (query.q === undefined || query.q === null) return undefined;
   if (typeof query.q !== 'string') throw new InvalidSearchQueryError('q 必须是字符串');
   const q = query.q.trim();
   if (q.length > 500) throw new InvalidSearchQueryError('q 过长 (最多 500 个字符)');
-  return q === '' ? undefined : q;
+  return q === '' ? undefined : limitWords(q, MAX_QUERY_WORDS);
+}
+
+/** `total` as the port reports it: exact up to MAX_TOTAL, capped beyond. */
+export function cappedTotal(matches: number): { total: number; totalCapped: boolean } {
+  return { total: Math.min(matches, MAX_TOTAL), totalCapped: matches > MAX_TOTAL };
 }

@@ -13,6 +13,7 @@ import {
   SearchQuery,
 } from '../../../src/infra/search/search-engine';
 import { FallbackSearchEngine } from '../../../src/infra/search/fallback.engine';
+import { SearchEngineUnavailableError } from '../../../src/infra/search/search-errors';
 import { PostgresSearchEngine } from '../../../src/infra/search/postgres/postgres-search.engine';
 import { SearchIndexRegistry, SearchIndexSource } from '../../../src/infra/search/search-index.registry';
 import { AppConfig } from '../../../src/config';
@@ -72,7 +73,7 @@ class FlakyEngine implements SearchEngine {
   private guard(op: 'upsert' | 'delete', ids: string[]): void {
     if (this.down) {
       this.refused.push(...ids.map((id) => ({ op, id })));
-      throw new Error('connect ECONNREFUSED (engine down)');
+      throw new SearchEngineUnavailableError('connect ECONNREFUSED (engine down)');
     }
     this.delivered.push(...ids.map((id) => ({ op, id })));
   }
@@ -92,6 +93,12 @@ class FlakyEngine implements SearchEngine {
   }
   clear(index: string) {
     return this.inner.clear(index);
+  }
+  replaceAll(index: string, batches: () => AsyncIterable<SearchDocument[]>) {
+    return this.inner.replaceAll(index, batches);
+  }
+  count(index: string) {
+    return this.inner.count(index);
   }
   search(index: string, q: SearchQuery) {
     return this.inner.search(index, q);
@@ -206,8 +213,9 @@ describe('transactional outbox', () => {
   it('is driven by the relay job: a nudge makes the change searchable without calling the relay', async () => {
     const id = await addNote(t, outbox, '金秋助学大学新生资助');
     await outbox.nudge();
-    await waitFor(async () => (await search('助学')).hits.some((h) => h.id === id));
-    expect(await pending()).toBe(0);
+    // The job relays and then commits the row as processed: wait for both.
+    await waitFor(async () => (await pending()) === 0);
+    expect((await search('助学')).hits.map((h) => h.id)).toEqual([id]);
   });
 
   it('keeps rows while the engine is down and delivers them, once, when it returns', async () => {

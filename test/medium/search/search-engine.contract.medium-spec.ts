@@ -7,7 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { Meilisearch } from 'meilisearch';
 import { MeilisearchEngine } from '../../../src/infra/search/meilisearch/meilisearch.engine';
 import { PostgresSearchEngine } from '../../../src/infra/search/postgres/postgres-search.engine';
-import { InvalidSearchFilterError } from '../../../src/infra/search/search-errors';
+import {
+  InvalidSearchDocumentError,
+  InvalidSearchFilterError,
+} from '../../../src/infra/search/search-errors';
+import { MAX_QUERY_WORDS, MAX_TOTAL } from '../../../src/infra/search/search-validation';
 import {
   F,
   IndexDefinition,
@@ -63,6 +67,7 @@ const offers: IndexDefinition = {
     regionCodes: 'string',
     providerName: 'string',
     capacityRemaining: 'number',
+    memberAges: 'number',
     online: 'boolean',
   },
 };
@@ -86,6 +91,7 @@ function documents(): SearchDocument[] {
       category: 'training',
       regionCodes: ['33', '3301', '330106'],
       capacityRemaining: 12,
+      memberAges: [8, 70],
       online: false,
     },
     {
@@ -97,6 +103,7 @@ function documents(): SearchDocument[] {
       category: 'employment',
       regionCodes: ['33', '3301', '330102'],
       capacityRemaining: 5,
+      memberAges: [35],
       online: false,
     },
     {
@@ -260,7 +267,7 @@ function contract(target: Target): void {
       { value: TRICKY.both, expected: ['o3'] },
       { value: TRICKY.trailing, expected: ['o4'] },
       { value: '工会帮扶中心', expected: [] },
-      { value: '" OR status = "published', expected: [] },
+      { value: '" or status = "published', expected: [] },
     ])('string values with quotes and backslashes match exactly: $value', async ({ value, expected }) => {
       expect(ids(await search({ filter: F.eq('providerName', value) }))).toEqual(expected);
       expect(ids(await search({ filter: F.in('providerName', [value, '不存在']) }))).toEqual(expected);
@@ -280,6 +287,156 @@ function contract(target: Target): void {
         InvalidSearchFilterError,
       );
     });
+  });
+
+  describe('filter values are codes (one rule, checked by the port)', () => {
+    it.each([
+      { name: 'upper case', value: 'Published', problem: /小写/ },
+      { name: 'the empty string', value: '', problem: /空字符串/ },
+      { name: 'surrounding whitespace', value: 'published ', problem: /空白/ },
+      { name: 'full-width characters', value: 'ｐｕｂｌｉｓｈｅｄ', problem: /NFKD/ },
+      { name: 'more than 256 bytes', value: '帮'.repeat(157), problem: /256 字节/ },
+    ])('refuses $name in eq, in and not', async ({ value, problem }) => {
+      await expect(search({ filter: F.eq('status', value) })).rejects.toThrow(problem);
+      await expect(search({ filter: F.in('status', ['published', value]) })).rejects.toThrow(
+        InvalidSearchFilterError,
+      );
+      await expect(search({ filter: F.not(F.eq('status', value)) })).rejects.toThrow(
+        InvalidSearchFilterError,
+      );
+    });
+
+    it('refuses a document whose filterable value is not a code, and writes none of its batch', async () => {
+      await expect(
+        engine.upsert(offers.name, [
+          { id: 'o6', title: '新文档', status: 'published' },
+          { id: 'o7', title: '新文档', status: 'Published' },
+        ]),
+      ).rejects.toThrow(InvalidSearchDocumentError);
+      await expect(engine.upsert(offers.name, [{ id: 'o8', status: '' }])).rejects.toThrow(/空字符串/);
+      expect(ids(await search({ limit: 50 }))).toEqual(ALL);
+    });
+
+    it('compares codes exactly, long Chinese values included', async () => {
+      const long = '帮'.repeat(85); // 255 bytes: accepted, and never cut
+      await engine.upsert(offers.name, [{ id: 'o6', title: '长名称', providerName: long }]);
+      expect(ids(await search({ filter: F.eq('providerName', long) }))).toEqual(['o6']);
+      expect(ids(await search({ filter: F.eq('providerName', '帮'.repeat(84)) }))).toEqual([]);
+    });
+  });
+
+  describe('ranges on multi-valued fields: one value must lie within every bound', () => {
+    it.each([
+      { name: 'closed', bounds: { gte: 18, lte: 60 }, expected: ['o2'] },
+      { name: 'open', bounds: { gt: 8, lt: 70 }, expected: ['o2'] },
+      { name: 'half-open', bounds: { gte: 8, lt: 35 }, expected: ['o1'] },
+      { name: 'touching a value', bounds: { gte: 70, lte: 70 }, expected: ['o1'] },
+      { name: 'bounds that cross', bounds: { gt: 35, lt: 35 }, expected: [] },
+    ])('$name', async ({ bounds, expected }) => {
+      const result = await search({ filter: F.range('memberAges', bounds), limit: 50 });
+      expect(ids(result)).toEqual(expected);
+      expect(result.total).toBe(expected.length);
+    });
+
+    it('not of a range matches documents with no value inside it (and those without the field)', async () => {
+      expect(
+        ids(await search({ filter: F.not(F.range('memberAges', { gte: 18, lte: 60 })), limit: 50 })),
+      ).toEqual(['o1', 'o3', 'o4', 'o5']);
+    });
+  });
+
+  describe('numbers', () => {
+    it('filters with tiny and large numbers the grammar would refuse in exponent form', async () => {
+      expect(ids(await search({ filter: F.range('capacityRemaining', { gt: 1e-7 }), limit: 50 }))).toEqual([
+        'o1',
+        'o2',
+        'o4',
+        'o5',
+      ]);
+      expect(
+        ids(
+          await search({ filter: F.range('capacityRemaining', { lte: Number.MAX_SAFE_INTEGER }), limit: 50 }),
+        ),
+      ).toEqual(ALL);
+      expect(ids(await search({ filter: F.eq('capacityRemaining', 0.5) }))).toEqual([]);
+    });
+
+    it('refuses numbers beyond 2^53 in filters and in documents', async () => {
+      await expect(search({ filter: F.eq('capacityRemaining', 1e21) })).rejects.toThrow(
+        InvalidSearchFilterError,
+      );
+      await expect(search({ filter: F.range('capacityRemaining', { lt: -1e300 }) })).rejects.toThrow(
+        InvalidSearchFilterError,
+      );
+      await expect(engine.upsert(offers.name, [{ id: 'o6', capacityRemaining: 1e21 }])).rejects.toThrow(
+        InvalidSearchDocumentError,
+      );
+    });
+  });
+
+  it(`uses the first ${MAX_QUERY_WORDS} query words only`, async () => {
+    const filler = ['aa', 'bb', 'cc', 'dd', 'ee', 'ff', 'gg', 'hh', 'ii', 'jj'];
+    expect(filler).toHaveLength(MAX_QUERY_WORDS);
+    // The only matching word is the eleventh: no engine sees it.
+    expect((await search({ q: [...filler, '焊工'].join(' ') })).hits).toEqual([]);
+    // As the first word it counts.
+    expect((await search({ q: ['焊工', ...filler.slice(1)].join(' ') })).hits.map((h) => h.id)).toContain(
+      'o4',
+    );
+  });
+
+  it(`reports total exactly up to ${MAX_TOTAL} and capped beyond`, async () => {
+    const many = Array.from({ length: MAX_TOTAL - 3 }, (_, i) => ({
+      id: `m${i}`,
+      title: '批量',
+      status: 'published',
+    }));
+    await engine.upsert(offers.name, many);
+    const exact = await search({ filter: F.eq('status', 'published'), limit: 10 });
+    expect(exact).toMatchObject({ total: MAX_TOTAL, totalCapped: false });
+    await engine.upsert(offers.name, [{ id: 'extra', title: '批量', status: 'published' }]);
+    const capped = await search({ filter: F.eq('status', 'published'), limit: 10, offset: 990 });
+    expect(capped).toMatchObject({ total: MAX_TOTAL, totalCapped: true });
+    expect(capped.hits).toHaveLength(10);
+    expect((await search({ filter: F.eq('status', 'paused') })).totalCapped).toBe(false);
+  });
+
+  describe('replaceAll (reindex into a fresh copy, then swap)', () => {
+    it('replaces every document with the new set', async () => {
+      const written = await engine.replaceAll(offers.name, async function* () {
+        yield [documents()[1], { ...documents()[0], id: 'n1' }];
+        yield [documents()[2]];
+      });
+      expect(written).toBe(3);
+      expect(ids(await search({ limit: 50 }))).toEqual(['n1', 'o2', 'o3']);
+      expect(await engine.count(offers.name)).toBe(3);
+    });
+
+    it('changes nothing when the rebuild fails half-way', async () => {
+      await expect(
+        engine.replaceAll(offers.name, async function* () {
+          yield [documents()[0]];
+          throw new Error('PostgreSQL went away');
+        }),
+      ).rejects.toThrow('PostgreSQL went away');
+      expect(ids(await search({ limit: 50 }))).toEqual(ALL);
+      expect((await search({ q: '家政' })).hits[0]?.id).toBe('o2');
+    });
+
+    it('changes nothing when a document of the rebuild is refused', async () => {
+      await expect(
+        engine.replaceAll(offers.name, async function* () {
+          yield [{ id: 'n1', status: 'Bad' }];
+        }),
+      ).rejects.toThrow(InvalidSearchDocumentError);
+      expect(ids(await search({ limit: 50 }))).toEqual(ALL);
+    });
+  });
+
+  it('counts documents', async () => {
+    expect(await engine.count(offers.name)).toBe(5);
+    await engine.delete(offers.name, ['o1']);
+    expect(await engine.count(offers.name)).toBe(4);
   });
 
   it('delete removes documents and ignores absent ids', async () => {

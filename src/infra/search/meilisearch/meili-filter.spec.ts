@@ -44,8 +44,8 @@ describe('toMeiliFilter', () => {
     },
     {
       name: 'a value cannot close the string and inject an OR',
-      filter: F.eq('status', 'x" OR status = "y'),
-      expected: 'status = "x\\" OR status = \\"y"',
+      filter: F.eq('status', 'x" or status = "y'),
+      expected: 'status = "x\\" or status = \\"y"',
     },
     {
       name: 'Chinese text is kept as is',
@@ -63,14 +63,24 @@ describe('toMeiliFilter', () => {
       expected: 'category IN ["a", "b"]',
     },
     {
-      name: 'range with both bounds',
+      name: 'range with both bounds is one TO (one value must lie in it), lt as the double below',
       filter: F.range('capacityRemaining', { gte: 1, lt: 10 }),
-      expected: '(capacityRemaining >= 1 AND capacityRemaining < 10)',
+      expected: 'capacityRemaining 1 TO 9.999999999999998',
     },
     {
-      name: 'range with one bound',
+      name: 'closed range',
+      filter: F.range('capacityRemaining', { gte: 18, lte: 60 }),
+      expected: 'capacityRemaining 18 TO 60',
+    },
+    {
+      name: 'numbers never in exponent form',
+      filter: F.or(F.eq('capacityRemaining', 1e-7), F.range('capacityRemaining', { lte: 1.5e-10 })),
+      expected: 'capacityRemaining = 0.0000001 OR capacityRemaining <= 0.00000000015',
+    },
+    {
+      name: 'range with one bound (gt as gte of the next double)',
       filter: F.range('capacityRemaining', { gt: 0 }),
-      expected: 'capacityRemaining > 0',
+      expected: `capacityRemaining >= 0.${'0'.repeat(323)}5`,
     },
     {
       name: 'range with lte',
@@ -104,7 +114,7 @@ describe('toMeiliFilter', () => {
         F.eq('status', 'a'),
         F.and(F.eq('online', true), F.range('capacityRemaining', { gt: 0 })),
       ),
-      expected: 'status = "a" AND online = true AND capacityRemaining > 0',
+      expected: `status = "a" AND online = true AND capacityRemaining >= 0.${'0'.repeat(323)}5`,
     },
     { name: 'double negation cancels', filter: F.not(F.not(F.eq('status', 'a'))), expected: 'status = "a"' },
     {
@@ -128,6 +138,7 @@ describe('toMeiliFilter', () => {
 
   it.each([
     { name: 'empty in', filter: F.in('category', []) },
+    { name: 'a range whose bounds cross', filter: F.range('capacityRemaining', { gt: 5, lt: 5 }) },
     { name: 'empty or', filter: F.or() },
     { name: 'and with an empty in', filter: F.and(F.eq('status', 'a'), F.in('category', [])) },
   ])('$name matches nothing (engine not asked)', ({ filter }) => {
@@ -148,6 +159,14 @@ describe('toMeiliFilter', () => {
     { name: 'infinite bound', filter: F.range('capacityRemaining', { lt: Infinity }), message: /有限数值/ },
     { name: 'range on a string field', filter: F.range('status', { gt: 1 }), message: /数值字段/ },
     { name: 'range without bounds', filter: F.range('capacityRemaining', {}), message: /至少需要一个边界/ },
+    { name: 'an empty string', filter: F.eq('status', ''), message: /不能为空字符串/ },
+    { name: 'upper case', filter: F.eq('status', 'Published'), message: /必须是小写/ },
+    { name: 'surrounding spaces', filter: F.in('category', ['a', ' b']), message: /首尾不能有空白/ },
+    { name: 'full-width letters', filter: F.eq('category', 'ａｂ'), message: /NFKD/ },
+    { name: 'a control character', filter: F.eq('category', 'a\u0000b'), message: /控制字符/ },
+    { name: 'a value over 256 bytes', filter: F.eq('category', '职'.repeat(86)), message: /256 字节/ },
+    { name: 'a number beyond 2^53', filter: F.eq('capacityRemaining', 1e21), message: /绝对值不能超过/ },
+    { name: 'a bound beyond 2^53', filter: F.range('capacityRemaining', { gt: -1e300 }), message: /绝对值/ },
     {
       name: 'gt and gte together',
       filter: F.range('capacityRemaining', { gt: 1, gte: 2 }),
@@ -168,11 +187,13 @@ describe('toMeiliFilter', () => {
 describe('meiliValue', () => {
   it.each([
     { value: 'plain', expected: '"plain"' },
-    { value: '', expected: '""' },
     { value: '"', expected: '"\\""' },
     { value: '\\', expected: '"\\\\"' },
     { value: "it's", expected: '"it\'s"' },
     { value: 42, expected: '42' },
+    { value: -0.5, expected: '-0.5' },
+    { value: 1.5e-10, expected: '0.00000000015' },
+    { value: 9007199254740991, expected: '9007199254740991' },
     { value: true, expected: 'true' },
   ])('$value → $expected', ({ value, expected }) => {
     expect(meiliValue(value)).toBe(expected);

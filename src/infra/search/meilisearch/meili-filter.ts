@@ -5,12 +5,15 @@
  * - String values are always double-quoted; inside the quotes a backslash becomes `\\` and a double
  *   quote `\"` (since Meilisearch v1.4 the filter parser unescapes `\\`; the JSON layer is the
  *   client's business, it serialises the whole string).
- * - Numbers (finite only) and booleans are written as literals.
+ * - Numbers are written as plain decimals (formatNumber: the grammar refuses `1e+21`), booleans as
+ *   literals.
+ * - A range with both bounds is `f lo TO hi`, which one value must satisfy (as on PostgreSQL);
+ *   `(f >= lo AND f <= hi)` would be satisfied by two different values of a multi-valued field.
  * - Field names are validated identifiers (see FIELD_NAME_PATTERN) and written unquoted.
  * - Every compound sub-expression is parenthesised, so precedence never depends on the grammar.
  */
 import { FilterExpr, IndexDefinition, Scalar } from '../search-engine';
-import { NormalizedFilter, normalizeFilter } from '../search-validation';
+import { formatNumber, NormalizedFilter, normalizeFilter } from '../search-validation';
 
 export type MeiliFilter =
   /** No restriction: send no `filter`. */
@@ -28,10 +31,7 @@ export function toMeiliFilter(expr: FilterExpr | undefined, definition: IndexDef
 
 export function meiliValue(value: Scalar): string {
   if (typeof value === 'string') return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`非有限数值不能用于过滤: ${value}`);
-    return String(value);
-  }
+  if (typeof value === 'number') return formatNumber(value);
   return value ? 'true' : 'false';
 }
 
@@ -41,14 +41,11 @@ function render(filter: NormalizedFilter): string {
       return `${filter.field} = ${meiliValue(filter.value)}`;
     case 'in':
       return `${filter.field} IN [${filter.values.map(meiliValue).join(', ')}]`;
-    case 'range': {
-      const parts: string[] = [];
-      if (filter.gt !== undefined) parts.push(`${filter.field} > ${meiliValue(filter.gt)}`);
-      if (filter.gte !== undefined) parts.push(`${filter.field} >= ${meiliValue(filter.gte)}`);
-      if (filter.lt !== undefined) parts.push(`${filter.field} < ${meiliValue(filter.lt)}`);
-      if (filter.lte !== undefined) parts.push(`${filter.field} <= ${meiliValue(filter.lte)}`);
-      return parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`;
-    }
+    case 'range':
+      if (filter.gte !== undefined && filter.lte !== undefined)
+        return `${filter.field} ${meiliValue(filter.gte)} TO ${meiliValue(filter.lte)}`;
+      if (filter.gte !== undefined) return `${filter.field} >= ${meiliValue(filter.gte)}`;
+      return `${filter.field} <= ${meiliValue(filter.lte!)}`;
     case 'and':
     case 'or':
       return filter.filters.map((f) => group(f)).join(filter.op === 'and' ? ' AND ' : ' OR ');

@@ -1,5 +1,5 @@
 import { IndexDefinition } from '../search-engine';
-import { meiliSettings, settingsDiff, settingsUpdate } from './meili-settings';
+import { MAX_TOTAL_HITS, meiliSettings, RANKING_RULES, settingsDiff, settingsUpdate } from './meili-settings';
 
 const offers: IndexDefinition = {
   name: 'offers',
@@ -18,7 +18,13 @@ describe('meiliSettings', () => {
       localizedAttributes: [
         { attributePatterns: ['title', 'providerName', 'description'], locales: ['cmn'] },
       ],
+      rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
+      pagination: { maxTotalHits: 1001 },
     });
+  });
+
+  it('counts hits one past the port cap, and at least over the whole paging window', () => {
+    expect(MAX_TOTAL_HITS).toBe(1001);
   });
 
   it('has no sortable attributes and no locale rule when none are declared', () => {
@@ -41,7 +47,8 @@ describe('settingsDiff', () => {
     sortableAttributes: ['publishedAt'],
     displayedAttributes: ['id'],
     localizedAttributes: [{ attributePatterns: ['title', 'providerName', 'description'], locales: ['cmn'] }],
-    rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
+    rankingRules: [...RANKING_RULES],
+    pagination: { maxTotalHits: 1001 },
     stopWords: [],
   };
 
@@ -59,6 +66,8 @@ describe('settingsDiff', () => {
         sortableAttributes: [],
         displayedAttributes: ['*'],
         localizedAttributes: null,
+        rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
+        pagination: { maxTotalHits: 1000 },
       },
       expected: [
         'searchableAttributes',
@@ -66,7 +75,16 @@ describe('settingsDiff', () => {
         'sortableAttributes',
         'displayedAttributes',
         'localizedAttributes',
+        'pagination',
       ],
+    },
+    {
+      name: 'other ranking rules (a server default or a hand edit)',
+      current: {
+        ...applied,
+        rankingRules: ['words', 'typo', 'proximity', 'attributeRank', 'sort', 'wordPosition', 'exactness'],
+      },
+      expected: ['rankingRules'],
     },
     {
       name: 'searchable order changed (ranking weight)',

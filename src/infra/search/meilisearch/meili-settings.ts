@@ -4,9 +4,19 @@
  */
 import type { Settings } from 'meilisearch';
 import { IndexDefinition } from '../search-engine';
+import { MAX_TOTAL, MAX_WINDOW } from '../search-validation';
 
 /** Chinese (Mandarin) in Meilisearch's ISO 639-3 locale codes. */
 export const MEILI_LOCALES = ['cmn'];
+
+/** Set explicitly, never left to the server's defaults (which change between versions). */
+export const RANKING_RULES = ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'];
+
+/**
+ * One above the port's cap, so a count above MAX_TOTAL is recognisable as capped; at least the paging
+ * window, or deep pages would silently be empty.
+ */
+export const MAX_TOTAL_HITS = Math.max(MAX_TOTAL + 1, MAX_WINDOW);
 
 /** The settings this adapter owns; anything else on the index is left as it is. */
 export interface MeiliManagedSettings {
@@ -21,6 +31,9 @@ export interface MeiliManagedSettings {
    * segments them differently). Queries pass the same `locales`.
    */
   localizedAttributes: { attributePatterns: string[]; locales: string[] }[] | null;
+  rankingRules: string[];
+  /** `totalHits` counts up to this many matches (the port caps `total` at MAX_TOTAL). */
+  pagination: { maxTotalHits: number };
 }
 
 export function meiliSettings(definition: IndexDefinition): MeiliManagedSettings {
@@ -33,6 +46,8 @@ export function meiliSettings(definition: IndexDefinition): MeiliManagedSettings
       definition.searchableFields.length > 0
         ? [{ attributePatterns: [...definition.searchableFields], locales: [...MEILI_LOCALES] }]
         : null,
+    rankingRules: [...RANKING_RULES],
+    pagination: { maxTotalHits: MAX_TOTAL_HITS },
   };
 }
 
@@ -51,6 +66,8 @@ export function settingsDiff(
   if (!sameList(current.displayedAttributes, wanted.displayedAttributes)) diff.push('displayedAttributes');
   if (!sameLocalized(current.localizedAttributes, wanted.localizedAttributes))
     diff.push('localizedAttributes');
+  if (!sameList(current.rankingRules, wanted.rankingRules)) diff.push('rankingRules');
+  if (current.pagination?.maxTotalHits !== wanted.pagination.maxTotalHits) diff.push('pagination');
   return diff;
 }
 

@@ -3,11 +3,25 @@
  * client object. No HTTP and nothing pretending to be a server: the real client is exercised by
  * the contract suite (test/medium/search) when MEILI_URL is set.
  */
+import {
+  MeilisearchApiError,
+  MeilisearchRequestError,
+  MeilisearchRequestTimeOutError,
+  MeilisearchTaskTimeOutError,
+} from 'meilisearch';
 import type { EnqueuedTask, Settings, Task } from 'meilisearch';
-import { SearchIndexNotEnsuredError, SearchTaskFailedError } from '../search-errors';
+import {
+  InvalidSearchFilterError,
+  InvalidSearchQueryError,
+  SearchEngineUnavailableError,
+  SearchIndexNotEnsuredError,
+  SearchRequestRejectedError,
+  SearchTaskFailedError,
+  SearchTaskPendingError,
+} from '../search-errors';
 import { F, IndexDefinition } from '../search-engine';
 import { meiliSettings } from './meili-settings';
-import { MeiliClient, MeiliIndex, MeilisearchEngine } from './meilisearch.engine';
+import { classifyMeiliError, MeiliClient, MeiliIndex, MeilisearchEngine } from './meilisearch.engine';
 
 const offers: IndexDefinition = {
   name: 'offers',
@@ -41,9 +55,26 @@ function task(uid: number, status: Task['status'], error: Task['error'] = null):
   };
 }
 
-function stub(options: { indexExists?: boolean; settings?: Settings; tasks?: Record<number, Task> } = {}) {
+function apiError(status: number, code: string): MeilisearchApiError {
+  return new MeilisearchApiError(new Response(null, { status }), {
+    message: `${code} message`,
+    code,
+    type: 'invalid_request',
+    link: '',
+  });
+}
+
+function stub(
+  options: {
+    indexExists?: boolean;
+    settings?: Settings;
+    tasks?: Record<number, Task>;
+    pending?: Task[];
+  } = {},
+) {
   let nextUid = 1;
   const tasks = options.tasks ?? {};
+  const waitForTask = jest.fn(async (uid: number) => tasks[uid] ?? task(uid, 'succeeded'));
   const index = {
     getSettings: jest.fn(async () => options.settings ?? meiliSettings(offers)),
     updateSettings: jest.fn(() => enqueued(nextUid++)),
@@ -55,25 +86,31 @@ function stub(options: { indexExists?: boolean; settings?: Settings; tasks?: Rec
         { id: 'a', _rankingScore: 0.93 },
         { id: 'b', _rankingScore: 0.41 },
       ],
-      estimatedTotalHits: 2,
+      totalHits: 2,
       processingTimeMs: 1,
       query: '',
-      limit: 20,
-      offset: 0,
+      page: 1,
+      hitsPerPage: 20,
+      totalPages: 1,
     })),
+    getStats: jest.fn(async () => ({ numberOfDocuments: 7 })),
   };
   const client = {
     index: jest.fn(() => index as unknown as MeiliIndex),
     getRawIndex: jest.fn(async (uid: string) => {
-      if (options.indexExists === false)
-        throw Object.assign(new Error(`Index \`${uid}\` not found.`), { cause: { code: 'index_not_found' } });
+      if (options.indexExists === false) throw apiError(404, 'index_not_found');
       return { uid, primaryKey: 'id' };
     }),
     createIndex: jest.fn(() => enqueued(nextUid++)),
-    health: jest.fn(async () => ({ status: 'available' })),
-    tasks: { waitForTask: jest.fn(async (uid: number) => tasks[uid] ?? task(uid, 'succeeded')) },
+    deleteIndex: jest.fn(() => enqueued(nextUid++)),
+    swapIndexes: jest.fn(() => enqueued(nextUid++)),
+    tasks: {
+      waitForTask,
+      waitForTasks: jest.fn(async (uids: number[]) => Promise.all(uids.map((uid) => waitForTask(uid)))),
+      getTasks: jest.fn(async (_params?: unknown) => ({ results: options.pending ?? [] })),
+    },
   };
-  const engine = new MeilisearchEngine(client as MeiliClient, {
+  const engine = new MeilisearchEngine(client as unknown as MeiliClient, {
     indexPrefix: 'bangfu_',
     taskTimeoutMs: 1000,
     requestTimeoutMs: 100,
@@ -130,7 +167,7 @@ describe('MeilisearchEngine', () => {
       ],
       { primaryKey: 'id' },
     );
-    expect(client.tasks.waitForTask).toHaveBeenCalledWith(1, { timeout: 1000 });
+    expect(client.tasks.waitForTasks).toHaveBeenCalledWith([1], { timeout: 1000 });
   });
 
   it('creates a missing index with primary key id, then applies the settings', async () => {
@@ -174,12 +211,13 @@ describe('MeilisearchEngine', () => {
         { id: 'b', score: 0.41 },
       ],
       total: 2,
+      totalCapped: false,
       engine: 'meilisearch',
     });
     expect(index.search).toHaveBeenCalledWith('电工', {
       filter: 'status = "published"',
-      limit: 5,
-      offset: 0,
+      page: 1,
+      hitsPerPage: 5,
       showRankingScore: true,
       attributesToRetrieve: ['id'],
       locales: ['cmn'],
@@ -199,6 +237,7 @@ describe('MeilisearchEngine', () => {
     expect(await engine.search('offers', { filter: F.in('status', []) })).toEqual({
       hits: [],
       total: 0,
+      totalCapped: false,
       engine: 'meilisearch',
     });
     expect(index.search).not.toHaveBeenCalled();
@@ -209,15 +248,126 @@ describe('MeilisearchEngine', () => {
     await expect(engine.search('offers', {})).rejects.toThrow(SearchIndexNotEnsuredError);
   });
 
-  it('reports health from the health endpoint, with a timeout', async () => {
+  it('reports health from a keyed call (the last task), with a timeout', async () => {
     const { engine, client } = stub();
     expect(await engine.health()).toEqual({ ok: true });
-    client.health.mockImplementationOnce(() => new Promise(() => undefined));
+    expect(client.tasks.getTasks).toHaveBeenCalledWith({ limit: 1 });
+    client.tasks.getTasks.mockImplementationOnce(() => new Promise(() => undefined));
     expect(await engine.health()).toEqual({ ok: false, detail: 'health check timed out after 100ms' });
-    client.health.mockRejectedValueOnce(new Error('Request to http://meili:7700/health has failed'));
-    expect(await engine.health()).toEqual({
-      ok: false,
-      detail: 'Request to http://meili:7700/health has failed',
+    client.tasks.getTasks.mockRejectedValueOnce(apiError(403, 'invalid_api_key'));
+    expect(await engine.health()).toEqual({ ok: false, detail: expect.stringMatching(/invalid_api_key/) });
+  });
+
+  it('reads an unaligned page from the first page and slices it; aligned pages use page numbers', async () => {
+    const { engine, index } = stub();
+    await engine.ensureIndex(offers);
+    await engine.search('offers', { limit: 10, offset: 20 });
+    expect(index.search).toHaveBeenLastCalledWith(
+      null,
+      expect.objectContaining({ page: 3, hitsPerPage: 10 }),
+    );
+    const result = await engine.search('offers', { limit: 2, offset: 1 });
+    expect(index.search).toHaveBeenLastCalledWith(null, expect.objectContaining({ page: 1, hitsPerPage: 3 }));
+    expect(result.hits.map((h) => h.id)).toEqual(['b']);
+  });
+
+  it('caps total above MAX_TOTAL and says so', async () => {
+    const { engine, index } = stub();
+    await engine.ensureIndex(offers);
+    index.search.mockResolvedValueOnce({ ...(await index.search()), totalHits: 1001 });
+    expect(await engine.search('offers', {})).toMatchObject({ total: 1000, totalCapped: true });
+  });
+
+  it('waits on a settings update still pending instead of queueing another one', async () => {
+    const pendingSettings = { ...task(41, 'processing'), type: 'settingsUpdate' as const };
+    const { engine, client, index } = stub({ pending: [pendingSettings] });
+    await engine.ensureIndex(offers);
+    expect(client.tasks.getTasks).toHaveBeenCalledWith(
+      expect.objectContaining({ types: ['settingsUpdate'], statuses: ['enqueued', 'processing'] }),
+    );
+    expect(client.tasks.waitForTasks).toHaveBeenCalledWith([41], { timeout: 1000 });
+    expect(index.updateSettings).not.toHaveBeenCalled();
+  });
+
+  it('a task wait that runs out is "pending", and the next write waits on it instead of resending', async () => {
+    const { engine, client, index } = stub();
+    await engine.ensureIndex(offers);
+    client.tasks.waitForTasks.mockRejectedValueOnce(new MeilisearchTaskTimeOutError(1, 1000));
+    await expect(engine.upsert('offers', [{ id: 'a' }])).rejects.toThrow(SearchTaskPendingError);
+    expect(index.addDocuments).toHaveBeenCalledTimes(1);
+
+    // Still running at the next try: waited on, not sent again.
+    client.tasks.getTasks.mockResolvedValueOnce({ results: [task(1, 'processing')] });
+    client.tasks.waitForTasks.mockRejectedValueOnce(new MeilisearchTaskTimeOutError(1, 1000));
+    await expect(engine.upsert('offers', [{ id: 'a' }])).rejects.toThrow(SearchTaskPendingError);
+    expect(index.addDocuments).toHaveBeenCalledTimes(1);
+  });
+
+  it('rebuilds into a fresh copy: batches sent without waiting, awaited together, then swapped', async () => {
+    const { engine, client, index } = stub();
+    await engine.ensureIndex(offers);
+    client.tasks.waitForTasks.mockClear();
+    const written = await engine.replaceAll('offers', async function* () {
+      yield [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+      yield [{ id: 'd' }];
     });
+    expect(written).toBe(4);
+    expect(client.index).toHaveBeenCalledWith('bangfu_offers__rebuild');
+    expect(index.addDocuments).toHaveBeenCalledTimes(3); // batch size 2: [a, b], [c], [d]
+    const batchWaits = client.tasks.waitForTasks.mock.calls.filter(([uids]) => uids.length === 3);
+    expect(batchWaits).toHaveLength(1); // one wait for the three document tasks
+    expect(client.swapIndexes).toHaveBeenCalledWith([
+      { indexes: ['bangfu_offers', 'bangfu_offers__rebuild'], rename: false },
+    ]);
+    expect(client.deleteIndex).toHaveBeenLastCalledWith('bangfu_offers__rebuild');
+  });
+
+  it('a failed rebuild never swaps and deletes the copy', async () => {
+    const { engine, client } = stub();
+    await engine.ensureIndex(offers);
+    await expect(
+      engine.replaceAll('offers', async function* () {
+        yield [{ id: 'a' }];
+        throw new Error('PostgreSQL went away');
+      }),
+    ).rejects.toThrow('PostgreSQL went away');
+    expect(client.swapIndexes).not.toHaveBeenCalled();
+    expect(client.deleteIndex).toHaveBeenLastCalledWith('bangfu_offers__rebuild');
+  });
+
+  it('counts documents from the index stats, 0 when the index is gone', async () => {
+    const { engine, index } = stub();
+    await engine.ensureIndex(offers);
+    expect(await engine.count('offers')).toBe(7);
+    index.getStats.mockRejectedValueOnce(apiError(404, 'index_not_found'));
+    expect(await engine.count('offers')).toBe(0);
+  });
+});
+
+describe('classifyMeiliError', () => {
+  it.each([
+    [
+      'unreachable',
+      new MeilisearchRequestError('http://meili:7700', new Error('ECONNREFUSED')),
+      SearchEngineUnavailableError,
+    ],
+    ['request timeout', new MeilisearchRequestTimeOutError(5000, {}), SearchEngineUnavailableError],
+    ['5xx', apiError(503, 'internal'), SearchEngineUnavailableError],
+    ['key refused', apiError(403, 'invalid_api_key'), SearchEngineUnavailableError],
+    ['no key', apiError(401, 'missing_authorization_header'), SearchEngineUnavailableError],
+    ['index lost', apiError(404, 'index_not_found'), SearchEngineUnavailableError],
+    ['task wait ran out', new MeilisearchTaskTimeOutError(12, 1000), SearchTaskPendingError],
+    ['invalid filter', apiError(400, 'invalid_search_filter'), InvalidSearchFilterError],
+    ['invalid query parameter', apiError(400, 'invalid_search_hits_per_page'), InvalidSearchQueryError],
+    ['other 4xx', apiError(413, 'payload_too_large'), SearchRequestRejectedError],
+  ])('%s', (_case, error, expected) => {
+    expect(classifyMeiliError(error)).toBeInstanceOf(expected);
+  });
+
+  it("keeps the port's own errors and unknown errors as they are", () => {
+    const own = new SearchTaskFailedError('x');
+    const unknown = new TypeError('bug');
+    expect(classifyMeiliError(own)).toBe(own);
+    expect(classifyMeiliError(unknown)).toBe(unknown);
   });
 });

@@ -63,6 +63,22 @@ export function segment(text: string): string[] {
   return out;
 }
 
+/**
+ * `text` up to the end of its `max`-th word (jieba `cut`, the segmentation Meilisearch's tokenizer
+ * uses for Chinese; punctuation and spaces are not words), trimmed. Shorter texts are returned as is.
+ */
+export function limitWords(text: string, max: number): string {
+  let words = 0;
+  let end = 0;
+  for (const token of segmenter().cut(text, false)) {
+    end += token.length;
+    if (WORD_CHAR.test(token) && ++words === max) return text.slice(0, end).trim();
+  }
+  return text;
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
 /** What is stored for a document field: its words joined by spaces, ready for to_tsvector('simple', …). */
 export function documentText(text: string): string {
   return segment(text).join(' ');

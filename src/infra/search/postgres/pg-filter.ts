@@ -6,8 +6,8 @@
  * multi-valued fields behave alike, as in Meilisearch.
  * - eq / in → jsonb containment `filters @> '{"f": [v]}'` (served by the jsonb_path_ops GIN index);
  *   containment compares JSON types, so the string "5" never equals the number 5.
- * - range → `jsonb_path_exists(filters, '$."f"[*] ? (@ >= $gte && @ < $lt)', '{"gte": …}')`: a
- *   numeric comparison on any of the field's values.
+ * - range → `jsonb_path_exists(filters, '$."f"[*] ? (@ >= $gte && @ <= $lte)', '{"gte": …}')`: ONE
+ *   of the field's values within both bounds (the port has turned gt/lt into closed bounds).
  * Every value, the JSON documents and even the jsonpath text travel as bound parameters; field
  * names are validated identifiers (FIELD_NAME_PATTERN) before they are used in a path.
  */
@@ -33,9 +33,7 @@ export function toSqlFilter(
 }
 
 const RANGE_OPERATORS = [
-  ['gt', '>'],
   ['gte', '>='],
-  ['lt', '<'],
   ['lte', '<='],
 ] as const;
 

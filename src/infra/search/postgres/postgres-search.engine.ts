@@ -21,7 +21,7 @@
  * across queries and pages, unlike dividing by the page's best) that keeps all-word matches above
  * partial ones. Without a text query the score is 1 and results come in id order.
  */
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { errorMessage, SearchIndexNotEnsuredError } from '../search-errors';
 import {
   EngineHealth,
@@ -34,6 +34,7 @@ import {
 } from '../search-engine';
 import {
   assertValidDefinition,
+  cappedTotal,
   chunk,
   dedupeDocuments,
   filterValues,
@@ -114,8 +115,13 @@ export class PostgresSearchEngine implements SearchEngine {
   }
 
   async upsert(index: string, documents: SearchDocument[]): Promise<void> {
+    await this.write(this.dataSource.manager, index, documents);
+  }
+
+  private async write(manager: EntityManager, index: string, documents: SearchDocument[]): Promise<number> {
     const definition = this.definition(index);
-    for (const batch of chunk(dedupeDocuments(documents), this.batchSize)) {
+    const unique = dedupeDocuments(documents);
+    for (const batch of chunk(unique, this.batchSize)) {
       const ids: string[] = [];
       const filters: string[] = [];
       const texts: string[][] = Array.from({ length: WEIGHT_GROUPS }, () => []);
@@ -125,8 +131,9 @@ export class PostgresSearchEngine implements SearchEngine {
         const groups = weightedText(definition, document);
         groups.forEach((text, i) => texts[i].push(text));
       }
-      await this.dataSource.query(UPSERT_SQL, [index, ids, filters, ...texts]);
+      await manager.query(UPSERT_SQL, [index, ids, filters, ...texts]);
     }
+    return unique.length;
   }
 
   async delete(index: string, ids: string[]): Promise<void> {
@@ -144,13 +151,36 @@ export class PostgresSearchEngine implements SearchEngine {
     await this.dataSource.query('DELETE FROM search_documents WHERE index_name = $1', [index]);
   }
 
+  /**
+   * One transaction: the old rows are deleted and the new ones written inside it, so searches see the
+   * old index until the commit and a failure rolls everything back.
+   */
+  async replaceAll(index: string, batches: () => AsyncIterable<SearchDocument[]>): Promise<number> {
+    this.definition(index);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('DELETE FROM search_documents WHERE index_name = $1', [index]);
+      let written = 0;
+      for await (const batch of batches()) written += await this.write(manager, index, batch);
+      return written;
+    });
+  }
+
+  async count(index: string): Promise<number> {
+    this.definition(index);
+    const [row] = (await this.dataSource.query(
+      'SELECT count(*)::int AS n FROM search_documents WHERE index_name = $1',
+      [index],
+    )) as { n: number }[];
+    return row.n;
+  }
+
   async search(index: string, query: SearchQuery): Promise<SearchResult> {
     const definition = this.definition(index);
     const params: unknown[] = [index];
     const filter = toSqlFilter(query.filter, definition, params, 'd.filters');
     const paging = normalizePaging(query);
     const q = queryText(query);
-    if (filter.kind === 'none') return { hits: [], total: 0, engine: this.name };
+    if (filter.kind === 'none') return { hits: [], total: 0, totalCapped: false, engine: this.name };
 
     const where = ['d.index_name = $1'];
     if (filter.kind === 'sql') where.push(filter.sql);
@@ -197,7 +227,7 @@ export class PostgresSearchEngine implements SearchEngine {
     }
     return {
       hits: rows.map((row) => ({ id: row.id, score: Math.min(1, Math.max(0, Number(row.score))) })),
-      total,
+      ...cappedTotal(total),
       engine: this.name,
     };
   }
