@@ -1,6 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiInt } from '../openapi/api-field';
 
 export const MAX_PAGE_SIZE = 100;
 /**
@@ -21,7 +21,7 @@ export const QueryInt = () =>
 
 /** `?page=&pageSize=` on every list endpoint; extend it with the list's own filters. */
 export class PaginationQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 1 })
+  @ApiInt({ optional: true, minimum: 1, maximum: MAX_PAGE, default: 1 })
   @IsOptional()
   @QueryInt()
   @IsInt()
@@ -29,7 +29,7 @@ export class PaginationQueryDto {
   @Max(MAX_PAGE)
   page: number = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
+  @ApiInt({ optional: true, minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
   @IsOptional()
   @QueryInt()
   @IsInt()

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ApiDate, ApiDateTime, ApiInt, ApiNested, ApiText, ApiUuid } from '../../../common/openapi/api-field';
 import { PaginationQueryDto } from '../../../common/pagination/pagination';
 
 const REGION = /^[1-9]\d{5}$/;
@@ -13,12 +14,12 @@ export class CreateDibaoLineDto {
   @Matches(REGION, { message: REGION_MESSAGE })
   regionCode!: string;
 
-  @ApiProperty({ example: '2026-07-01', description: '起始执行日期' })
+  @ApiDate({ example: '2026-07-01', description: '起始执行日期' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: DATE_MESSAGE })
   @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
   effectiveFrom!: string;
 
-  @ApiProperty({ example: 124000, description: '每人每月低保标准（分）' })
+  @ApiInt({ example: 124000, description: '每人每月低保标准（分）', minimum: 10000, maximum: 1000000 })
   @IsInt({ message: '低保标准须为整数（单位：分）' })
   @Min(10000, { message: '低保标准不低于每月100元' })
   @Max(1000000, { message: '低保标准不高于每月1万元' })
@@ -44,7 +45,7 @@ export class LookupDibaoLineQueryDto {
   @Matches(REGION, { message: REGION_MESSAGE })
   regionCode!: string;
 
-  @ApiPropertyOptional({ example: '2026-11-23', description: '查询日期（默认今天）' })
+  @ApiDate({ example: '2026-11-23', description: '查询日期（默认今天）', optional: true })
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: DATE_MESSAGE })
   @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
@@ -52,18 +53,18 @@ export class LookupDibaoLineQueryDto {
 }
 
 export class DibaoLineDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() regionCode!: string;
-  @ApiProperty() effectiveFrom!: string;
-  @ApiProperty() monthlyAmountFen!: number;
-  @ApiPropertyOptional({ nullable: true }) source!: string | null;
-  @ApiPropertyOptional({ nullable: true }) createdBy!: string | null;
-  @ApiProperty() createdAt!: string;
+  @ApiUuid() id!: string;
+  @ApiText({ example: '330100' }) regionCode!: string;
+  @ApiDate() effectiveFrom!: string;
+  @ApiInt() monthlyAmountFen!: number;
+  @ApiText({ nullable: true }) source!: string | null;
+  @ApiUuid({ nullable: true }) createdBy!: string | null;
+  @ApiDateTime() createdAt!: string;
 }
 
 export class DibaoLinePageDto {
-  @ApiProperty({ type: [DibaoLineDto] }) items!: DibaoLineDto[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
+  @ApiNested(() => DibaoLineDto, { isArray: true }) items!: DibaoLineDto[];
+  @ApiInt() total!: number;
+  @ApiInt() page!: number;
+  @ApiInt() pageSize!: number;
 }

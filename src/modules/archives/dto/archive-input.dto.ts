@@ -110,13 +110,13 @@ export class HeadInputDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '出生日期须为 YYYY-MM-DD' })
   birthDate?: string;
 
-  @ApiPropertyOptional({ example: '13812342210', nullable: true })
+  @ApiPropertyOptional({ type: String, example: '13812342210', nullable: true })
   @IsOptional()
   @NormalizeMobile()
   @IsMobile()
   phone?: string | null;
 
-  @ApiPropertyOptional({ example: '杭州钢铁集团有限公司', nullable: true })
+  @ApiPropertyOptional({ type: String, example: '杭州钢铁集团有限公司', nullable: true })
   @IsOptional()
   @blankToNull()
   @IsString({ message: '工作单位须为文本' })
@@ -127,11 +127,12 @@ export class HeadInputDto {
   @IsIn(EMPLOYMENT_STATUSES, oneOf('就业状况', EMPLOYMENT_STATUSES))
   employmentStatus!: EmploymentStatus;
 
-  @ApiProperty({ example: 180000, description: '户主本人月收入（分）' })
+  @ApiProperty({ type: 'integer', example: 180000, description: '户主本人月收入（分）' })
   @Fen('户主月收入')
   monthlyIncomeFen!: number;
 
   @ApiPropertyOptional({
+    type: String,
     example: '6222021234567890123',
     nullable: true,
     description: '银行账号（救助金发放）；加密存储',
@@ -180,14 +181,14 @@ export class MemberInputDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '出生日期须为 YYYY-MM-DD' })
   birthDate?: string;
 
-  @ApiPropertyOptional({ example: '学生', nullable: true })
+  @ApiPropertyOptional({ type: String, example: '学生', nullable: true })
   @IsOptional()
   @blankToNull()
   @IsString({ message: '职业须为文本' })
   @MaxLength(100, { message: '职业不能超过100个字' })
   occupation?: string | null;
 
-  @ApiProperty({ example: 0, description: '月收入（分）' })
+  @ApiProperty({ type: 'integer', example: 0, description: '月收入（分）' })
   @Fen('成员月收入')
   monthlyIncomeFen!: number;
 
@@ -205,11 +206,11 @@ export class IncomeItemInputDto {
   @IsIn(INCOME_KINDS, oneOf('收入类型', INCOME_KINDS))
   kind!: IncomeKind;
 
-  @ApiProperty({ example: 50000, description: '每月金额（分）' })
+  @ApiProperty({ type: 'integer', example: 50000, description: '每月金额（分）' })
   @Fen('收入金额')
   monthlyAmountFen!: number;
 
-  @ApiPropertyOptional({ example: '父亲退休金', nullable: true })
+  @ApiPropertyOptional({ type: String, example: '父亲退休金', nullable: true })
   @IsOptional()
   @blankToNull()
   @IsString({ message: '备注须为文本' })
@@ -219,7 +220,11 @@ export class IncomeItemInputDto {
 
 /** Fields shared by create and update (all optional here; CreateArchiveDto makes the core ones required). */
 export abstract class ArchiveBodyDto {
-  @ApiPropertyOptional({ example: '浙江省杭州市上城区某街道某小区3幢2单元501室', nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    example: '浙江省杭州市上城区某街道某小区3幢2单元501室',
+    nullable: true,
+  })
   @IsOptional()
   @blankToNull()
   @IsString({ message: '住址须为文本' })
@@ -231,7 +236,13 @@ export abstract class ArchiveBodyDto {
   @IsIn(HOUSING_TYPES, oneOf('住房类型', HOUSING_TYPES))
   housingType?: HousingType | null;
 
-  @ApiPropertyOptional({ example: 45.5, nullable: true, description: '住房面积（平方米）' })
+  @ApiPropertyOptional({
+    type: 'number',
+    format: 'double',
+    example: 45.5,
+    nullable: true,
+    description: '住房面积（平方米，最多两位小数）',
+  })
   @IsOptional()
   @IsDecimal(2, { message: '住房面积须为最多两位小数的数字' })
   @Min(0, { message: '住房面积不能为负数' })
@@ -253,7 +264,7 @@ export abstract class ArchiveBodyDto {
   @IsBoolean({ message: '是否有营业执照须为 true 或 false' })
   hasBusinessLicence?: boolean;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @blankToNull()
   @IsString({ message: '资产说明须为文本' })
@@ -273,35 +284,35 @@ export abstract class ArchiveBodyDto {
   @IsIn(CAUSES, oneOf('主要致困原因', CAUSES))
   primaryCause?: Cause | null;
 
-  @ApiPropertyOptional({ description: '家庭情况（五清之一）', nullable: true })
+  @ApiPropertyOptional({ type: String, description: '家庭情况（五清之一）', nullable: true })
   @IsOptional()
   @blankToNull()
   @IsString({ message: '家庭情况须为文本' })
   @MaxLength(NARRATIVE_MAX, { message: `家庭情况不能超过${NARRATIVE_MAX}个字` })
   householdSituation?: string | null;
 
-  @ApiPropertyOptional({ description: '致困原因说明（五清之一）', nullable: true })
+  @ApiPropertyOptional({ type: String, description: '致困原因说明（五清之一）', nullable: true })
   @IsOptional()
   @blankToNull()
   @IsString({ message: '致困原因说明须为文本' })
   @MaxLength(NARRATIVE_MAX, { message: `致困原因说明不能超过${NARRATIVE_MAX}个字` })
   causeDescription?: string | null;
 
-  @ApiPropertyOptional({ description: '技术特长（五清之一）', nullable: true })
+  @ApiPropertyOptional({ type: String, description: '技术特长（五清之一）', nullable: true })
   @IsOptional()
   @blankToNull()
   @IsString({ message: '技术特长须为文本' })
   @MaxLength(NARRATIVE_MAX, { message: `技术特长不能超过${NARRATIVE_MAX}个字` })
   skills?: string | null;
 
-  @ApiPropertyOptional({ description: '就业要求（五清之一）', nullable: true })
+  @ApiPropertyOptional({ type: String, description: '就业要求（五清之一）', nullable: true })
   @IsOptional()
   @blankToNull()
   @IsString({ message: '就业要求须为文本' })
   @MaxLength(NARRATIVE_MAX, { message: `就业要求不能超过${NARRATIVE_MAX}个字` })
   jobWishes?: string | null;
 
-  @ApiPropertyOptional({ description: '思想状况（五清之一）', nullable: true })
+  @ApiPropertyOptional({ type: String, description: '思想状况（五清之一）', nullable: true })
   @IsOptional()
   @blankToNull()
   @IsString({ message: '思想状况须为文本' })
@@ -388,13 +399,13 @@ export class HeadUpdateDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '出生日期须为 YYYY-MM-DD' })
   birthDate?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @ValidateIf((o: HeadUpdateDto) => o.phone !== undefined && o.phone !== null)
   @NormalizeMobile()
   @IsMobile()
   phone?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @blankToNull()
   @IsString({ message: '工作单位须为文本' })
@@ -406,12 +417,12 @@ export class HeadUpdateDto {
   @IsIn(EMPLOYMENT_STATUSES, oneOf('就业状况', EMPLOYMENT_STATUSES))
   employmentStatus?: EmploymentStatus;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: 'integer', description: '户主本人月收入（分）' })
   @OmittableNotNull()
   @Fen('户主月收入')
   monthlyIncomeFen?: number;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @ValidateIf((o: HeadUpdateDto) => o.bankAccount !== undefined && o.bankAccount !== null)
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' ? value.normalize('NFKC').replace(/[\s-]+/g, '') : value,
@@ -421,7 +432,7 @@ export class HeadUpdateDto {
 }
 
 export class UpdateArchiveDto extends ArchiveBodyDto {
-  @ApiProperty({ description: '读取档案时的 version（乐观锁）；已被他人修改时返回 409' })
+  @ApiProperty({ type: 'integer', description: '读取档案时的 version（乐观锁）；已被他人修改时返回 409' })
   @IsInt({ message: 'version 须为整数' })
   @Min(1, { message: 'version 须为正整数' })
   version!: number;

@@ -1,84 +1,113 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type {
-  ArchiveCategory,
-  ArchiveFlag,
-  ArchiveKind,
-  ArchiveStatus,
-  Cause,
-  EmploymentStatus,
-  HealthState,
-  HousingType,
-  IncomeKind,
-  Relation,
-  SchoolingStage,
+import {
+  ApiBool,
+  ApiDate,
+  ApiDateTime,
+  ApiDecimal,
+  ApiEnum,
+  ApiInt,
+  ApiNested,
+  ApiText,
+  ApiUuid,
+} from '../../../common/openapi/api-field';
+import {
+  ARCHIVE_CATEGORIES,
+  ARCHIVE_FLAGS,
+  ARCHIVE_KINDS,
+  ARCHIVE_STATUSES,
+  CAUSES,
+  EMPLOYMENT_STATUSES,
+  HEALTH_STATES,
+  HOUSING_TYPES,
+  INCOME_KINDS,
+  RELATIONS,
+  SCHOOLING_STAGES,
+  type ArchiveCategory,
+  type ArchiveFlag,
+  type ArchiveKind,
+  type ArchiveStatus,
+  type Cause,
+  type EmploymentStatus,
+  type HealthState,
+  type HousingType,
+  type IncomeKind,
+  type Relation,
+  type SchoolingStage,
 } from '../archive.enums';
 import {
+  CONSENT_KINDS,
+  CONSENT_PURPOSES,
+  CONSENT_SUBJECTS,
   CONSENT_WITHDRAWAL_REASONS,
   type ConsentKind,
   type ConsentPurpose,
   type ConsentSubject,
   type ConsentWithdrawalReason,
 } from '../consents/archive-consent.entity';
-import type { FiveClearsItem, FiveClearsMissingReason } from '../rules/five-clears.rule';
+import {
+  FIVE_CLEARS_ITEMS,
+  FIVE_CLEARS_MISSING_REASONS,
+  type FiveClearsItem,
+  type FiveClearsMissingReason,
+} from '../rules/five-clears.rule';
 
 /** Head of household as shown: ID number, phone and bank account masked (reveal to see one). */
 export class ArchiveHeadDto {
-  @ApiProperty() name!: string;
-  @ApiProperty({ example: '330***********1234' }) idNumber!: string;
-  @ApiProperty() birthDate!: string;
-  @ApiProperty({ enum: ['male', 'female'] }) gender!: 'male' | 'female';
-  @ApiProperty() age!: number;
-  @ApiPropertyOptional({ example: '138****2210', nullable: true }) phone!: string | null;
-  @ApiPropertyOptional({ nullable: true }) employer!: string | null;
-  @ApiProperty() employmentStatus!: EmploymentStatus;
-  @ApiProperty() monthlyIncomeFen!: number;
-  @ApiPropertyOptional({ example: '***************0123', nullable: true }) bankAccount!: string | null;
+  @ApiText() name!: string;
+  @ApiText({ example: '330***********1234' }) idNumber!: string;
+  @ApiDate() birthDate!: string;
+  @ApiEnum(['male', 'female']) gender!: 'male' | 'female';
+  @ApiInt() age!: number;
+  @ApiText({ example: '138****2210', nullable: true }) phone!: string | null;
+  @ApiText({ nullable: true }) employer!: string | null;
+  @ApiEnum(EMPLOYMENT_STATUSES, { enumName: 'EmploymentStatus' }) employmentStatus!: EmploymentStatus;
+  @ApiInt() monthlyIncomeFen!: number;
+  @ApiText({ example: '***************0123', nullable: true }) bankAccount!: string | null;
 }
 
 export class ArchiveMemberDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() relation!: Relation;
-  @ApiProperty() name!: string;
-  @ApiProperty({ example: '330***********2345' }) idNumber!: string;
-  @ApiProperty() birthDate!: string;
-  @ApiProperty() gender!: 'male' | 'female';
-  @ApiProperty() age!: number;
-  @ApiPropertyOptional({ nullable: true }) occupation!: string | null;
-  @ApiProperty() monthlyIncomeFen!: number;
-  @ApiProperty() health!: HealthState;
-  @ApiProperty() schoolingStage!: SchoolingStage;
+  @ApiUuid() id!: string;
+  @ApiEnum(RELATIONS, { enumName: 'Relation' }) relation!: Relation;
+  @ApiText() name!: string;
+  @ApiText({ example: '330***********2345' }) idNumber!: string;
+  @ApiDate() birthDate!: string;
+  @ApiEnum(['male', 'female']) gender!: 'male' | 'female';
+  @ApiInt() age!: number;
+  @ApiText({ nullable: true }) occupation!: string | null;
+  @ApiInt() monthlyIncomeFen!: number;
+  @ApiEnum(HEALTH_STATES, { enumName: 'HealthState' }) health!: HealthState;
+  @ApiEnum(SCHOOLING_STAGES, { enumName: 'SchoolingStage' }) schoolingStage!: SchoolingStage;
 }
 
 export class ArchiveIncomeItemDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() kind!: IncomeKind;
-  @ApiProperty() monthlyAmountFen!: number;
-  @ApiPropertyOptional({ nullable: true }) note!: string | null;
+  @ApiUuid() id!: string;
+  @ApiEnum(INCOME_KINDS, { enumName: 'IncomeKind' }) kind!: IncomeKind;
+  @ApiInt() monthlyAmountFen!: number;
+  @ApiText({ nullable: true }) note!: string | null;
 }
 
 export class FiveClearsStatusDto {
-  @ApiProperty() item!: FiveClearsItem;
-  @ApiProperty() field!: string;
-  @ApiProperty() clear!: boolean;
-  @ApiPropertyOptional() reason?: FiveClearsMissingReason;
-  @ApiPropertyOptional() message?: string;
+  @ApiEnum(FIVE_CLEARS_ITEMS, { enumName: 'FiveClearsItem' }) item!: FiveClearsItem;
+  @ApiText() field!: string;
+  @ApiBool() clear!: boolean;
+  @ApiEnum(FIVE_CLEARS_MISSING_REASONS, { optional: true, description: '未清的原因（clear 为 false 时）' })
+  reason?: FiveClearsMissingReason;
+  @ApiText({ optional: true, description: '未清的说明（clear 为 false 时）' }) message?: string;
 }
 
 export class ArchiveConsentDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() subject!: ConsentSubject;
-  @ApiPropertyOptional({ nullable: true }) memberId!: string | null;
-  @ApiProperty() purpose!: ConsentPurpose;
-  @ApiProperty() kind!: ConsentKind;
-  @ApiProperty() textVersion!: string;
-  @ApiProperty() grantedAt!: string;
-  @ApiProperty() recordedBy!: string;
-  @ApiProperty() byGuardian!: boolean;
-  @ApiPropertyOptional({ nullable: true }) guardianName!: string | null;
-  @ApiPropertyOptional({ nullable: true }) withdrawnAt!: string | null;
-  @ApiPropertyOptional({
+  @ApiUuid() id!: string;
+  @ApiEnum(CONSENT_SUBJECTS) subject!: ConsentSubject;
+  @ApiUuid({ nullable: true }) memberId!: string | null;
+  @ApiEnum(CONSENT_PURPOSES, { enumName: 'ConsentPurpose' }) purpose!: ConsentPurpose;
+  @ApiEnum(CONSENT_KINDS, { enumName: 'ConsentKind' }) kind!: ConsentKind;
+  @ApiText() textVersion!: string;
+  @ApiDateTime() grantedAt!: string;
+  @ApiUuid() recordedBy!: string;
+  @ApiBool() byGuardian!: boolean;
+  @ApiText({ nullable: true }) guardianName!: string | null;
+  @ApiDateTime({ nullable: true }) withdrawnAt!: string | null;
+  @ApiEnum(CONSENT_WITHDRAWAL_REASONS, {
     nullable: true,
-    enum: CONSENT_WITHDRAWAL_REASONS,
     description:
       '系统撤回的原因：subject-id-changed（身份证号码已更改，不再是同一人）、member-removed（成员已移除）',
   })
@@ -87,82 +116,82 @@ export class ArchiveConsentDto {
 
 /** One row of `GET /archives`: enough to pick a household, nothing more (ID masked, no phone or bank). */
 export class ArchiveListItemDto {
-  @ApiProperty() id!: string;
-  @ApiPropertyOptional({ nullable: true }) archiveNo!: string | null;
-  @ApiProperty() kind!: ArchiveKind;
-  @ApiProperty() category!: ArchiveCategory;
-  @ApiProperty() status!: ArchiveStatus;
-  @ApiProperty() orgUnitId!: string;
-  @ApiPropertyOptional({ nullable: true }) orgUnitName!: string | null;
-  @ApiProperty() headName!: string;
-  @ApiProperty({ example: '330***********1234' }) headIdNumber!: string;
-  @ApiPropertyOptional({ nullable: true }) primaryCause!: Cause | null;
-  @ApiProperty() householdSize!: number;
-  @ApiProperty() perCapitaIncomeFen!: number;
-  @ApiProperty({ isArray: true }) flags!: ArchiveFlag[];
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() updatedAt!: string;
-  @ApiProperty() version!: number;
+  @ApiUuid() id!: string;
+  @ApiText({ nullable: true, example: '330106-2026-00001' }) archiveNo!: string | null;
+  @ApiEnum(ARCHIVE_KINDS, { enumName: 'ArchiveKind' }) kind!: ArchiveKind;
+  @ApiEnum(ARCHIVE_CATEGORIES, { enumName: 'ArchiveCategory' }) category!: ArchiveCategory;
+  @ApiEnum(ARCHIVE_STATUSES, { enumName: 'ArchiveStatus' }) status!: ArchiveStatus;
+  @ApiUuid() orgUnitId!: string;
+  @ApiText({ nullable: true }) orgUnitName!: string | null;
+  @ApiText() headName!: string;
+  @ApiText({ example: '330***********1234' }) headIdNumber!: string;
+  @ApiEnum(CAUSES, { enumName: 'Cause', nullable: true }) primaryCause!: Cause | null;
+  @ApiInt() householdSize!: number;
+  @ApiInt() perCapitaIncomeFen!: number;
+  @ApiEnum(ARCHIVE_FLAGS, { enumName: 'ArchiveFlag', isArray: true }) flags!: ArchiveFlag[];
+  @ApiDateTime() createdAt!: string;
+  @ApiDateTime() updatedAt!: string;
+  @ApiInt() version!: number;
 }
 
 export class ArchivePageDto {
-  @ApiProperty({ type: [ArchiveListItemDto] }) items!: ArchiveListItemDto[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
+  @ApiNested(() => ArchiveListItemDto, { isArray: true }) items!: ArchiveListItemDto[];
+  @ApiInt() total!: number;
+  @ApiInt() page!: number;
+  @ApiInt() pageSize!: number;
 }
 
 /** The full record, masked. */
 export class ArchiveDetailDto {
-  @ApiProperty() id!: string;
-  @ApiPropertyOptional({ nullable: true }) archiveNo!: string | null;
-  @ApiProperty() kind!: ArchiveKind;
-  @ApiProperty() category!: ArchiveCategory;
-  @ApiProperty() status!: ArchiveStatus;
-  @ApiProperty() orgUnitId!: string;
-  @ApiPropertyOptional({ nullable: true }) orgUnitName!: string | null;
-  @ApiPropertyOptional({ nullable: true }) ownerUserId!: string | null;
-  @ApiProperty() regionCode!: string;
-  @ApiPropertyOptional({ nullable: true }) address!: string | null;
-  @ApiProperty({ type: ArchiveHeadDto }) head!: ArchiveHeadDto;
-  @ApiProperty({ type: [ArchiveMemberDto] }) members!: ArchiveMemberDto[];
-  @ApiProperty({ type: [ArchiveIncomeItemDto] }) incomeItems!: ArchiveIncomeItemDto[];
-  @ApiPropertyOptional({ nullable: true }) housingType!: HousingType | null;
-  @ApiPropertyOptional({ nullable: true }) housingAreaSqm!: number | null;
-  @ApiProperty() hasVehicle!: boolean;
-  @ApiProperty() hasSecondProperty!: boolean;
-  @ApiProperty() hasBusinessLicence!: boolean;
-  @ApiPropertyOptional({ nullable: true }) assetNotes!: string | null;
-  @ApiProperty({ isArray: true }) causes!: Cause[];
-  @ApiPropertyOptional({ nullable: true }) primaryCause!: Cause | null;
-  @ApiPropertyOptional({ nullable: true }) householdSituation!: string | null;
-  @ApiPropertyOptional({ nullable: true }) causeDescription!: string | null;
-  @ApiPropertyOptional({ nullable: true }) skills!: string | null;
-  @ApiPropertyOptional({ nullable: true }) jobWishes!: string | null;
-  @ApiPropertyOptional({ nullable: true }) stateOfMind!: string | null;
-  @ApiProperty({ type: [FiveClearsStatusDto] }) fiveClears!: FiveClearsStatusDto[];
-  @ApiProperty() householdSize!: number;
-  @ApiProperty() monthlyIncomeFen!: number;
-  @ApiProperty() perCapitaIncomeFen!: number;
-  @ApiProperty({ isArray: true }) flags!: ArchiveFlag[];
-  @ApiProperty({ type: [ArchiveConsentDto] }) consents!: ArchiveConsentDto[];
-  @ApiPropertyOptional({ nullable: true }) createdBy!: string | null;
-  @ApiPropertyOptional({ nullable: true }) submittedBy!: string | null;
-  @ApiPropertyOptional({ nullable: true }) submittedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) noticeStartsOn!: string | null;
-  @ApiPropertyOptional({ nullable: true }) noticeEndsOn!: string | null;
-  @ApiPropertyOptional({ nullable: true }) activatedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) lastVerifiedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) relapseWatchUntil!: string | null;
-  @ApiPropertyOptional({ nullable: true }) nextVisitDueOn!: string | null;
-  @ApiPropertyOptional({ nullable: true }) transferToUnitId!: string | null;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() updatedAt!: string;
-  @ApiProperty() version!: number;
+  @ApiUuid() id!: string;
+  @ApiText({ nullable: true, example: '330106-2026-00001' }) archiveNo!: string | null;
+  @ApiEnum(ARCHIVE_KINDS, { enumName: 'ArchiveKind' }) kind!: ArchiveKind;
+  @ApiEnum(ARCHIVE_CATEGORIES, { enumName: 'ArchiveCategory' }) category!: ArchiveCategory;
+  @ApiEnum(ARCHIVE_STATUSES, { enumName: 'ArchiveStatus' }) status!: ArchiveStatus;
+  @ApiUuid() orgUnitId!: string;
+  @ApiText({ nullable: true }) orgUnitName!: string | null;
+  @ApiUuid({ nullable: true }) ownerUserId!: string | null;
+  @ApiText({ example: '330106' }) regionCode!: string;
+  @ApiText({ nullable: true }) address!: string | null;
+  @ApiNested(() => ArchiveHeadDto) head!: ArchiveHeadDto;
+  @ApiNested(() => ArchiveMemberDto, { isArray: true }) members!: ArchiveMemberDto[];
+  @ApiNested(() => ArchiveIncomeItemDto, { isArray: true }) incomeItems!: ArchiveIncomeItemDto[];
+  @ApiEnum(HOUSING_TYPES, { enumName: 'HousingType', nullable: true }) housingType!: HousingType | null;
+  @ApiDecimal({ nullable: true, description: '住房面积（平方米，两位小数）' }) housingAreaSqm!: number | null;
+  @ApiBool() hasVehicle!: boolean;
+  @ApiBool() hasSecondProperty!: boolean;
+  @ApiBool() hasBusinessLicence!: boolean;
+  @ApiText({ nullable: true }) assetNotes!: string | null;
+  @ApiEnum(CAUSES, { enumName: 'Cause', isArray: true }) causes!: Cause[];
+  @ApiEnum(CAUSES, { enumName: 'Cause', nullable: true }) primaryCause!: Cause | null;
+  @ApiText({ nullable: true }) householdSituation!: string | null;
+  @ApiText({ nullable: true }) causeDescription!: string | null;
+  @ApiText({ nullable: true }) skills!: string | null;
+  @ApiText({ nullable: true }) jobWishes!: string | null;
+  @ApiText({ nullable: true }) stateOfMind!: string | null;
+  @ApiNested(() => FiveClearsStatusDto, { isArray: true }) fiveClears!: FiveClearsStatusDto[];
+  @ApiInt() householdSize!: number;
+  @ApiInt() monthlyIncomeFen!: number;
+  @ApiInt() perCapitaIncomeFen!: number;
+  @ApiEnum(ARCHIVE_FLAGS, { enumName: 'ArchiveFlag', isArray: true }) flags!: ArchiveFlag[];
+  @ApiNested(() => ArchiveConsentDto, { isArray: true }) consents!: ArchiveConsentDto[];
+  @ApiUuid({ nullable: true }) createdBy!: string | null;
+  @ApiUuid({ nullable: true }) submittedBy!: string | null;
+  @ApiDateTime({ nullable: true }) submittedAt!: string | null;
+  @ApiDate({ nullable: true }) noticeStartsOn!: string | null;
+  @ApiDate({ nullable: true }) noticeEndsOn!: string | null;
+  @ApiDateTime({ nullable: true }) activatedAt!: string | null;
+  @ApiDateTime({ nullable: true }) lastVerifiedAt!: string | null;
+  @ApiDate({ nullable: true }) relapseWatchUntil!: string | null;
+  @ApiDate({ nullable: true }) nextVisitDueOn!: string | null;
+  @ApiUuid({ nullable: true }) transferToUnitId!: string | null;
+  @ApiDateTime() createdAt!: string;
+  @ApiDateTime() updatedAt!: string;
+  @ApiInt() version!: number;
 }
 
 export class RevealedArchiveFieldDto {
-  @ApiProperty() archiveId!: string;
-  @ApiProperty() field!: string;
-  @ApiPropertyOptional({ nullable: true }) value!: string | null;
+  @ApiUuid() archiveId!: string;
+  @ApiText() field!: string;
+  @ApiText({ nullable: true }) value!: string | null;
 }

@@ -12,14 +12,16 @@ export const FIVE_CLEARS_ITEMS = [
 export type FiveClearsItem = (typeof FIVE_CLEARS_ITEMS)[number];
 
 /** Why an item is not clear. */
-export type FiveClearsMissingReason =
-  | 'empty'
-  | 'too_short'
-  | 'placeholder'
-  | 'no_cause'
-  | 'no_primary_cause'
-  | 'primary_not_in_causes'
-  | 'cause_description_missing';
+export const FIVE_CLEARS_MISSING_REASONS = [
+  'empty',
+  'too_short',
+  'placeholder',
+  'no_cause',
+  'no_primary_cause',
+  'primary_not_in_causes',
+  'cause_description_missing',
+] as const;
+export type FiveClearsMissingReason = (typeof FIVE_CLEARS_MISSING_REASONS)[number];
 
 export interface FiveClearsInput {
   householdSituation: string | null;

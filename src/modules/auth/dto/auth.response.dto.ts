@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiDateTime, ApiEnum, ApiInt, ApiNested, ApiText, ApiUuid } from '../../../common/openapi/api-field';
 import { ACCOUNT_KINDS, STAFF_ROLES } from '../principal';
 import type { AccountKind, StaffRole } from '../principal';
 import { ORG_LEVELS } from '../../org-units/org-unit.entity';
@@ -14,17 +15,17 @@ export class TokenPairResponseDto {
 
   @ApiProperty() accessToken!: string;
 
-  @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
+  @ApiEnum(['Bearer']) tokenType!: 'Bearer';
 
-  @ApiProperty({ example: 900, description: '访问令牌有效秒数' }) expiresIn!: number;
+  @ApiInt({ example: 900, description: '访问令牌有效秒数' }) expiresIn!: number;
 
   @ApiProperty({ description: '一次性刷新令牌；刷新后旧令牌作废，重复使用将终止整个会话' })
   refreshToken!: string;
 
-  @ApiProperty() refreshExpiresAt!: string;
+  @ApiDateTime() refreshExpiresAt!: string;
 
-  @ApiProperty({
-    enum: SESSION_RESTRICTIONS,
+  @ApiEnum(SESSION_RESTRICTIONS, {
+    enumName: 'SessionRestriction',
     nullable: true,
     description: 'password_change：须先修改密码；totp_enrolment：须先绑定动态口令',
   })
@@ -48,7 +49,7 @@ export class MfaChallengeResponseDto {
 
   @ApiProperty({ description: '提交动态口令时带上（5 分钟内有效，仅可使用一次）' }) mfaToken!: string;
 
-  @ApiProperty({ example: 300 }) expiresIn!: number;
+  @ApiInt({ example: 300 }) expiresIn!: number;
 }
 
 export class TotpEnrolmentResponseDto {
@@ -63,26 +64,27 @@ export class TotpActivationResponseDto {
 }
 
 export class MyOrgUnitDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ enum: ORG_LEVELS }) level!: OrgLevel;
+  @ApiUuid() id!: string;
+  @ApiText() name!: string;
+  @ApiEnum(ORG_LEVELS, { enumName: 'OrgLevel' }) level!: OrgLevel;
 }
 
 export class MeResponseDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiUuid() id!: string;
   @ApiProperty() username!: string;
   @ApiProperty() displayName!: string;
-  @ApiProperty({ enum: ACCOUNT_KINDS }) kind!: AccountKind;
-  @ApiProperty({ enum: STAFF_ROLES, isArray: true }) roles!: StaffRole[];
-  @ApiProperty({ type: MyOrgUnitDto, nullable: true }) orgUnit!: MyOrgUnitDto | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) partnerId!: string | null;
-  @ApiProperty({ enum: SESSION_RESTRICTIONS, nullable: true }) restriction!: SessionRestriction | null;
+  @ApiEnum(ACCOUNT_KINDS, { enumName: 'AccountKind' }) kind!: AccountKind;
+  @ApiEnum(STAFF_ROLES, { enumName: 'StaffRole', isArray: true }) roles!: StaffRole[];
+  @ApiNested(() => MyOrgUnitDto, { nullable: true }) orgUnit!: MyOrgUnitDto | null;
+  @ApiUuid({ nullable: true }) partnerId!: string | null;
+  @ApiEnum(SESSION_RESTRICTIONS, { enumName: 'SessionRestriction', nullable: true })
+  restriction!: SessionRestriction | null;
   @ApiProperty() totpEnabled!: boolean;
-  @ApiProperty({ nullable: true, description: '工作人员密码到期时间；职工、合作方为 null' })
+  @ApiDateTime({ nullable: true, description: '工作人员密码到期时间；职工、合作方为 null' })
   passwordExpiresAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, example: '138****2210', description: '手机号（已脱敏）' })
+  @ApiText({ nullable: true, example: '138****2210', description: '手机号（已脱敏）' })
   phone!: string | null;
-  @ApiProperty({ nullable: true, description: '临时账号的到期时间' }) expiresAt!: string | null;
+  @ApiDateTime({ nullable: true, description: '临时账号的到期时间' }) expiresAt!: string | null;
 
   static from(profile: MyProfile): MeResponseDto {
     return {

@@ -1,18 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiBool, ApiDateTime, ApiEnum, ApiInt, ApiNested, ApiUuid } from '../../../common/openapi/api-field';
 import type { Page } from '../../../common/pagination/pagination';
 import { ORG_LEVELS, OrgLevel, OrgUnitEntity } from '../org-unit.entity';
 
 /** A union unit as clients see it. Units hold no personal data; the materialized path stays internal. */
 export class OrgUnitResponseDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) parentId!: string | null;
+  @ApiUuid() id!: string;
+  @ApiUuid({ nullable: true }) parentId!: string | null;
   @ApiProperty({ example: '杭州市西湖区总工会' }) name!: string;
-  @ApiProperty({ enum: ORG_LEVELS }) level!: OrgLevel;
+  @ApiEnum(ORG_LEVELS, { enumName: 'OrgLevel' }) level!: OrgLevel;
   @ApiProperty({ example: '330106', description: 'GB/T 2260 行政区划代码' }) regionCode!: string;
-  @ApiProperty({ description: '产业工会' }) industry!: boolean;
-  @ApiProperty({ description: '层级深度，全国总工会为 0' }) depth!: number;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() updatedAt!: string;
+  @ApiBool({ description: '产业工会' }) industry!: boolean;
+  @ApiInt({ description: '层级深度，全国总工会为 0' }) depth!: number;
+  @ApiDateTime() createdAt!: string;
+  @ApiDateTime() updatedAt!: string;
 
   static from(unit: OrgUnitEntity): OrgUnitResponseDto {
     return {
@@ -30,10 +31,10 @@ export class OrgUnitResponseDto {
 }
 
 export class OrgUnitPageDto {
-  @ApiProperty({ type: [OrgUnitResponseDto] }) items!: OrgUnitResponseDto[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
+  @ApiNested(() => OrgUnitResponseDto, { isArray: true }) items!: OrgUnitResponseDto[];
+  @ApiInt() total!: number;
+  @ApiInt() page!: number;
+  @ApiInt() pageSize!: number;
 
   static from(page: Page<OrgUnitEntity>): OrgUnitPageDto {
     return { ...page, items: page.items.map((unit) => OrgUnitResponseDto.from(unit)) };

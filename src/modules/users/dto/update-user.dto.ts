@@ -22,7 +22,7 @@ import { DISPLAY_NAME_MAX } from './create-user.dto';
 const present = ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 export class UpdateUserDto {
-  @ApiProperty({ description: '读取时得到的 version；账号已被他人修改时返回 409' })
+  @ApiProperty({ type: 'integer', description: '读取时得到的 version；账号已被他人修改时返回 409' })
   @IsInt()
   @Min(1)
   version!: number;
@@ -47,12 +47,17 @@ export class UpdateUserDto {
   @IsUUID()
   orgUnitId?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'null：改为长期账号' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'null：改为长期账号',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   expiresAt?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'null：删除手机号码' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null：删除手机号码' })
   @IsOptional()
   @NormalizeMobile()
   @IsMobile()

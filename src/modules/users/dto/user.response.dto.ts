@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiDateTime, ApiEnum, ApiInt, ApiNested, ApiText, ApiUuid } from '../../../common/openapi/api-field';
 import { ACCOUNT_KINDS, AccountKind, STAFF_ROLES, StaffRole } from '../../auth/principal';
 import { USER_STATUSES, UserStatus } from '../rules/user-status.rule';
 import { REVEALABLE_USER_FIELDS, RevealableUserField } from './user-actions.dto';
@@ -11,37 +12,36 @@ export class UserResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() username!: string;
   @ApiProperty() displayName!: string;
-  @ApiProperty({ enum: ACCOUNT_KINDS }) kind!: AccountKind;
-  @ApiProperty({ enum: STAFF_ROLES, isArray: true }) roles!: StaffRole[];
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) orgUnitId!: string | null;
-  @ApiPropertyOptional({ nullable: true }) orgUnitName!: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) partnerId!: string | null;
-  @ApiPropertyOptional({ nullable: true, example: '138****2210', description: '已脱敏' }) phone!:
-    string | null;
-  @ApiProperty({ enum: USER_STATUSES }) status!: UserStatus;
+  @ApiEnum(ACCOUNT_KINDS, { enumName: 'AccountKind' }) kind!: AccountKind;
+  @ApiEnum(STAFF_ROLES, { enumName: 'StaffRole', isArray: true }) roles!: StaffRole[];
+  @ApiUuid({ nullable: true }) orgUnitId!: string | null;
+  @ApiText({ nullable: true }) orgUnitName!: string | null;
+  @ApiUuid({ nullable: true }) partnerId!: string | null;
+  @ApiText({ nullable: true, example: '138****2210', description: '已脱敏' }) phone!: string | null;
+  @ApiEnum(USER_STATUSES, { enumName: 'UserStatus' }) status!: UserStatus;
   @ApiProperty() mustChangePassword!: boolean;
   @ApiProperty() totpEnabled!: boolean;
-  @ApiProperty() failedLoginCount!: number;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) lockedUntil!: string | null;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) disabledAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) disabledReason!: string | null;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) expiresAt!: string | null;
-  @ApiProperty({ format: 'date-time' }) passwordChangedAt!: string;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
-  @ApiProperty({ description: '修改时原样带回，用于并发控制' }) version!: number;
+  @ApiInt() failedLoginCount!: number;
+  @ApiDateTime({ nullable: true }) lockedUntil!: string | null;
+  @ApiDateTime({ nullable: true }) disabledAt!: string | null;
+  @ApiText({ nullable: true }) disabledReason!: string | null;
+  @ApiDateTime({ nullable: true }) expiresAt!: string | null;
+  @ApiDateTime() passwordChangedAt!: string;
+  @ApiDateTime() createdAt!: string;
+  @ApiDateTime() updatedAt!: string;
+  @ApiInt({ description: '修改时原样带回，用于并发控制' }) version!: number;
 }
 
 export class UserPageDto {
-  @ApiProperty({ type: [UserResponseDto] }) items!: UserResponseDto[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
+  @ApiNested(() => UserResponseDto, { isArray: true }) items!: UserResponseDto[];
+  @ApiInt() total!: number;
+  @ApiInt() page!: number;
+  @ApiInt() pageSize!: number;
 }
 
 /** One field, unmasked; the request was audited with its reason. */
 export class RevealedUserFieldDto {
-  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiUuid() userId!: string;
   @ApiProperty({ enum: REVEALABLE_USER_FIELDS }) field!: RevealableUserField;
-  @ApiPropertyOptional({ nullable: true }) value!: string | null;
+  @ApiText({ nullable: true }) value!: string | null;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
+import { ApiDateTime, ApiEnum, ApiInt, ApiNested, ApiUuid } from '../../../../common/openapi/api-field';
 import {
   EVIDENCE_KINDS,
   EVIDENCE_MIME_TYPES,
@@ -9,14 +10,14 @@ import {
 
 /** The text fields of an upload; they must come before the file part (as in an S3 POST form). */
 export class UploadEvidenceFieldsDto {
-  @ApiProperty({ enum: EVIDENCE_KINDS, description: '材料类别' })
+  @ApiEnum(EVIDENCE_KINDS, { enumName: 'EvidenceKind', description: '材料类别' })
   @IsIn(EVIDENCE_KINDS)
   kind!: EvidenceKind;
 }
 
 /** Swagger only: the multipart body of an upload. */
 export class UploadEvidenceBodyDoc {
-  @ApiProperty({ enum: EVIDENCE_KINDS, description: '材料类别（须放在文件之前）' })
+  @ApiEnum(EVIDENCE_KINDS, { enumName: 'EvidenceKind', description: '材料类别（须放在文件之前）' })
   kind!: EvidenceKind;
 
   @ApiProperty({ type: 'string', format: 'binary', description: 'PDF、JPEG 或 PNG，不超过配置的大小上限' })
@@ -24,18 +25,18 @@ export class UploadEvidenceBodyDoc {
 }
 
 export class EvidenceResponseDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) archiveId!: string;
-  @ApiProperty({ enum: EVIDENCE_KINDS }) kind!: EvidenceKind;
+  @ApiUuid() id!: string;
+  @ApiUuid() archiveId!: string;
+  @ApiEnum(EVIDENCE_KINDS, { enumName: 'EvidenceKind' }) kind!: EvidenceKind;
   @ApiProperty({ description: '显示用文件名（已清理）' }) fileName!: string;
-  @ApiProperty({ enum: EVIDENCE_MIME_TYPES, description: '按文件内容识别的类型' })
+  @ApiEnum(EVIDENCE_MIME_TYPES, { description: '按文件内容识别的类型' })
   mimeType!: EvidenceMimeType;
-  @ApiProperty() sizeBytes!: number;
+  @ApiInt() sizeBytes!: number;
   @ApiProperty({ description: '文件内容的 SHA-256（十六进制）' }) sha256!: string;
-  @ApiProperty({ format: 'uuid' }) uploadedBy!: string;
-  @ApiProperty({ format: 'date-time' }) uploadedAt!: string;
+  @ApiUuid() uploadedBy!: string;
+  @ApiDateTime() uploadedAt!: string;
 }
 
 export class EvidenceListDto {
-  @ApiProperty({ type: [EvidenceResponseDto] }) items!: EvidenceResponseDto[];
+  @ApiNested(() => EvidenceResponseDto, { isArray: true }) items!: EvidenceResponseDto[];
 }

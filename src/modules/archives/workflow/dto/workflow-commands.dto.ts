@@ -40,7 +40,7 @@ const trimmedEach = () =>
 
 /** Every command names the archive version it was decided on: a stale one gets 409. */
 export class VersionOnlyDto {
-  @ApiProperty({ description: '读取档案时得到的 version；档案已被他人修改时返回 409' })
+  @ApiProperty({ type: 'integer', description: '读取档案时得到的 version；档案已被他人修改时返回 409' })
   @IsInt()
   @Min(1)
   version!: number;

@@ -1,10 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ApiDate,
+  ApiDateTime,
+  ApiEnum,
+  ApiFreeForm,
+  ApiInt,
+  ApiNested,
+  ApiText,
+  ApiUuid,
+} from '../../../../common/openapi/api-field';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { IsMobile, NormalizeMobile } from '../../../../common/validation';
 import { PaginationQueryDto } from '../../../../common/pagination/pagination';
 import {
   ARCHIVE_CATEGORIES,
+  ARCHIVE_FLAGS,
   ARCHIVE_KINDS,
   ARCHIVE_STATUSES,
   type ArchiveCategory,
@@ -16,60 +27,62 @@ import { OBJECTION_STATUSES, type ObjectionStatus } from '../archive-workflow.en
 
 /** The archive's workflow state after a command: no personal data (GET /archives/:id gives the record). */
 export class ArchiveWorkflowStateDto {
-  @ApiProperty() id!: string;
-  @ApiPropertyOptional({ nullable: true, example: '330106-2026-00001' }) archiveNo!: string | null;
-  @ApiProperty({ enum: ARCHIVE_KINDS }) kind!: ArchiveKind;
-  @ApiProperty({ enum: ARCHIVE_CATEGORIES }) category!: ArchiveCategory;
-  @ApiProperty({ enum: ARCHIVE_STATUSES }) status!: ArchiveStatus;
-  @ApiProperty() orgUnitId!: string;
-  @ApiProperty({ type: [String] }) flags!: ArchiveFlag[];
-  @ApiPropertyOptional({ nullable: true }) submittedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: '公示开始日' }) noticeStartsOn!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: '公示结束日（含）' }) noticeEndsOn!: string | null;
-  @ApiPropertyOptional({ nullable: true }) activatedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) lastVerifiedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: '返困观察截止日' }) relapseWatchUntil!: string | null;
-  @ApiPropertyOptional({ nullable: true }) nextVisitDueOn!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: '移交中：接收单位' }) transferToUnitId!: string | null;
-  @ApiProperty({ description: '下次操作须携带的版本号' }) version!: number;
+  @ApiUuid() id!: string;
+  @ApiText({ nullable: true, example: '330106-2026-00001' }) archiveNo!: string | null;
+  @ApiEnum(ARCHIVE_KINDS, { enumName: 'ArchiveKind' }) kind!: ArchiveKind;
+  @ApiEnum(ARCHIVE_CATEGORIES, { enumName: 'ArchiveCategory' }) category!: ArchiveCategory;
+  @ApiEnum(ARCHIVE_STATUSES, { enumName: 'ArchiveStatus' }) status!: ArchiveStatus;
+  @ApiUuid() orgUnitId!: string;
+  @ApiEnum(ARCHIVE_FLAGS, { enumName: 'ArchiveFlag', isArray: true }) flags!: ArchiveFlag[];
+  @ApiDateTime({ nullable: true }) submittedAt!: string | null;
+  @ApiDate({ nullable: true, description: '公示开始日' }) noticeStartsOn!: string | null;
+  @ApiDate({ nullable: true, description: '公示结束日（含）' }) noticeEndsOn!: string | null;
+  @ApiDateTime({ nullable: true }) activatedAt!: string | null;
+  @ApiDateTime({ nullable: true }) lastVerifiedAt!: string | null;
+  @ApiDate({ nullable: true, description: '返困观察截止日' }) relapseWatchUntil!: string | null;
+  @ApiDate({ nullable: true }) nextVisitDueOn!: string | null;
+  @ApiUuid({ nullable: true, description: '移交中：接收单位' }) transferToUnitId!: string | null;
+  @ApiInt({ description: '下次操作须携带的版本号' }) version!: number;
 }
 
 export class HomeVisitResponseDto {
-  @ApiProperty() date!: string;
-  @ApiProperty({ type: [String] }) visitors!: string[];
+  @ApiDate() date!: string;
+  @ApiText({ isArray: true }) visitors!: string[];
   @ApiProperty() findings!: string;
 }
 
 /** One entry of GET /archives/:id/history: a workflow step or a field-level change. */
 export class ArchiveHistoryEntryDto {
-  @ApiProperty({ enum: ['transition', 'change'] }) type!: 'transition' | 'change';
-  @ApiProperty() at!: string;
-  @ApiPropertyOptional({ nullable: true }) actorId!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: '经办人显示名' }) actorName!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: '办理身份：角色、worker 或 system' }) actorRole!:
-    string | null;
+  @ApiEnum(['transition', 'change']) type!: 'transition' | 'change';
+  @ApiDateTime() at!: string;
+  @ApiUuid({ nullable: true }) actorId!: string | null;
+  @ApiText({ nullable: true, description: '经办人显示名' }) actorName!: string | null;
+  @ApiText({ nullable: true, description: '办理身份：角色、worker 或 system' }) actorRole!: string | null;
   /** transition: the command; change: `create`, `update`, … */
   @ApiProperty() action!: string;
-  @ApiPropertyOptional({ nullable: true }) decision!: string | null;
-  @ApiPropertyOptional({ nullable: true, enum: ARCHIVE_STATUSES }) fromStatus!: ArchiveStatus | null;
-  @ApiPropertyOptional({ nullable: true, enum: ARCHIVE_STATUSES }) toStatus!: ArchiveStatus | null;
-  @ApiPropertyOptional({ nullable: true }) note!: string | null;
-  @ApiProperty({ type: [String] }) reasons!: string[];
-  @ApiPropertyOptional({ type: HomeVisitResponseDto, nullable: true }) visit!: HomeVisitResponseDto | null;
-  @ApiProperty({ description: '环节要素（注销原因、移交单位、档案编号等）' }) details!: Record<
+  @ApiText({ nullable: true }) decision!: string | null;
+  @ApiEnum(ARCHIVE_STATUSES, { enumName: 'ArchiveStatus', nullable: true }) fromStatus!: ArchiveStatus | null;
+  @ApiEnum(ARCHIVE_STATUSES, { enumName: 'ArchiveStatus', nullable: true }) toStatus!: ArchiveStatus | null;
+  @ApiText({ nullable: true }) note!: string | null;
+  @ApiText({ isArray: true }) reasons!: string[];
+  @ApiNested(() => HomeVisitResponseDto, { nullable: true }) visit!: HomeVisitResponseDto | null;
+  @ApiFreeForm({ description: '环节要素（注销原因、移交单位、档案编号等）' }) details!: Record<
     string,
     unknown
   >;
-  @ApiPropertyOptional({ nullable: true, description: 'change: 修改后的版本号' }) version!: number | null;
-  @ApiPropertyOptional({ nullable: true, description: 'change: 字段级差异（敏感项已脱敏）' })
+  @ApiInt({ nullable: true, description: 'change: 修改后的版本号' }) version!: number | null;
+  @ApiFreeForm({
+    nullable: true,
+    description: 'change: 字段级差异（敏感项已脱敏），每个字段为 { from, to }',
+  })
   diff!: Record<string, { from: unknown; to: unknown }> | null;
 }
 
 export class ArchiveHistoryPageDto {
-  @ApiProperty({ type: [ArchiveHistoryEntryDto] }) items!: ArchiveHistoryEntryDto[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
+  @ApiNested(() => ArchiveHistoryEntryDto, { isArray: true }) items!: ArchiveHistoryEntryDto[];
+  @ApiInt() total!: number;
+  @ApiInt() page!: number;
+  @ApiInt() pageSize!: number;
 }
 
 // ---- public notices and objections ---------------------------------------------------------------
@@ -88,19 +101,19 @@ export class ListPublicNoticesQueryDto extends PaginationQueryDto {
 
 /** What the public may see of an archive in notice: masked name, unit, category and dates; nothing else. */
 export class PublicNoticeDto {
-  @ApiProperty({ description: '提出异议时使用' }) archiveId!: string;
+  @ApiUuid({ description: '提出异议时使用' }) archiveId!: string;
   @ApiProperty({ example: '张*明' }) maskedName!: string;
   @ApiProperty({ example: '杭州市西湖区某某公司工会' }) unitName!: string;
-  @ApiProperty({ enum: ARCHIVE_CATEGORIES }) category!: ArchiveCategory;
-  @ApiProperty() noticeStartsOn!: string;
-  @ApiProperty() noticeEndsOn!: string;
+  @ApiEnum(ARCHIVE_CATEGORIES, { enumName: 'ArchiveCategory' }) category!: ArchiveCategory;
+  @ApiDate() noticeStartsOn!: string;
+  @ApiDate() noticeEndsOn!: string;
 }
 
 export class PublicNoticePageDto {
-  @ApiProperty({ type: [PublicNoticeDto] }) items!: PublicNoticeDto[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
+  @ApiNested(() => PublicNoticeDto, { isArray: true }) items!: PublicNoticeDto[];
+  @ApiInt() total!: number;
+  @ApiInt() page!: number;
+  @ApiInt() pageSize!: number;
 }
 
 export class LodgeObjectionDto {
@@ -118,23 +131,22 @@ export class LodgeObjectionDto {
 }
 
 export class ObjectionLodgedDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() lodgedAt!: string;
-  @ApiProperty({ enum: OBJECTION_STATUSES }) status!: ObjectionStatus;
+  @ApiUuid() id!: string;
+  @ApiDateTime() lodgedAt!: string;
+  @ApiEnum(OBJECTION_STATUSES, { enumName: 'ObjectionStatus' }) status!: ObjectionStatus;
 }
 
 export class ObjectionResponseDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() archiveId!: string;
-  @ApiProperty() lodgedAt!: string;
-  @ApiProperty() noticeStartsOn!: string;
+  @ApiUuid() id!: string;
+  @ApiUuid() archiveId!: string;
+  @ApiDateTime() lodgedAt!: string;
+  @ApiDate() noticeStartsOn!: string;
   @ApiProperty() reason!: string;
-  @ApiPropertyOptional({ nullable: true, example: '138****2210', description: '已脱敏' }) contact!:
-    string | null;
-  @ApiProperty({ enum: OBJECTION_STATUSES }) status!: ObjectionStatus;
-  @ApiPropertyOptional({ nullable: true }) resolutionNote!: string | null;
-  @ApiPropertyOptional({ nullable: true }) resolvedBy!: string | null;
-  @ApiPropertyOptional({ nullable: true }) resolvedAt!: string | null;
+  @ApiText({ nullable: true, example: '138****2210', description: '已脱敏' }) contact!: string | null;
+  @ApiEnum(OBJECTION_STATUSES, { enumName: 'ObjectionStatus' }) status!: ObjectionStatus;
+  @ApiText({ nullable: true }) resolutionNote!: string | null;
+  @ApiUuid({ nullable: true }) resolvedBy!: string | null;
+  @ApiDateTime({ nullable: true }) resolvedAt!: string | null;
 }
 
 export class ListObjectionsQueryDto {
