@@ -4,7 +4,7 @@ import fastifyMultipart from '@fastify/multipart';
 import { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { requestContext } from './common/context/request-context';
@@ -15,6 +15,7 @@ import { createValidationPipe } from './common/http/validation.pipe';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger';
 import { AppConfig } from './config';
 import { JobWorkerService } from './infra/queue/job-worker.service';
+import { buildOpenApiDocument } from './openapi-document';
 import { QUEUE_DRIVER, QueueDriver } from './infra/queue/queue.port';
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -83,16 +84,9 @@ export function configureHttpApp(app: NestFastifyApplication, config: AppConfig)
     void reply.header('x-request-id', request.id);
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Bangfu 帮扶 API')
-      .setDescription('困难职工帮扶平台接口。错误统一为 { code, message, details }。')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
 }
 
 /** Builds the job-consumer process (no HTTP). */

@@ -23,6 +23,10 @@ import {
   ListObjectionsQueryDto,
   ObjectionResponseDto,
 } from './workflow/dto/workflow-responses.dto';
+import { ApiErrors } from '../../common/openapi/api-errors';
+import { ArchiveWorkflowErrorCode } from './workflow/archive-workflow.errors';
+import { ArchivesErrorCode } from './archives.errors';
+import { AuthorizationErrorCode } from '../auth/authorization/authorization.errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
@@ -41,6 +45,17 @@ export class ArchiveWorkflowController {
   @Authorize('archives.submit')
   @ApiOperation({ summary: '提交建档申请（职工本人或经办人；须通过全部校验规则）' })
   @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  @ApiErrors(
+    ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY,
+    ArchivesErrorCode.ARCHIVE_RULES_FAILED,
+    ArchiveWorkflowErrorCode.ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA,
+    ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT,
+    ArchiveWorkflowErrorCode.ARCHIVE_WRONG_UNIT_LEVEL,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   submit(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid) id: string,
@@ -54,6 +69,17 @@ export class ArchiveWorkflowController {
   @Authorize('archives.review')
   @ApiOperation({ summary: '基层工会审查：通过 / 退回（附原因）/ 不予建档' })
   @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  @ApiErrors(
+    ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY,
+    ArchiveWorkflowErrorCode.ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA,
+    ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT,
+    ArchiveWorkflowErrorCode.ARCHIVE_WRONG_UNIT_LEVEL,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+    AuthorizationErrorCode.SELF_APPROVAL,
+  )
   review(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid) id: string,
@@ -67,6 +93,18 @@ export class ArchiveWorkflowController {
   @Authorize('archives.verify')
   @ApiOperation({ summary: '上一级工会复核（附入户核实记录）：通过 / 退回' })
   @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  @ApiErrors(
+    ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY,
+    ArchiveWorkflowErrorCode.ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA,
+    ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT,
+    ArchiveWorkflowErrorCode.ARCHIVE_VISIT_DATE_INVALID,
+    ArchiveWorkflowErrorCode.ARCHIVE_WRONG_UNIT_LEVEL,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+    AuthorizationErrorCode.SELF_APPROVAL,
+  )
   verify(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid) id: string,
@@ -80,6 +118,18 @@ export class ArchiveWorkflowController {
   @Authorize('archives.approve')
   @ApiOperation({ summary: '审定：通过后进入公示 / 退回 / 不予建档（不得审定本人提交的档案）' })
   @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  @ApiErrors(
+    ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY,
+    ArchiveWorkflowErrorCode.ARCHIVE_SAME_PERSON_DECIDES_TWICE,
+    ArchiveWorkflowErrorCode.ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA,
+    ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT,
+    ArchiveWorkflowErrorCode.ARCHIVE_WRONG_UNIT_LEVEL,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+    AuthorizationErrorCode.SELF_APPROVAL,
+  )
   approve(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid) id: string,
@@ -93,6 +143,16 @@ export class ArchiveWorkflowController {
   @Authorize('archives.exit')
   @ApiOperation({ summary: '脱困（记录原因，进入6个月返困观察）' })
   @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  @ApiErrors(
+    ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY,
+    ArchiveWorkflowErrorCode.ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA,
+    ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT,
+    ArchiveWorkflowErrorCode.ARCHIVE_WRONG_UNIT_LEVEL,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   exit(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid) id: string,
@@ -106,6 +166,16 @@ export class ArchiveWorkflowController {
   @Authorize('archives.cancel')
   @ApiOperation({ summary: '注销（调离、退休、死亡、失联、弄虚作假）' })
   @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  @ApiErrors(
+    ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY,
+    ArchiveWorkflowErrorCode.ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA,
+    ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT,
+    ArchiveWorkflowErrorCode.ARCHIVE_WRONG_UNIT_LEVEL,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   cancel(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid) id: string,
@@ -119,6 +189,17 @@ export class ArchiveWorkflowController {
   @Authorize('archives.transfer')
   @ApiOperation({ summary: '移交到另一基层工会（接收单位确认后生效）' })
   @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  @ApiErrors(
+    ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY,
+    ArchiveWorkflowErrorCode.ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA,
+    ArchiveWorkflowErrorCode.ARCHIVE_TRANSFER_TARGET_INVALID,
+    ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT,
+    ArchiveWorkflowErrorCode.ARCHIVE_WRONG_UNIT_LEVEL,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   transfer(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid) id: string,
@@ -132,6 +213,17 @@ export class ArchiveWorkflowController {
   @Authorize('archives.accept-transfer')
   @ApiOperation({ summary: '接收单位确认接收移交的档案' })
   @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  @ApiErrors(
+    ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY,
+    ArchiveWorkflowErrorCode.ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA,
+    ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT,
+    ArchiveWorkflowErrorCode.ARCHIVE_WRONG_UNIT_LEVEL,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+    AuthorizationErrorCode.SELF_APPROVAL,
+  )
   acceptTransfer(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid) id: string,
@@ -145,6 +237,16 @@ export class ArchiveWorkflowController {
   @Authorize('archives.reject-transfer')
   @ApiOperation({ summary: '接收单位拒收移交的档案（须写明原因）' })
   @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  @ApiErrors(
+    ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY,
+    ArchiveWorkflowErrorCode.ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA,
+    ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT,
+    ArchiveWorkflowErrorCode.ARCHIVE_WRONG_UNIT_LEVEL,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   rejectTransfer(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid) id: string,
@@ -158,6 +260,16 @@ export class ArchiveWorkflowController {
   @Authorize('archives.convert')
   @ApiOperation({ summary: '临时救助档案转为正式档案' })
   @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  @ApiErrors(
+    ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY,
+    ArchiveWorkflowErrorCode.ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA,
+    ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT,
+    ArchiveWorkflowErrorCode.ARCHIVE_WRONG_UNIT_LEVEL,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   convert(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid) id: string,
@@ -170,6 +282,7 @@ export class ArchiveWorkflowController {
   @Authorize('archives.list-objections')
   @ApiOperation({ summary: '档案的公示异议（联系电话已脱敏；查看被记录）' })
   @ApiOkResponse({ type: [ObjectionResponseDto] })
+  @ApiErrors(ArchivesErrorCode.ARCHIVE_NOT_FOUND, AuthorizationErrorCode.OUT_OF_SCOPE)
   objections(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid) id: string,
@@ -183,6 +296,20 @@ export class ArchiveWorkflowController {
   @Authorize('archives.resolve-objection')
   @ApiOperation({ summary: '处理异议：成立（档案退回复核）/ 不成立（须写明意见）' })
   @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  @ApiErrors(
+    ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY,
+    ArchiveWorkflowErrorCode.ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA,
+    ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT,
+    ArchiveWorkflowErrorCode.ARCHIVE_WRONG_UNIT_LEVEL,
+    AuthorizationErrorCode.NOT_OWNER,
+    ArchiveWorkflowErrorCode.OBJECTION_ALREADY_RESOLVED,
+    ArchiveWorkflowErrorCode.OBJECTION_NOT_FOUND,
+    ArchiveWorkflowErrorCode.OBJECTION_OWN_APPROVAL,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+    AuthorizationErrorCode.SELF_APPROVAL,
+  )
   resolveObjection(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid) id: string,
@@ -196,6 +323,11 @@ export class ArchiveWorkflowController {
   @Authorize('archives.read-history')
   @ApiOperation({ summary: '档案历史：流程环节与字段级修改记录，新的在前（查看被记录）' })
   @ApiOkResponse({ type: ArchiveHistoryPageDto })
+  @ApiErrors(
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   history(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid) id: string,

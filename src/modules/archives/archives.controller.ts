@@ -22,6 +22,9 @@ import {
   ArchivePageDto,
   RevealedArchiveFieldDto,
 } from './dto/archive.response.dto';
+import { ApiErrors } from '../../common/openapi/api-errors';
+import { ArchivesErrorCode } from './archives.errors';
+import { AuthorizationErrorCode } from '../auth/authorization/authorization.errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
@@ -37,6 +40,14 @@ export class ArchivesController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '新建档案（职工自助申请，或经办人员代录）；状态为草稿' })
   @ApiCreatedResponse({ type: ArchiveDetailDto })
+  @ApiErrors(
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchivesErrorCode.ARCHIVE_ORG_UNIT_INVALID,
+    ArchivesErrorCode.ARCHIVE_OWNER_INVALID,
+    ArchivesErrorCode.ARCHIVE_RULES_FAILED,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateArchiveDto): Promise<ArchiveDetailDto> {
     return this.archives.create(principal, dto);
   }
@@ -46,6 +57,7 @@ export class ArchivesController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '档案列表（管辖范围内；职工仅本人；身份证号已脱敏）' })
   @ApiOkResponse({ type: ArchivePageDto })
+  @ApiErrors(AuthorizationErrorCode.OUT_OF_SCOPE)
   list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListArchivesQueryDto,
@@ -58,6 +70,11 @@ export class ArchivesController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '档案详情（已脱敏；查看被记录）' })
   @ApiOkResponse({ type: ArchiveDetailDto })
+  @ApiErrors(
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   get(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string): Promise<ArchiveDetailDto> {
     return this.archives.get(principal, id);
   }
@@ -67,6 +84,14 @@ export class ArchivesController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '修改档案（须带 version；草稿/退回可改，在档档案由经办人员修改并重新校验）' })
   @ApiOkResponse({ type: ArchiveDetailDto })
+  @ApiErrors(
+    ArchivesErrorCode.ARCHIVE_NOT_EDITABLE,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchivesErrorCode.ARCHIVE_RULES_FAILED,
+    ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) id: string,
@@ -81,6 +106,12 @@ export class ArchivesController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '查看一项未脱敏的个人信息（须填写原因；被记录）' })
   @ApiOkResponse({ type: RevealedArchiveFieldDto })
+  @ApiErrors(
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchivesErrorCode.ARCHIVE_REASON_CONTAINS_PERSONAL_DATA,
+    ArchivesErrorCode.ARCHIVE_REVEAL_FIELD_EMPTY,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   reveal(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) id: string,
@@ -93,6 +124,14 @@ export class ArchivesController {
   @Authorize('archives.consent')
   @ApiOperation({ summary: '登记个人信息处理同意（一般同意、敏感信息单独同意、监护人同意）' })
   @ApiCreatedResponse({ type: ArchiveConsentDto })
+  @ApiErrors(
+    ArchivesErrorCode.ARCHIVE_CONSENT_IN_FUTURE,
+    ArchivesErrorCode.ARCHIVE_CONSENT_MEMBER_INVALID,
+    ArchivesErrorCode.ARCHIVE_CONSENT_NOT_ALLOWED,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   recordConsent(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) id: string,

@@ -32,6 +32,10 @@ import type { Principal } from './principal';
 import { RetryAfterInterceptor } from './rate-limit/retry-after.interceptor';
 import { SessionsService } from './sessions/sessions.service';
 import { TotpEnrolmentService } from './totp/totp-enrolment.service';
+import { ApiErrors } from '../../common/openapi/api-errors';
+import { AuditErrorCode } from '../audit/audit.errors';
+import { AuthErrorCode } from './auth.errors';
+import { PasswordErrorCode } from '../users/password/password.errors';
 
 /** Everything here carries tokens or credentials: never cached anywhere. */
 @ApiTags('auth')
@@ -62,6 +66,7 @@ export class AuthController {
       ],
     },
   })
+  @ApiErrors(AuditErrorCode.AUDIT_WRITE_FAILED, AuthErrorCode.AUTH_LOGIN_FAILED, CommonErrorCode.RATE_LIMITED)
   async loginWithPassword(@Body() dto: LoginDto): Promise<TokenPairResponseDto | MfaChallengeResponseDto> {
     const result = await this.login.login(dto.username, dto.password);
     if (result.mfaRequired) {
@@ -76,6 +81,13 @@ export class AuthController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '登录第二步：动态口令或恢复码' })
   @ApiOkResponse({ type: TokenPairResponseDto })
+  @ApiErrors(
+    AuditErrorCode.AUDIT_WRITE_FAILED,
+    AuthErrorCode.AUTH_LOGIN_FAILED,
+    AuthErrorCode.AUTH_MFA_INVALID,
+    AuthErrorCode.AUTH_TOTP_INVALID,
+    CommonErrorCode.RATE_LIMITED,
+  )
   async loginWithTotp(@Body() dto: LoginTotpDto): Promise<TokenPairResponseDto> {
     if (dto.code !== undefined && dto.recoveryCode !== undefined) {
       throw new DomainError(CommonErrorCode.VALIDATION_FAILED, {
@@ -92,6 +104,13 @@ export class AuthController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '用刷新令牌换取新的访问令牌和刷新令牌（旧刷新令牌随即作废）' })
   @ApiOkResponse({ type: TokenPairResponseDto })
+  @ApiErrors(
+    AuditErrorCode.AUDIT_WRITE_FAILED,
+    AuthErrorCode.AUTH_REFRESH_INVALID,
+    AuthErrorCode.AUTH_SESSION_EXPIRED,
+    AuthErrorCode.AUTH_TOKEN_REVOKED,
+    CommonErrorCode.RATE_LIMITED,
+  )
   async refresh(@Body() dto: RefreshDto): Promise<TokenPairResponseDto> {
     return TokenPairResponseDto.from(await this.sessions.refresh(dto.refreshToken));
   }
@@ -113,6 +132,7 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: '修改本人密码；其他会话全部失效，返回新的令牌' })
   @ApiOkResponse({ type: TokenPairResponseDto })
+  @ApiErrors(AuthErrorCode.AUTH_CURRENT_PASSWORD_WRONG, PasswordErrorCode.PASSWORD_POLICY_VIOLATION)
   async changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: ChangePasswordDto,
@@ -129,6 +149,7 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: '申请绑定动态口令：返回密钥和 otpauth 地址（尚未启用）' })
   @ApiOkResponse({ type: TotpEnrolmentResponseDto })
+  @ApiErrors(AuthErrorCode.AUTH_TOTP_ALREADY_ENABLED)
   async enrolTotp(@CurrentPrincipal() principal: Principal): Promise<TotpEnrolmentResponseDto> {
     const enrolment = await this.totp.enrol(principal);
     return { secret: enrolment.secret, otpauthUrl: enrolment.otpauthUrl };
@@ -141,6 +162,11 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: '输入动态口令启用绑定；返回一次性恢复码（仅显示一次）' })
   @ApiOkResponse({ type: TotpActivationResponseDto })
+  @ApiErrors(
+    AuthErrorCode.AUTH_TOTP_ALREADY_ENABLED,
+    AuthErrorCode.AUTH_TOTP_CODE_WRONG,
+    AuthErrorCode.AUTH_TOTP_NOT_ENROLLED,
+  )
   async activateTotp(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: ActivateTotpDto,

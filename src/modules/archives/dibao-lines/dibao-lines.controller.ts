@@ -10,6 +10,10 @@ import {
   LookupDibaoLineQueryDto,
 } from './dibao-lines.dto';
 import { DibaoLinesService } from './dibao-lines.service';
+import { ApiErrors } from '../../../common/openapi/api-errors';
+import { ArchivesErrorCode } from '../archives.errors';
+import { DibaoLinesErrorCode } from './dibao-lines.errors';
+import { AuthorizationErrorCode } from '../../auth/authorization/authorization.errors';
 
 /** The dated 低保 line table (per region, per person per month). */
 @ApiTags('dibao-lines')
@@ -30,6 +34,7 @@ export class DibaoLinesController {
   @Authorize('dibao-lines.read')
   @ApiOperation({ summary: '查询某地区某日执行的低保标准（区县→市→省）' })
   @ApiOkResponse({ type: DibaoLineDto })
+  @ApiErrors(ArchivesErrorCode.DIBAO_LINE_NOT_FOUND)
   lookup(@Query() query: LookupDibaoLineQueryDto): Promise<DibaoLineDto> {
     return this.lines.lookup(query);
   }
@@ -38,6 +43,11 @@ export class DibaoLinesController {
   @Authorize('dibao-lines.create')
   @ApiOperation({ summary: '登记新的低保标准（按起始日期生效；已登记的不修改）' })
   @ApiCreatedResponse({ type: DibaoLineDto })
+  @ApiErrors(
+    DibaoLinesErrorCode.DIBAO_LINE_BACKDATED,
+    ArchivesErrorCode.DIBAO_LINE_EXISTS,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateDibaoLineDto): Promise<DibaoLineDto> {
     return this.lines.create(principal, dto);
   }

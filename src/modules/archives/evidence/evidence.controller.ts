@@ -18,7 +18,6 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -26,9 +25,14 @@ import { AppConfig } from '../../../config';
 import { Authorize, CurrentPrincipal } from '../../auth/authorization/decorators';
 import type { Principal } from '../../auth/principal';
 import { EvidenceListDto, EvidenceResponseDto, UploadEvidenceBodyDoc } from './dto/evidence.dto';
+import { EVIDENCE_MIME_TYPES } from './evidence.enums';
 import { EvidenceService } from './evidence.service';
 import { readEvidenceUpload } from './multipart-upload';
 import { attachmentDisposition } from './rules/evidence-file.rule';
+import { ApiErrors } from '../../../common/openapi/api-errors';
+import { ArchivesErrorCode } from '../archives.errors';
+import { EvidenceErrorCode } from './evidence.errors';
+import { AuthorizationErrorCode } from '../../auth/authorization/authorization.errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
@@ -50,6 +54,21 @@ export class EvidenceController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadEvidenceBodyDoc })
   @ApiCreatedResponse({ type: EvidenceResponseDto })
+  @ApiErrors(
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    EvidenceErrorCode.EVIDENCE_DUPLICATE,
+    EvidenceErrorCode.EVIDENCE_FILE_EMPTY,
+    EvidenceErrorCode.EVIDENCE_FILE_MISSING,
+    EvidenceErrorCode.EVIDENCE_FILE_TOO_LARGE,
+    EvidenceErrorCode.EVIDENCE_LIMIT_REACHED,
+    EvidenceErrorCode.EVIDENCE_NOT_ALLOWED_IN_STATUS,
+    EvidenceErrorCode.EVIDENCE_NOT_MULTIPART,
+    EvidenceErrorCode.EVIDENCE_NOT_UPLOADER,
+    EvidenceErrorCode.EVIDENCE_TYPE_MISMATCH,
+    EvidenceErrorCode.EVIDENCE_TYPE_NOT_ALLOWED,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   async upload(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) archiveId: string,
@@ -66,6 +85,13 @@ export class EvidenceController {
   @Authorize('archives.list-evidence')
   @ApiOperation({ summary: '档案的证明材料列表（不含已删除；查看被记录）' })
   @ApiOkResponse({ type: EvidenceListDto })
+  @ApiErrors(
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    EvidenceErrorCode.EVIDENCE_NOT_ALLOWED_IN_STATUS,
+    EvidenceErrorCode.EVIDENCE_NOT_UPLOADER,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   async list(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) archiveId: string,
@@ -77,7 +103,21 @@ export class EvidenceController {
   @Authorize('archives.read-evidence')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '下载证明材料（以附件形式；下载被记录）' })
-  @ApiProduces('application/pdf', 'image/jpeg', 'image/png')
+  @ApiOkResponse({
+    description: '文件内容（Content-Disposition: attachment）',
+    content: Object.fromEntries(
+      EVIDENCE_MIME_TYPES.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+    ),
+  })
+  @ApiErrors(
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    EvidenceErrorCode.EVIDENCE_CONTENT_UNAVAILABLE,
+    EvidenceErrorCode.EVIDENCE_NOT_ALLOWED_IN_STATUS,
+    EvidenceErrorCode.EVIDENCE_NOT_FOUND,
+    EvidenceErrorCode.EVIDENCE_NOT_UPLOADER,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   async download(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) archiveId: string,
@@ -96,6 +136,14 @@ export class EvidenceController {
   @Authorize('archives.delete-evidence')
   @ApiOperation({ summary: '删除证明材料（软删除：列表和下载中不再出现，记录保留；被记录）' })
   @ApiNoContentResponse()
+  @ApiErrors(
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    EvidenceErrorCode.EVIDENCE_NOT_ALLOWED_IN_STATUS,
+    EvidenceErrorCode.EVIDENCE_NOT_FOUND,
+    EvidenceErrorCode.EVIDENCE_NOT_UPLOADER,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   remove(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) archiveId: string,

@@ -19,6 +19,10 @@ import {
   ObjectionLodgedDto,
   PublicNoticePageDto,
 } from './dto/workflow-responses.dto';
+import { ApiErrors } from '../../../common/openapi/api-errors';
+import { ArchiveWorkflowErrorCode } from './archive-workflow.errors';
+import { AuditErrorCode } from '../../audit/audit.errors';
+import { CommonErrorCode } from '../../../common/errors';
 
 /** 公示: what anyone may see and say without logging in. */
 @ApiTags('public-notices')
@@ -40,6 +44,12 @@ export class PublicNoticesController {
   @Public()
   @ApiOperation({ summary: '对公示中的档案提出异议（无需登录；按来源地址限流）' })
   @ApiCreatedResponse({ type: ObjectionLodgedDto })
+  @ApiErrors(
+    ArchiveWorkflowErrorCode.ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA,
+    AuditErrorCode.AUDIT_WRITE_FAILED,
+    ArchiveWorkflowErrorCode.PUBLIC_NOTICE_NOT_FOUND,
+    CommonErrorCode.RATE_LIMITED,
+  )
   lodge(
     @Param('id', new ParseUUIDPipe({ version: undefined })) id: string,
     @Body() dto: LodgeObjectionDto,

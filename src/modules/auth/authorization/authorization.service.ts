@@ -5,7 +5,7 @@ import { AuthorizationErrorCode } from './authorization.errors';
 import { grantFor, Grant } from './permissions';
 
 /** Actions a restricted session may still perform (see Principal.restriction). */
-const RESTRICTED_ALLOWED: Record<NonNullable<Principal['restriction']>, readonly string[]> = {
+export const RESTRICTED_ALLOWED: Record<NonNullable<Principal['restriction']>, readonly string[]> = {
   password_change: ['auth.self', 'auth.change-password'],
   totp_enrolment: ['auth.self', 'auth.totp-enrol', 'auth.change-password'],
 };
