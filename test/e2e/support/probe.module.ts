@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
 import { IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../../../src/modules/auth/authorization/decorators';
 import { requestContext } from '../../../src/common/context/request-context';
 import { CommonErrorCode, DomainError } from '../../../src/common/errors';
@@ -18,6 +19,8 @@ class EchoDto {
 
 /** Endpoints that exercise the HTTP conventions; mounted only in the conventions e2e spec. */
 @Public()
+// Test support, not part of the API: kept out of the OpenAPI document (and so out of its response check).
+@ApiExcludeController()
 @Controller('__probe')
 class ProbeController {
   @Post('echo')
