@@ -22,7 +22,7 @@ const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 /**
  * Input errors every route shares: a query/path/body DTO that fails validation (VALIDATION_FAILED; a
  * malformed path id, BAD_REQUEST); on methods Fastify reads a body for, whatever the route expects: a
- * body that is not JSON, too large, or of a type no parser accepts.
+ * body that is not JSON, nested too deep, too large, or of a type no parser accepts.
  */
 export const inputErrors: ErrorSource = ({ method, operation }) => {
   const codes: string[] = [];
@@ -33,6 +33,7 @@ export const inputErrors: ErrorSource = ({ method, operation }) => {
   if (BODY_METHODS.has(method)) {
     codes.push(
       CommonErrorCode.MALFORMED_JSON,
+      CommonErrorCode.BODY_TOO_DEEP,
       CommonErrorCode.BAD_REQUEST,
       CommonErrorCode.PAYLOAD_TOO_LARGE,
       CommonErrorCode.UNSUPPORTED_MEDIA_TYPE,

@@ -57,6 +57,9 @@ export class OrgUnitsController {
     OrgUnitsErrorCode.ORG_UNIT_REGION_OUTSIDE_PARENT,
     OrgUnitsErrorCode.ORG_UNIT_ROOT_EXISTS,
     OrgUnitsErrorCode.ORG_UNIT_ROOT_MUST_BE_NATIONAL,
+    OrgUnitsErrorCode.ORG_UNIT_BRANCH_PARENT_INVALID,
+    OrgUnitsErrorCode.ORG_UNIT_INDUSTRY_LEVEL_INVALID,
+    OrgUnitsErrorCode.ORG_UNIT_INDUSTRY_CHILD_INVALID,
     AuthorizationErrorCode.OUT_OF_SCOPE,
   )
   async create(

@@ -66,6 +66,8 @@ export class EvidenceController {
     EvidenceErrorCode.EVIDENCE_NOT_UPLOADER,
     EvidenceErrorCode.EVIDENCE_TYPE_MISMATCH,
     EvidenceErrorCode.EVIDENCE_TYPE_NOT_ALLOWED,
+    EvidenceErrorCode.EVIDENCE_MULTIPART_MALFORMED,
+    EvidenceErrorCode.EVIDENCE_MULTIPART_TOO_MANY_PARTS,
     AuthorizationErrorCode.NOT_OWNER,
     AuthorizationErrorCode.OUT_OF_SCOPE,
   )
