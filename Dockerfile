@@ -49,6 +49,8 @@ COPY config ./config
 # Everything under /app stays owned by root and read-only for the app user, except the evidence-file
 # store (a volume in docker-compose.yml; a fresh named volume takes this directory's owner and mode).
 RUN mkdir -p /var/lib/bangfu/files && chown node:node /var/lib/bangfu/files && chmod 700 /var/lib/bangfu/files
+# Where compose's one-shot meili-key service writes the app's scoped Meilisearch key (a shared volume).
+RUN mkdir -p /run/bangfu-meili && chown node:node /run/bangfu-meili && chmod 700 /run/bangfu-meili
 ENV BANGFU__STORAGE__LOCAL_DIR=/var/lib/bangfu/files
 USER node
 EXPOSE 3000

@@ -118,7 +118,13 @@ export class MeiliConfig {
   @IsOptional()
   @Matches(/^https?:\/\//, { message: 'search.meili.url 必须是 http(s):// 地址' })
   url?: string;
+  /**
+   * A key with the actions of MEILI_APP_KEY_ACTIONS (never the master key). Read from
+   * `apiKeyFile` (MEILI_API_KEY_FILE) when that is set: docker compose's one-shot `meili-key` service
+   * writes it there.
+   */
   @IsOptional() @IsString() apiKey?: string;
+  @IsOptional() @IsString() apiKeyFile?: string;
   @IsString() indexPrefix!: string;
   @IsInt() @Min(100) taskTimeoutMs!: number;
   @IsInt() @Min(100) requestTimeoutMs!: number;

@@ -344,3 +344,31 @@ describe('loadConfig: outbox purge', () => {
     expect(() => loadConfig({ env, configDir: CONFIG_DIR })).toThrow(expected);
   });
 });
+
+describe('loadConfig: the Meilisearch key file', () => {
+  it('reads the key from MEILI_API_KEY_FILE', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meili-key-'));
+    const file = join(dir, 'api-key');
+    writeFileSync(file, 'scoped-key-value\n');
+    const config = loadConfig({
+      env: { MEILI_URL: 'http://meili:7700', MEILI_API_KEY_FILE: file },
+      configDir: CONFIG_DIR,
+    });
+    expect(config.search.meili.apiKey).toBe('scoped-key-value');
+  });
+
+  it('refuses a missing or empty key file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meili-key-'));
+    const empty = join(dir, 'empty');
+    writeFileSync(empty, '\n');
+    expect(() =>
+      loadConfig({ env: { MEILI_API_KEY_FILE: join(dir, 'none') }, configDir: CONFIG_DIR }),
+    ).toThrow(/apiKeyFile: 无法读取/);
+    expect(() => loadConfig({ env: { MEILI_API_KEY_FILE: empty }, configDir: CONFIG_DIR })).toThrow(/为空/);
+  });
+
+  it('never takes the master key as the application key', () => {
+    const config = loadConfig({ env: { MEILI_MASTER_KEY: 'the-master-key-0000' }, configDir: CONFIG_DIR });
+    expect(config.search.meili.apiKey).toBeUndefined();
+  });
+});

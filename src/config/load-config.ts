@@ -22,7 +22,7 @@ const ENV_MAP: Record<string, string> = {
   REDIS_URL: 'redis.url',
   MEILI_URL: 'search.meili.url',
   MEILI_API_KEY: 'search.meili.apiKey',
-  MEILI_MASTER_KEY: 'search.meili.apiKey',
+  MEILI_API_KEY_FILE: 'search.meili.apiKeyFile',
   LOG_LEVEL: 'log.level',
   AUTH_TOKEN_SECRET: 'auth.tokenSecret',
 };
@@ -84,6 +84,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   deepMerge(merged, envOverrides(env, problems));
   if (options.overrides) deepMerge(merged, options.overrides);
   if (merged.env === undefined) merged.env = nodeEnv;
+  readMeiliKeyFile(merged, problems);
 
   const config = plainToInstance(AppConfig, merged);
   for (const error of validateSync(config, { whitelist: true, forbidNonWhitelisted: true })) {
@@ -99,6 +100,20 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** search.meili.apiKeyFile → search.meili.apiKey (the file's content, trimmed). */
+function readMeiliKeyFile(merged: Plain, problems: string[]): void {
+  const meili = ((merged.search as Plain | undefined)?.meili ?? undefined) as Plain | undefined;
+  const file = meili?.apiKeyFile;
+  if (typeof file !== 'string' || file === '') return;
+  try {
+    const key = readFileSync(file, 'utf8').trim();
+    if (key === '') problems.push(`search.meili.apiKeyFile: ${file} 为空`);
+    else meili!.apiKey = key;
+  } catch (error) {
+    problems.push(`search.meili.apiKeyFile: 无法读取 ${file}: ${(error as Error).message}`);
+  }
 }
 
 function envOverrides(env: Env, problems: string[]): Plain {

@@ -363,14 +363,28 @@ describe('docker-compose.yml', () => {
       expect(redis.port).toBe('6379');
     });
 
-    it('reaches Meilisearch at meilisearch:7700 with its master key', () => {
+    it('reaches Meilisearch at meilisearch:7700 with the scoped key meili-key wrote, never the master key', () => {
       const meili = url('MEILI_URL');
       expect(meili.protocol).toBe('http:');
       expect(meili.hostname).toBe('meilisearch');
       expect(meili.port).toBe('7700');
       const masterKey = environmentOf(service('meilisearch')).MEILI_MASTER_KEY;
       expect(masterKey).toBeTruthy();
-      expect(env().MEILI_API_KEY).toBe(masterKey);
+      const values = Object.values(env());
+      expect(values).not.toContain(masterKey);
+      expect(env().MEILI_MASTER_KEY).toBeUndefined();
+      expect(env().MEILI_API_KEY).toBeUndefined();
+      // The key file lies in the volume meili-key writes, mounted read-only here.
+      const keyFile = env().MEILI_API_KEY_FILE;
+      expect(keyFile).toBe(environmentOf(service('meili-key')).MEILI_API_KEY_FILE);
+      const mount = ((app().volumes ?? []) as unknown[])
+        .map(String)
+        .find((m) => keyFile.startsWith(`${m.split(':')[1]}/`));
+      expect(mount?.split(':')).toEqual(['meili-key', '/run/bangfu-meili', 'ro']);
+    });
+
+    it('starts only after meili-key created the key', () => {
+      expect(dependsOn(app())['meili-key']).toBe('service_completed_successfully');
     });
 
     it('requires the personal-data encryption key from the environment, with no default', () => {
@@ -407,8 +421,32 @@ describe('docker-compose.yml', () => {
       expect(Object.keys(deps)).toEqual(expect.arrayContaining([...STORES]));
       for (const [dependency, condition] of Object.entries(deps)) {
         expect(Object.keys(services)).toContain(dependency);
+        if (dependency === 'meili-key') continue; // a one-shot: completed, not healthy
         expect({ dependency, condition }).toEqual({ dependency, condition: 'service_healthy' });
       }
+    });
+  });
+
+  describe('meili-key (one-shot)', () => {
+    const keyService = () => service('meili-key');
+
+    it('runs the key command of the app image once, with the master key, after meilisearch is healthy', () => {
+      expect(buildOf(keyService())).toEqual(buildOf(service('api')));
+      expect(keyService().command).toEqual(['node', 'dist/infra/search/meilisearch/meili-key.cli.js']);
+      expect(existsSync(resolve(ROOT, 'src/infra/search/meilisearch/meili-key.cli.ts'))).toBe(true);
+      expect(keyService().restart).toBe('no');
+      const env = environmentOf(keyService());
+      expect(env.MEILI_MASTER_KEY).toBe(environmentOf(service('meilisearch')).MEILI_MASTER_KEY);
+      expect(new URL(env.MEILI_URL).hostname).toBe('meilisearch');
+      expect(dependsOn(keyService())).toEqual({ meilisearch: 'service_healthy' });
+      expect(keyService().ports).toBeUndefined();
+    });
+
+    it('writes into a named volume declared at the top level, in a directory the image gives the app user', () => {
+      const mount = ((keyService().volumes ?? []) as unknown[]).map(String);
+      expect(mount).toEqual(['meili-key:/run/bangfu-meili']);
+      expect(Object.keys(compose.volumes as Dict)).toContain('meili-key');
+      expect(dockerfileText).toMatch(/mkdir -p \/run\/bangfu-meili && chown node:node \/run\/bangfu-meili/);
     });
   });
 
