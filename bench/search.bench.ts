@@ -11,6 +11,9 @@
  * ranks all-word matches first (so it scores and counts more rows), ILIKE only returns rows with
  * every word, unranked.
  */
+import { randomBytes } from 'node:crypto';
+import { Meilisearch } from 'meilisearch';
+import { MeilisearchEngine } from '../src/infra/search/meilisearch/meilisearch.engine';
 import { PostgresSearchEngine } from '../src/infra/search/postgres/postgres-search.engine';
 import { F, FilterExpr, IndexDefinition, SearchDocument } from '../src/infra/search/search-engine';
 import { CATEGORIES, CITY_CODES, DISTRICTS, generateOffer, QUERIES, SyntheticOffer } from './fixtures/offers';
@@ -176,6 +179,41 @@ async function run(ctx: BenchContext): Promise<void> {
   ctx.report('search.ratio.p95', `${(ilike.p95 / adapter.p95).toFixed(1)}x`);
   ctx.report('search.pg.mean_total', adapterTotal / runs, 0);
   ctx.report('search.ilike.mean_total', ilikeTotal / runs, 0);
+
+  // --- reindex throughput (a fresh copy swapped in), on each engine that is configured
+  const batches = async function* () {
+    for (let i = 0; i < offers.length; i += LOAD_CHUNK) yield offers.slice(i, i + LOAD_CHUNK).map(toDocument);
+  };
+  ctx.log('reindexing on PostgreSQL (replaceAll)');
+  const pgReindex = await timed(() => engine.replaceAll(INDEX.name, batches));
+  ctx.report('search.pg.reindex_docs_per_s', (docs / pgReindex.ms) * 1000, 0);
+  await meiliReindex(ctx, docs, batches);
+}
+
+/** Meilisearch reindex throughput, only where MEILI_URL is set (on a throw-away index prefix). */
+async function meiliReindex(
+  ctx: BenchContext,
+  docs: number,
+  batches: () => AsyncIterable<SearchDocument[]>,
+): Promise<void> {
+  const meili = ctx.config.search.meili;
+  if (!meili.url) {
+    ctx.log('MEILI_URL not set: no Meilisearch reindex figure');
+    return;
+  }
+  const indexPrefix = `${meili.indexPrefix}bench_${randomBytes(3).toString('hex')}_`;
+  const engine = MeilisearchEngine.fromConfig({ ...meili, indexPrefix });
+  try {
+    await engine.ensureIndex(INDEX);
+    ctx.log('reindexing on Meilisearch (batches sent without waiting, then swapped)');
+    const reindex = await timed(() => engine.replaceAll(INDEX.name, batches));
+    ctx.report('search.meili.reindex_s', reindex.ms / 1000, 1);
+    ctx.report('search.meili.reindex_docs_per_s', (docs / reindex.ms) * 1000, 0);
+  } finally {
+    await new Meilisearch({ host: meili.url, apiKey: meili.apiKey }).deleteIndexIfExists(
+      engine.uid(INDEX.name),
+    );
+  }
 }
 
 export const searchBenchmark: Benchmark = {
