@@ -221,16 +221,25 @@ export class RateLimitRule {
   @IsInt() @Min(1) @Max(86400) windowSeconds!: number;
 }
 
+/**
+ * One endpoint's limits. Every attempt counts against all three: per account and per account from one
+ * address tightly (password guessing against an account, from one place or many), per address loosely
+ * (a union office behind one NAT address holds many accounts and must not lock itself out).
+ */
 export class RateLimitEndpointConfig {
+  /** Every attempt from one client address, whatever the account (loose). */
   @IsObject() @ValidateNested() @Type(() => RateLimitRule) perIp!: RateLimitRule;
-  @IsObject() @ValidateNested() @Type(() => RateLimitRule) perUsername!: RateLimitRule;
+  /** Every attempt on one account (the name typed, or the session's user on refresh), from anywhere (tight). */
+  @IsObject() @ValidateNested() @Type(() => RateLimitRule) perAccount!: RateLimitRule;
+  /** Attempts on one account from one client address (tightest). */
+  @IsObject() @ValidateNested() @Type(() => RateLimitRule) perAccountIp!: RateLimitRule;
 }
 
 export class RateLimitConfig {
   @IsBoolean() enabled!: boolean;
   @IsObject() @ValidateNested() @Type(() => RateLimitEndpointConfig) login!: RateLimitEndpointConfig;
   @IsObject() @ValidateNested() @Type(() => RateLimitEndpointConfig) loginTotp!: RateLimitEndpointConfig;
-  /** perUsername applies to the session's user. */
+  /** The account is the session's user. */
   @IsObject() @ValidateNested() @Type(() => RateLimitEndpointConfig) refresh!: RateLimitEndpointConfig;
 }
 

@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
 import { AppConfig } from '../../config';
 import { PasswordModule } from '../users/password/password.module';
 import { ACCESS_TOKEN_VERIFIER } from './access-token-verifier';
@@ -20,10 +19,10 @@ import { RecoveryCodesRepository } from './totp/recovery-codes.repository';
 import { TotpEnrolmentService } from './totp/totp-enrolment.service';
 
 /** Redis when configured (counters shared by every process), else in the process. */
-export function createRateLimiter(config: AppConfig, clock: Clock): RateLimiter {
+export function createRateLimiter(config: AppConfig): RateLimiter {
   return config.redis.url
     ? new RedisRateLimiter(config.redis.url, config.redis.prefix)
-    : new MemoryRateLimiter(clock);
+    : new MemoryRateLimiter();
 }
 
 /**
@@ -45,7 +44,7 @@ export function createRateLimiter(config: AppConfig, clock: Clock): RateLimiter 
     TotpEnrolmentService,
     MeService,
     RateLimitService,
-    { provide: RATE_LIMITER, inject: [AppConfig, Clock], useFactory: createRateLimiter },
+    { provide: RATE_LIMITER, inject: [AppConfig], useFactory: createRateLimiter },
     { provide: ACCESS_TOKEN_VERIFIER, useExisting: TokensService },
   ],
   exports: [ACCESS_TOKEN_VERIFIER, TokensService, PasswordModule],

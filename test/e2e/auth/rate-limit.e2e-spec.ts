@@ -1,6 +1,11 @@
 import { createUser } from '../../helpers/factories/users.factory';
 import { createTestApp, TestApp } from '../../helpers/test-app';
-import { http, login } from './auth-test-kit';
+import { http } from './auth-test-kit';
+
+/** Client addresses, told to the app through X-Forwarded-For from the trusted loopback proxy. */
+const OFFICE_NAT = '198.51.100.10';
+const ATTACKER = '203.0.113.66';
+const HOME = '192.0.2.44';
 
 describe('rate limits on login and token endpoints (429 RATE_LIMITED with Retry-After)', () => {
   let t: TestApp;
@@ -8,12 +13,18 @@ describe('rate limits on login and token endpoints (429 RATE_LIMITED with Retry-
   beforeAll(async () => {
     t = await createTestApp({
       overrides: {
+        http: { trustProxy: '127.0.0.1,::1,::ffff:127.0.0.1' },
         auth: {
           rateLimit: {
-            login: { perIp: { limit: 6, windowSeconds: 60 }, perUsername: { limit: 3, windowSeconds: 300 } },
+            login: {
+              perIp: { limit: 8, windowSeconds: 60 },
+              perAccount: { limit: 4, windowSeconds: 300 },
+              perAccountIp: { limit: 2, windowSeconds: 300 },
+            },
             refresh: {
               perIp: { limit: 4, windowSeconds: 60 },
-              perUsername: { limit: 100, windowSeconds: 60 },
+              perAccount: { limit: 100, windowSeconds: 60 },
+              perAccountIp: { limit: 100, windowSeconds: 60 },
             },
           },
         },
@@ -24,29 +35,41 @@ describe('rate limits on login and token endpoints (429 RATE_LIMITED with Retry-
     await t?.close();
   });
 
-  it('limits attempts per user name, then per client address', async () => {
+  const loginFrom = (ip: string, username: string, password: string) =>
+    http(t.app).post('/api/v1/auth/login').set('x-forwarded-for', ip).send({ username, password });
+
+  it('per account+address tightly, then per account from anywhere', async () => {
     const { user, password } = await createUser(t.db.dataSource);
-    for (let i = 0; i < 3; i++)
-      expect((await login(t.app, user.username, 'Wrong-password-1')).status).toBe(401);
-    const limited = await login(t.app, user.username, password);
+    for (let i = 0; i < 2; i++)
+      expect((await loginFrom(ATTACKER, user.username, 'Wrong-password-1')).status).toBe(401);
+    const limited = await loginFrom(ATTACKER, user.username, password);
     expect(limited.status).toBe(429);
     expect(limited.body.code).toBe('RATE_LIMITED');
     const retryAfter = Number(limited.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(300);
-    // Differently typed, same account.
-    expect((await login(t.app, ` ${user.username.toUpperCase()}`, password)).status).toBe(429);
+    // Differently typed, same account, same address.
+    expect((await loginFrom(ATTACKER, ` ${user.username.toUpperCase()}`, password)).status).toBe(429);
 
-    // Another account from the same address: allowed until the per-address limit (6) is used up.
-    const other = await createUser(t.db.dataSource);
-    expect((await login(t.app, other.user.username, other.password)).status).toBe(200);
-    const overIp = await login(t.app, other.user.username, other.password);
-    expect(overIp.status).toBe(429);
-    expect(Number(overIp.headers['retry-after'])).toBeLessThanOrEqual(60);
+    // From another address the owner still gets in while the account's own budget (4) lasts…
+    const { user: owner, password: ownerPassword } = await createUser(t.db.dataSource);
+    for (let i = 0; i < 2; i++) await loginFrom(ATTACKER, owner.username, 'Wrong-password-1');
+    expect((await loginFrom(ATTACKER, owner.username, ownerPassword)).status).toBe(429);
+    expect((await loginFrom(HOME, owner.username, ownerPassword)).status).toBe(200);
+    // …and then the account is limited wherever the attempts come from.
+    expect((await loginFrom(HOME, owner.username, ownerPassword)).status).toBe(429);
+  });
+
+  it('a union office behind one NAT address: many accounts log in, only the loose per-address limit applies', async () => {
+    const staff = await Promise.all(Array.from({ length: 9 }, () => createUser(t.db.dataSource)));
+    const statuses: number[] = [];
+    for (const { user, password } of staff)
+      statuses.push((await loginFrom(OFFICE_NAT, user.username, password)).status);
+    // perIp is 8 a minute: eight colleagues get in, the ninth waits; no account was limited.
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 429]);
   });
 
   it('limits refresh calls per client address', async () => {
-    // Login limits are spent by the test above in this window; the refresh limit is its own.
     const res = await http(t.app)
       .post('/api/v1/auth/refresh')
       .send({ refreshToken: 'unknown-token-0000000000' });

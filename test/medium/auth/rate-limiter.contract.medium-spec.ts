@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Clock, FakeClock } from '../../../src/common/clock/clock';
 import { MemoryRateLimiter } from '../../../src/modules/auth/rate-limit/memory.rate-limiter';
 import type { RateLimiter } from '../../../src/modules/auth/rate-limit/rate-limiter.port';
 import { RedisRateLimiter } from '../../../src/modules/auth/rate-limit/redis.rate-limiter';
@@ -67,17 +66,30 @@ function contract(create: () => RateLimiter) {
 
 describe('RateLimiter contract', () => {
   describe('in-memory', () => {
-    contract(() => new MemoryRateLimiter(new Clock()));
+    contract(() => new MemoryRateLimiter());
 
-    it('follows the injected clock', async () => {
-      const clock = new FakeClock();
-      const limiter = new MemoryRateLimiter(clock);
+    it('follows the process clock (jest fake timers, no waiting)', async () => {
+      jest.useFakeTimers({ now: new Date('2026-03-02T09:00:00+08:00') });
+      try {
+        const limiter = new MemoryRateLimiter();
+        await limiter.hit('k', 1, 60);
+        expect((await limiter.hit('k', 1, 60)).retryAfterSeconds).toBe(60);
+        jest.advanceTimersByTime(59_500);
+        expect((await limiter.hit('k', 1, 60)).retryAfterSeconds).toBe(1);
+        jest.advanceTimersByTime(500);
+        expect((await limiter.hit('k', 1, 60)).allowed).toBe(true);
+        await limiter.close();
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('keeps rules apart: the same key under two (limit, window) pairs counts twice', async () => {
+      const limiter = new MemoryRateLimiter();
       await limiter.hit('k', 1, 60);
-      expect((await limiter.hit('k', 1, 60)).retryAfterSeconds).toBe(60);
-      clock.advance(59_500);
-      expect((await limiter.hit('k', 1, 60)).retryAfterSeconds).toBe(1);
-      clock.advance(500);
-      expect((await limiter.hit('k', 1, 60)).allowed).toBe(true);
+      expect((await limiter.hit('k', 1, 60)).allowed).toBe(false);
+      expect((await limiter.hit('k', 2, 60)).allowed).toBe(true);
+      await limiter.close();
     });
   });
 

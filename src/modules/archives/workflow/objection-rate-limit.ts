@@ -1,5 +1,4 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Clock } from '../../../common/clock/clock';
 import { CommonErrorCode, DomainError } from '../../../common/errors';
 import { AppConfig } from '../../../config';
 import { createRateLimiter } from '../../auth/auth.module';
@@ -16,11 +15,8 @@ export class ObjectionRateLimit implements OnApplicationShutdown {
   private readonly logger = new Logger(ObjectionRateLimit.name);
   private readonly limiter: RateLimiter;
 
-  constructor(
-    private readonly config: AppConfig,
-    clock: Clock,
-  ) {
-    this.limiter = createRateLimiter(config, clock);
+  constructor(private readonly config: AppConfig) {
+    this.limiter = createRateLimiter(config);
   }
 
   async enforce(ip: string | null): Promise<void> {

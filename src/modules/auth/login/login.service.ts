@@ -55,8 +55,9 @@ export class LoginService {
 
   async login(rawUsername: string, password: string): Promise<LoginResult> {
     const username = normalizeUsername(rawUsername);
-    await this.rateLimit.enforceIp('login', requestContext.current()?.ip ?? null);
-    await this.rateLimit.enforceAccount('login', username);
+    const ip = requestContext.current()?.ip ?? null;
+    await this.rateLimit.enforceIp('login', ip);
+    await this.rateLimit.enforceAccount('login', username, ip);
 
     const user = await this.users.findByUsername(username);
     if (!user) {
@@ -99,8 +100,9 @@ export class LoginService {
 
   async loginWithSecondFactor(mfaToken: string, factor: SecondFactor): Promise<TokenPair> {
     const { userId, challengeId } = this.tokens.verifyMfaToken(mfaToken);
-    await this.rateLimit.enforceIp('loginTotp', requestContext.current()?.ip ?? null);
-    await this.rateLimit.enforceAccount('loginTotp', userId);
+    const ip = requestContext.current()?.ip ?? null;
+    await this.rateLimit.enforceIp('loginTotp', ip);
+    await this.rateLimit.enforceAccount('loginTotp', userId, ip);
     const now = this.clock.now();
     const challenge = await this.sessionsRepository.findOpenMfaChallenge(challengeId);
     if (!challenge || challenge.userId !== userId || challenge.expiresAt.getTime() <= now.getTime()) {

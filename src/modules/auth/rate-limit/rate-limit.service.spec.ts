@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { DomainError } from '../../../common/errors';
 import { loadConfig } from '../../../config/load-config';
@@ -18,10 +19,13 @@ class RecordingLimiter implements RateLimiter {
   }
 }
 
-function service(limiter: RateLimiter, enabled = true): RateLimitService {
+function service(limiter: RateLimiter, enabled = true, tokenSecret?: string): RateLimitService {
   const config = loadConfig({
     env: { NODE_ENV: 'development' },
-    overrides: { auth: { rateLimit: { enabled } }, log: { level: 'silent' } },
+    overrides: {
+      auth: { rateLimit: { enabled }, ...(tokenSecret && { tokenSecret }) },
+      log: { level: 'silent' },
+    },
   });
   return new RateLimitService(config, limiter);
 }
@@ -29,17 +33,31 @@ function service(limiter: RateLimiter, enabled = true): RateLimitService {
 const allowed = () => Promise.resolve({ allowed: true, remaining: 1, retryAfterSeconds: 30 });
 
 describe('RateLimitService', () => {
-  it('counts per IP and per account with the configured rules, hashing the account name', async () => {
+  it('counts per IP loosely, per account and per account+IP tightly, with the configured rules', async () => {
     const limiter = new RecordingLimiter(allowed);
     const s = service(limiter);
     await s.enforceIp('login', '203.0.113.7');
-    await s.enforceAccount('login', 'Zhang.San');
-    expect(limiter.calls[0]).toEqual({ key: 'login:ip:203.0.113.7', limit: 30, windowSeconds: 60 });
+    await s.enforceAccount('login', 'Zhang.San', '203.0.113.7');
+    expect(limiter.calls[0]).toEqual({ key: 'login:ip:203.0.113.7', limit: 300, windowSeconds: 60 });
     expect(limiter.calls[1]).toMatchObject({ limit: 10, windowSeconds: 300 });
     expect(limiter.calls[1].key).toMatch(/^login:acct:[0-9a-f]{32}$/);
-    expect(limiter.calls[1].key).not.toContain('zhang');
-    await s.enforceAccount('login', 'zhang.san');
-    expect(limiter.calls[2].key).toBe(limiter.calls[1].key);
+    expect(limiter.calls[2]).toMatchObject({ limit: 5, windowSeconds: 300 });
+    expect(limiter.calls[2].key).toBe(`${limiter.calls[1].key.replace(':acct:', ':acct-ip:')}:203.0.113.7`);
+    expect(limiter.calls.map((c) => c.key).join()).not.toMatch(/zhang/i);
+    // Differently typed, same account.
+    await s.enforceAccount('login', 'zhang.san', null);
+    expect(limiter.calls[3].key).toBe(limiter.calls[1].key);
+    expect(limiter.calls).toHaveLength(4);
+  });
+
+  it('keys accounts with a keyed HMAC, not a bare SHA-256 that a dictionary of mobiles reverses', () => {
+    const mobile = '13812342210';
+    const bare = createHash('sha256').update(mobile).digest('hex').slice(0, 32);
+    const a = service(new RecordingLimiter(allowed), true, 'a'.repeat(40)).accountDigest(mobile);
+    const b = service(new RecordingLimiter(allowed), true, 'b'.repeat(40)).accountDigest(mobile);
+    expect(a).toMatch(/^[0-9a-f]{32}$/);
+    expect(a).not.toBe(bare);
+    expect(b).not.toBe(a);
   });
 
   it('throws RATE_LIMITED with retryAfterSeconds when refused', async () => {
@@ -61,7 +79,7 @@ describe('RateLimitService', () => {
 
   it('does nothing when disabled, or without a client address', async () => {
     const limiter = new RecordingLimiter(allowed);
-    await service(limiter, false).enforceAccount('login', 'x');
+    await service(limiter, false).enforceAccount('login', 'x', '203.0.113.7');
     await service(limiter).enforceIp('login', null);
     expect(limiter.calls).toHaveLength(0);
   });

@@ -90,7 +90,7 @@ export class SessionsService {
     if (!stored) throw new DomainError(AuthErrorCode.AUTH_REFRESH_INVALID);
     const row = await this.sessions.findSessionWithUser(stored.sessionId);
     if (!row) throw new DomainError(AuthErrorCode.AUTH_REFRESH_INVALID);
-    await this.rateLimit.enforceAccount('refresh', row.userId);
+    await this.rateLimit.enforceAccount('refresh', row.userId, ip);
     const actor = {
       userId: row.userId,
       username: row.username,
