@@ -16,6 +16,9 @@ import {
 } from 'class-validator';
 import { IsDecimal } from '../common/validation/numbers';
 
+// A plain list of constants: the configuration names which income kinds the category check ignores.
+import { INCOME_KINDS, type IncomeKind } from '../modules/archives/archive.enums';
+
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
@@ -263,6 +266,16 @@ export class UsersConfig {
 export class ArchivesConfig {
   /** `marginal` (低保边缘户) requires per-capita income ≤ 低保 line × this. */
   @IsDecimal(2) @Min(1) @Max(3) marginalMultiple!: number;
+  /**
+   * Income item kinds that are not household income for the category check: social-assistance payments,
+   * special-care pensions, awards and scholarships (2021 national measures for 低保 household checks).
+   */
+  @IsArray()
+  @IsIn(INCOME_KINDS, {
+    each: true,
+    message: `archives.excludedIncomeKinds 每项须为 ${INCOME_KINDS.join('、')} 之一`,
+  })
+  excludedIncomeKinds!: IncomeKind[];
   /** Length of the public notice (公示) in working days; weekends and publicHolidays are skipped. */
   @IsInt() @Min(1) @Max(30) publicNoticeWorkingDays!: number;
   /**

@@ -13,5 +13,6 @@ import { ArchiveEvidence1795459323994 } from './1795459323994-ArchiveEvidence';
 import { ArchiveConsentsKeepProof1795461375424 } from './1795461375424-ArchiveConsentsKeepProof';
 import { OrgTreeAnyLevel1796406589502 } from './1796406589502-OrgTreeAnyLevel';
 import { AuditChain1796407759858 } from './1796407759858-AuditChain';
+import { ArchiveCategoryFacts1796409000000 } from './1796409000000-ArchiveCategoryFacts';
 
-export const MIGRATIONS = [Init1795456985110, SearchDocuments1795457301129, OrgUnitsAndUsers1795457900344, AuthSessions1795458189326, AuditLogs1795458202541, UsersPhoneUnique1795458238159, OrgUnitConstraints1795458240506, Archives1795458696337, ArchiveWorkflow1795458840343, ArchiveData1795459097259, ArchiveEvidence1795459323994, ArchiveConsentsKeepProof1795461375424, OrgTreeAnyLevel1796406589502, AuditChain1796407759858];
+export const MIGRATIONS = [Init1795456985110, SearchDocuments1795457301129, OrgUnitsAndUsers1795457900344, AuthSessions1795458189326, AuditLogs1795458202541, UsersPhoneUnique1795458238159, OrgUnitConstraints1795458240506, Archives1795458696337, ArchiveWorkflow1795458840343, ArchiveData1795459097259, ArchiveEvidence1795459323994, ArchiveConsentsKeepProof1795461375424, OrgTreeAnyLevel1796406589502, AuditChain1796407759858, ArchiveCategoryFacts1796409000000];

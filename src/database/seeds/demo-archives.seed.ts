@@ -22,10 +22,10 @@ import type {
 } from '../../modules/archives/archive.enums';
 import { ArchiveConsentEntity } from '../../modules/archives/consents/archive-consent.entity';
 import { consentProblems, GUARDIAN_CONSENT_AGE } from '../../modules/archives/consents/consent-problems.rule';
-import { DibaoLinesRepository } from '../../modules/archives/dibao-lines/dibao-lines.repository';
-import { dibaoRegionCandidates } from '../../modules/archives/dibao-lines/dibao-region.rule';
+import { dibaoRegionCandidates, pickLineInForce } from '../../modules/archives/dibao-lines/dibao-region.rule';
 import { submissionRuleViolations, type HouseholdFacts } from '../../modules/archives/rules/archive-rules';
 import { assetFlags } from '../../modules/archives/rules/assets.rule';
+import { householdFigures } from '../../modules/archives/rules/household-figures.rule';
 import { ageOn, chinaDate, type RuleViolation } from '../../modules/archives/rules/rule-violation';
 import {
   ArchiveObjectionEntity,
@@ -81,6 +81,8 @@ export interface DemoArchivesDeps {
   now: Date;
   /** config `archives.marginalMultiple`. */
   marginalMultiple: number;
+  /** config `archives.excludedIncomeKinds`: 低保金 and the like are not counted. */
+  excludedIncomeKinds: readonly IncomeKind[];
   /** config `archives.publicNoticeWorkingDays`. */
   publicNoticeWorkingDays: number;
   /** The official calendar (config/holidays.yml) plus `archives.publicHolidays` / `makeUpWorkdays`. */
@@ -96,6 +98,8 @@ export interface DemoArchivesResult {
 /** Consents recorded for archives of units that have no demo caseworker: entered from the paper ledger. */
 export const DEMO_LEDGER_RECORDER_ID = '00000000-0000-4000-8000-0000000d3e00';
 
+/** How far back the demo archives' application dates reach (the lines of that span are taken into account). */
+const SEED_SPAN_MONTHS = 32;
 const RANDOM_SEED = 20_261_123;
 const CHINA_OFFSET_MS = 8 * 3600 * 1000;
 const DAY_MS = 24 * 3600 * 1000;
@@ -201,6 +205,14 @@ const PRIMARY_CAUSE_WEIGHTS: ReadonlyArray<[PrimaryCause, number]> = [
   ['other', 3],
 ];
 
+/** 低保边缘户 (相对困难) have one of the federation's primary causes: unemployment, illness, schooling, accident. */
+const MARGINAL_PRIMARY_CAUSE_WEIGHTS: ReadonlyArray<[PrimaryCause, number]> = [
+  ['illness', 45],
+  ['schooling', 32],
+  ['unemployment', 20],
+  ['accident', 3],
+];
+
 // ── deterministic randomness ───────────────────────────────────────────────────────────────
 
 class Random {
@@ -299,6 +311,9 @@ interface PlannedArchive {
   skills: string | null;
   jobWishes: string | null;
   stateOfMind: string | null;
+  incidentOn: string | null;
+  incidentIncomeLossFen: number | null;
+  incidentExpenseFen: number | null;
   members: PlannedMember[];
   incomeItems: Array<{ kind: IncomeKind; monthlyAmountFen: number; note: string | null }>;
   flags: ArchiveFlag[];
@@ -346,11 +361,27 @@ export async function seedDemoArchives(
   const calendar = deps.calendar ?? workingCalendar();
   const today = chinaDate(deps.now);
   const actors = await findActors(manager, tree);
-  const lines = new DibaoLinesRepository(manager.connection);
-  const lineFen = new Map<string, number | null>();
+  // Each archive is judged by the line in force on its application date, so the incomes are drawn to fit
+  // every line the region had over the seed's time span (lowest line for 低保, highest for 边缘).
+  const regionLines: Array<{ regionCode: string; effectiveFrom: string; monthlyAmountFen: number }> =
+    await manager.query(
+      `SELECT region_code AS "regionCode", effective_from::text AS "effectiveFrom",
+              monthly_amount_fen AS "monthlyAmountFen" FROM dibao_lines`,
+    );
+  const lineOn = (region: string, date: string): number | null =>
+    pickLineInForce(dibaoRegionCandidates(region), regionLines, date)?.monthlyAmountFen ?? null;
+  const lineRange = new Map<string, { low: number; high: number } | null>();
   for (const region of new Set(grassroots.map((u) => u.regionCode as string))) {
-    const line = await lines.lineInForce(dibaoRegionCandidates(region), today, manager);
-    lineFen.set(region, line?.monthlyAmountFen ?? null);
+    const inForce = Array.from({ length: SEED_SPAN_MONTHS + 1 }, (_, m) =>
+      lineOn(region, addMonths(today, -m)),
+    );
+    const known = inForce.filter((l): l is number => l !== null);
+    lineRange.set(
+      region,
+      inForce[0] === null || known.length === 0
+        ? null
+        : { low: Math.min(...known), high: Math.max(...known) },
+    );
   }
 
   const random = new Random(RANDOM_SEED);
@@ -360,7 +391,7 @@ export async function seedDemoArchives(
   );
   const plans: PlannedArchive[] = statuses.map((status, i) => {
     const unit = grassroots[i % grassroots.length];
-    const line = lineFen.get(unit.regionCode);
+    const line = lineRange.get(unit.regionCode);
     if (!line) throw new Error(`演示档案: 地区 ${unit.regionCode} 没有在用的低保标准，请先写入低保标准`);
     const plan = planArchive(random, usedIds, {
       unitKey: unit.key,
@@ -373,14 +404,15 @@ export async function seedDemoArchives(
       calendar,
       actors,
     });
-    checkAgainstRules(plan, line, deps);
+    const appliedOn = plan.submittedAt ? chinaDateOf(plan.submittedAt) : today;
+    checkAgainstRules(plan, lineOn(unit.regionCode, appliedOn), deps);
     return plan;
   });
 
   await assignArchiveNumbers(manager, plans);
   const byStatus: Partial<Record<ArchiveStatus, number>> = {};
   for (const plan of plans) {
-    await insertArchive(manager, plan, deps.cipher, deps.now);
+    await insertArchive(manager, plan, deps.cipher, deps.now, deps.excludedIncomeKinds);
     byStatus[plan.status] = (byStatus[plan.status] ?? 0) + 1;
   }
   return { created: plans.length, byStatus };
@@ -422,7 +454,8 @@ interface PlanContext {
   unitId: string;
   unitRegion: string;
   status: ArchiveStatus;
-  lineFen: number;
+  /** The lowest and highest 低保 line of the region over the seed's time span. */
+  lineFen: { low: number; high: number };
   deps: DemoArchivesDeps;
   today: string;
   calendar: WorkingCalendar;
@@ -495,7 +528,8 @@ function yuan(fen: number): string {
 }
 
 function planArchive(random: Random, usedIds: Set<string>, ctx: PlanContext): PlannedArchive {
-  const { status, lineFen, today } = ctx;
+  const { status, today } = ctx;
+  const lineFen = ctx.lineFen.low;
   const ageAt = (birthDate: string) => ageOn(birthDate, today);
   const migrantUnit = MIGRANT_HEAVY.has(ctx.unitKey);
   const kind: ArchiveKind =
@@ -507,7 +541,9 @@ function planArchive(random: Random, usedIds: Set<string>, ctx: PlanContext): Pl
       ? random.chance(0.75)
         ? 'accident'
         : 'disaster'
-      : random.weighted(PRIMARY_CAUSE_WEIGHTS);
+      : category === 'marginal'
+        ? random.weighted(MARGINAL_PRIMARY_CAUSE_WEIGHTS)
+        : random.weighted(PRIMARY_CAUSE_WEIGHTS);
 
   // Heads: mostly born 1960–1975 (over 50 today), younger for schooling-age children and migrants.
   const headYear =
@@ -632,14 +668,16 @@ function planArchive(random: Random, usedIds: Set<string>, ctx: PlanContext): Pl
 
   // ── income: a per-capita target that fits the category (rejected ones are over the ceiling) ──
   const overCeiling = status === 'rejected' && category !== 'accident';
-  const ceiling = Math.floor((lineFen * Math.round(ctx.deps.marginalMultiple * 100)) / 100);
+  const ceilingOf = (line: number) => Math.floor((line * Math.round(ctx.deps.marginalMultiple * 100)) / 100);
+  // Strictly below the lowest line for 低保; above the highest line and within the lowest ceiling for 边缘.
+  const { low, high } = ctx.lineFen;
   const perCapita = overCeiling
-    ? Math.floor(ceiling * (1.08 + random.next() * 0.5))
+    ? Math.floor(ceilingOf(high) * (1.08 + random.next() * 0.5))
     : category === 'dibao'
-      ? Math.floor(lineFen * (0.45 + random.next() * 0.5))
+      ? Math.floor(low * (0.45 + random.next() * 0.5))
       : category === 'marginal'
-        ? Math.floor(lineFen + (ceiling - lineFen) * (0.05 + random.next() * 0.9))
-        : Math.floor(lineFen * (0.5 + random.next() * 0.9));
+        ? Math.floor(high + (ceilingOf(low) - high) * (0.1 + random.next() * 0.8))
+        : Math.floor(low * (0.5 + random.next() * 0.9));
   let total = Math.floor((perCapita * size) / 1000) * 1000;
   if (overCeiling) total += 1000 * size;
   const fixed = members.reduce((sum, m) => sum + m.monthlyIncomeFen, 0);
@@ -684,6 +722,12 @@ function planArchive(random: Random, usedIds: Set<string>, ctx: PlanContext): Pl
   if (employmentStatus === 'retired' && headIncome > 0) {
     incomeItems.push({ kind: 'pension', monthlyAmountFen: headIncome, note: '本人基本养老金' });
     headIncome = 0;
+  }
+  // Half the 低保 households already draw 低保金 (the gap to the line): not income for the category check.
+  if (category === 'dibao' && status !== 'rejected' && random.chance(0.5)) {
+    const gap = Math.floor((lineFen * size - total) / 100) * 100;
+    if (gap > 0)
+      incomeItems.push({ kind: 'dibao_benefit', monthlyAmountFen: gap, note: '低保金（差额救助）' });
   }
 
   // ── housing and assets ──
@@ -811,6 +855,14 @@ function planArchive(random: Random, usedIds: Set<string>, ctx: PlanContext): Pl
     assetNotes: assetNotes || null,
     causes,
     primaryCause,
+    // 意外致困: the accident or disaster a few months before the application, with what it cost.
+    incidentOn:
+      category === 'accident'
+        ? addCalendarDays(chinaDateOf(flow.facts.createdAt), -random.int(20, 150))
+        : null,
+    incidentIncomeLossFen:
+      category === 'accident' && primaryCause === 'accident' ? random.int(15, 40) * 10_000 : null,
+    incidentExpenseFen: category === 'accident' ? random.int(2, 8) * 1_000_000 : null,
     householdSituation,
     causeDescription,
     skills: incomplete && random.chance(0.5) ? null : random.pick(SKILLS),
@@ -1121,7 +1173,7 @@ function ageDays(from: string, to: string): number {
 // ── checks ─────────────────────────────────────────────────────────────────────────────────
 
 /** Runs the submission rules on a generated archive; only the deliberate failures are allowed through. */
-function checkAgainstRules(plan: PlannedArchive, lineFen: number, deps: DemoArchivesDeps): void {
+function checkAgainstRules(plan: PlannedArchive, lineFen: number | null, deps: DemoArchivesDeps): void {
   const facts: HouseholdFacts = {
     category: plan.category,
     causes: plan.causes,
@@ -1146,10 +1198,17 @@ function checkAgainstRules(plan: PlannedArchive, lineFen: number, deps: DemoArch
       monthlyIncomeFen: m.monthlyIncomeFen,
     })),
     incomeItems: plan.incomeItems,
+    dibaoCertificateNo: null,
+    incidentOn: plan.incidentOn,
+    incidentIncomeLossFen: plan.incidentIncomeLossFen,
+    incidentExpenseFen: plan.incidentExpenseFen,
   };
   const violations: RuleViolation[] = submissionRuleViolations(facts, {
     dibaoLineFen: lineFen,
     marginalMultiple: deps.marginalMultiple,
+    excludedIncomeKinds: deps.excludedIncomeKinds,
+    dibaoCertificateEvidence: false,
+    applicationDate: plan.submittedAt ? chinaDateOf(plan.submittedAt) : chinaDateOf(deps.now),
     now: deps.now,
   });
   if (plan.consents) {
@@ -1232,14 +1291,9 @@ async function insertArchive(
   plan: PlannedArchive,
   cipher: FieldCipher,
   now: Date,
+  excludedIncomeKinds: readonly IncomeKind[],
 ): Promise<void> {
-  const figures = {
-    householdSize: 1 + plan.members.length,
-    monthlyIncomeFen:
-      plan.headMonthlyIncomeFen +
-      plan.members.reduce((s, m) => s + m.monthlyIncomeFen, 0) +
-      plan.incomeItems.reduce((s, i) => s + i.monthlyAmountFen, 0),
-  };
+  const figures = householdFigures(plan, excludedIncomeKinds);
   const archiveNo = (plan as PlannedArchive & { archiveNo?: string }).archiveNo ?? null;
   const inserted = await manager.getRepository(ArchiveEntity).insert({
     archiveNo,
@@ -1274,13 +1328,16 @@ async function insertArchive(
     skills: plan.skills,
     jobWishes: plan.jobWishes,
     stateOfMind: plan.stateOfMind,
-    householdSize: figures.householdSize,
-    monthlyIncomeFen: figures.monthlyIncomeFen,
-    perCapitaIncomeFen: Math.floor(figures.monthlyIncomeFen / figures.householdSize),
+    dibaoCertificateNo: null,
+    incidentOn: plan.incidentOn,
+    incidentIncomeLossFen: plan.incidentIncomeLossFen,
+    incidentExpenseFen: plan.incidentExpenseFen,
+    ...figures,
     flags: plan.flags,
     createdBy: plan.createdBy,
     submittedBy: plan.submittedBy,
     submittedAt: plan.submittedAt,
+    appliedOn: plan.submittedAt ? chinaDateOf(plan.submittedAt) : null,
     noticeStartsOn: plan.noticeStartsOn,
     noticeEndsOn: plan.noticeEndsOn,
     activatedAt: plan.activatedAt,

@@ -18,6 +18,18 @@ export interface DemoDibaoLine {
 export const DEMO_DIBAO_LINES: readonly DemoDibaoLine[] = [
   {
     regionCode: '330000',
+    effectiveFrom: '2023-07-01',
+    monthlyAmountFen: 95_000,
+    source: '浙江省最低生活保障标准（演示）',
+  },
+  {
+    regionCode: '330000',
+    effectiveFrom: '2024-07-01',
+    monthlyAmountFen: 100_000,
+    source: '浙江省最低生活保障标准（演示）',
+  },
+  {
+    regionCode: '330000',
     effectiveFrom: '2025-07-01',
     monthlyAmountFen: 105_000,
     source: '浙江省最低生活保障标准（演示）',
@@ -30,6 +42,18 @@ export const DEMO_DIBAO_LINES: readonly DemoDibaoLine[] = [
   },
   {
     regionCode: '330100',
+    effectiveFrom: '2023-07-01',
+    monthlyAmountFen: 108_000,
+    source: '杭州市城乡居民最低生活保障标准（演示）',
+  },
+  {
+    regionCode: '330100',
+    effectiveFrom: '2024-07-01',
+    monthlyAmountFen: 113_000,
+    source: '杭州市城乡居民最低生活保障标准（演示）',
+  },
+  {
+    regionCode: '330100',
     effectiveFrom: '2025-07-01',
     monthlyAmountFen: 118_000,
     source: '杭州市城乡居民最低生活保障标准（演示）',
@@ -39,6 +63,18 @@ export const DEMO_DIBAO_LINES: readonly DemoDibaoLine[] = [
     effectiveFrom: '2026-07-01',
     monthlyAmountFen: 124_000,
     source: '杭州市城乡居民最低生活保障标准（演示）',
+  },
+  {
+    regionCode: '330200',
+    effectiveFrom: '2023-07-01',
+    monthlyAmountFen: 104_500,
+    source: '宁波市城乡居民最低生活保障标准（演示）',
+  },
+  {
+    regionCode: '330200',
+    effectiveFrom: '2024-07-01',
+    monthlyAmountFen: 109_500,
+    source: '宁波市城乡居民最低生活保障标准（演示）',
   },
   {
     regionCode: '330200',

@@ -46,6 +46,7 @@ async function main(): Promise<number> {
           cipher: deps.cipher,
           now: deps.now,
           marginalMultiple: config.archives.marginalMultiple,
+          excludedIncomeKinds: config.archives.excludedIncomeKinds,
           publicNoticeWorkingDays: config.archives.publicNoticeWorkingDays,
           calendar: workingCalendar(days.holidays, days.makeUpWorkdays),
         }),

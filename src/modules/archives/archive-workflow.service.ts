@@ -134,6 +134,8 @@ export class ArchiveWorkflowService {
           changes: {
             submittedBy: principal.userId,
             submittedAt: ctx.now,
+            // The application date: the first submission's, kept when a returned archive comes back.
+            appliedOn: ctx.archive.appliedOn ?? ctx.today,
             noticeStartsOn: null,
             noticeEndsOn: null,
           },

@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -28,6 +29,10 @@ import { ArchiveIncomeItemEntity, ArchiveMemberEntity } from './archive-househol
  * Money is integer fen.
  */
 @Entity('archives')
+@Check(
+  'chk_archives_incident_amounts',
+  `(incident_income_loss_fen IS NULL OR incident_income_loss_fen >= 0) AND (incident_expense_fen IS NULL OR incident_expense_fen >= 0)`,
+)
 @Index('idx_archives_org_status', ['orgUnitId', 'status'])
 export class ArchiveEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -149,6 +154,23 @@ export class ArchiveEntity {
   @Column({ type: 'text', nullable: true })
   stateOfMind!: string | null;
 
+  // ── Category facts ───────────────────────────────────────────────────────────────────
+  /** 低保证 number when the household holds one (then a `dibao_certificate` evidence file is required). */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  dibaoCertificateNo!: string | null;
+
+  /** 意外致困: when the accident, disaster or major illness happened. */
+  @Column({ type: 'date', nullable: true })
+  incidentOn!: string | null;
+
+  /** 意外致困: the household's monthly income it cut (fen). */
+  @Column({ type: 'int', nullable: true })
+  incidentIncomeLossFen!: number | null;
+
+  /** 意外致困: the one-off expense it brought (fen), e.g. medical bills or repairs. */
+  @Column({ type: 'int', nullable: true })
+  incidentExpenseFen!: number | null;
+
   // ── Computed household figures (kept current by the service on every save) ─────────────
   @Column({ type: 'int', default: 1 })
   householdSize!: number;
@@ -171,6 +193,13 @@ export class ArchiveEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   submittedAt!: Date | null;
+
+  /**
+   * The application date (China time): the day of the first submission, kept when a returned archive is
+   * resubmitted. The 低保 line is the one in force on this date.
+   */
+  @Column({ type: 'date', nullable: true })
+  appliedOn!: string | null;
 
   @Column({ type: 'date', nullable: true })
   noticeStartsOn!: string | null;

@@ -89,11 +89,22 @@ export const SCHOOLING_STAGES = [
 ] as const;
 export type SchoolingStage = (typeof SCHOOLING_STAGES)[number];
 
+/**
+ * Kinds of other household income: 工资, 养老金, 失业保险金, 低保金, 特困供养金, 临时救助金, 优抚金 (special-care
+ * pensions of veterans and martyrs' families), 奖励 (awards, e.g. 见义勇为, 劳模 bonuses), 奖学金/助学金,
+ * 经营收入, 租金, 其他. Which of them are not income for the category check is configuration
+ * (`archives.excludedIncomeKinds`).
+ */
 export const INCOME_KINDS = [
   'wage',
   'pension',
   'unemployment_benefit',
   'dibao_benefit',
+  'tekun_benefit',
+  'temporary_assistance',
+  'special_care_pension',
+  'award',
+  'scholarship',
   'business',
   'rent',
   'other',
@@ -109,6 +120,18 @@ export const HOUSING_TYPES = [
   'other',
 ] as const;
 export type HousingType = (typeof HOUSING_TYPES)[number];
+
+/** Primary causes a 低保边缘户 (相对困难) may have (union federation definition). */
+export const MARGINAL_PRIMARY_CAUSES: readonly Cause[] = [
+  'unemployment',
+  'illness',
+  'schooling',
+  'accident',
+  'disaster',
+];
+
+/** Primary causes of an 意外致困户: a sudden accident, a disaster or a major illness. */
+export const ACCIDENT_PRIMARY_CAUSES: readonly Cause[] = ['accident', 'disaster', 'illness'];
 
 /** Reasons for 注销. */
 export const CANCEL_REASONS = [

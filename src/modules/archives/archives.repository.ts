@@ -102,6 +102,15 @@ export class ArchivesRepository {
     }
   }
 
+  /** Whether the archive has a (not deleted) evidence file of `kind`. */
+  async hasEvidence(manager: EntityManager, archiveId: string, kind: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM archive_evidence WHERE archive_id = $1 AND kind = $2 AND deleted_at IS NULL LIMIT 1`,
+      [archiveId, kind],
+    );
+    return rows.length > 0;
+  }
+
   /** People (by blind index) who are head or member of an open archive other than `excludeArchiveId`. */
   async findOpenArchivesOf(
     manager: EntityManager,

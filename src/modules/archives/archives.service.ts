@@ -8,7 +8,8 @@
  *       Throws 404 ARCHIVE_NOT_FOUND. Call inside your transaction.
  *   load(id, manager?): Promise<LoadedArchive>                      the same without a lock
  *   validateForSubmission(manager, archive, now, options?): Promise<RuleViolation[]>
- *       五清 + household figures vs the 低保 line in force on `now`'s date + identity + one archive per
+ *       五清 + household figures vs the 低保 line in force on the application date (`appliedOn`, else
+ *       `now`'s date) + identity + one archive per
  *       household (takes advisory locks per person, so call it in the transaction that changes status)
  *       + consents (skip with `{ consents: false }`). Empty array = passes. The duplicate messages name
  *       the other unit only for staff: `options.viewer`, else the principal of the current request.
@@ -164,11 +165,18 @@ export class ArchivesService {
     now: Date,
     options: { consents?: boolean; viewer?: Principal } = {},
   ): Promise<RuleViolation[]> {
-    const line = await this.dibaoLines.lineFor(archive.regionCode, chinaDate(now), manager);
+    // The application's date, not today's: an archive is judged by the line in force when it was applied for.
+    const applicationDate = archive.appliedOn ?? chinaDate(now);
+    const line = await this.dibaoLines.lineFor(archive.regionCode, applicationDate, manager);
     const facts = this.factsOf(archive);
     const violations = submissionRuleViolations(facts, {
       dibaoLineFen: line?.monthlyAmountFen ?? null,
       marginalMultiple: this.config.archives.marginalMultiple,
+      excludedIncomeKinds: this.config.archives.excludedIncomeKinds,
+      dibaoCertificateEvidence:
+        archive.dibaoCertificateNo !== null &&
+        (await this.repository.hasEvidence(manager, archive.id, 'dibao_certificate')),
+      applicationDate,
       now,
     });
     violations.push(...(await this.duplicateViolations(manager, archive, options.viewer, archive.id)));
@@ -274,6 +282,10 @@ export class ArchivesService {
       skills: archive.skills,
       jobWishes: archive.jobWishes,
       stateOfMind: archive.stateOfMind,
+      dibaoCertificateNo: archive.dibaoCertificateNo,
+      incidentOn: archive.incidentOn,
+      incidentIncomeLossFen: archive.incidentIncomeLossFen,
+      incidentExpenseFen: archive.incidentExpenseFen,
       fiveClears: fiveClearsStatus(archive),
       householdSize: archive.householdSize,
       monthlyIncomeFen: archive.monthlyIncomeFen,
@@ -283,6 +295,7 @@ export class ArchivesService {
       createdBy: archive.createdBy,
       submittedBy: archive.submittedBy,
       submittedAt: iso(archive.submittedAt),
+      appliedOn: archive.appliedOn,
       noticeStartsOn: archive.noticeStartsOn,
       noticeEndsOn: archive.noticeEndsOn,
       activatedAt: iso(archive.activatedAt),
@@ -341,11 +354,14 @@ export class ArchivesService {
     const head = this.sealHead(dto.head);
     const members = this.resolveMembers(dto.members ?? [], []);
     const incomeItems = incomeRows(dto.incomeItems ?? []);
-    const figures = householdFigures({
-      headMonthlyIncomeFen: dto.head.monthlyIncomeFen,
-      members: members.map((m) => m.row),
-      incomeItems,
-    });
+    const figures = householdFigures(
+      {
+        headMonthlyIncomeFen: dto.head.monthlyIncomeFen,
+        members: members.map((m) => m.row),
+        incomeItems,
+      },
+      this.config.archives.excludedIncomeKinds,
+    );
     const assets = {
       hasVehicle: dto.hasVehicle ?? false,
       hasSecondProperty: dto.hasSecondProperty ?? false,
@@ -372,6 +388,10 @@ export class ArchivesService {
         skills: dto.skills ?? null,
         jobWishes: dto.jobWishes ?? null,
         stateOfMind: dto.stateOfMind ?? null,
+        dibaoCertificateNo: dto.dibaoCertificateNo ?? null,
+        incidentOn: dto.incidentOn ?? null,
+        incidentIncomeLossFen: dto.incidentIncomeLossFen ?? null,
+        incidentExpenseFen: dto.incidentExpenseFen ?? null,
         ...figures,
         flags: withAssetFlags([], assets),
         createdBy: principal.userId,
@@ -446,11 +466,14 @@ export class ArchivesService {
           : archive.incomeItems.map(incomeRowOf);
         Object.assign(
           archive,
-          householdFigures({
-            headMonthlyIncomeFen: archive.headMonthlyIncomeFen,
-            members: members.map((m) => m.row),
-            incomeItems,
-          }),
+          householdFigures(
+            {
+              headMonthlyIncomeFen: archive.headMonthlyIncomeFen,
+              members: members.map((m) => m.row),
+              incomeItems,
+            },
+            this.config.archives.excludedIncomeKinds,
+          ),
         );
         archive.flags = withAssetFlags(archive.flags, archive);
 
@@ -941,6 +964,10 @@ export class ArchivesService {
         monthlyIncomeFen: m.monthlyIncomeFen,
       })),
       incomeItems: archive.incomeItems,
+      dibaoCertificateNo: archive.dibaoCertificateNo,
+      incidentOn: archive.incidentOn,
+      incidentIncomeLossFen: archive.incidentIncomeLossFen,
+      incidentExpenseFen: archive.incidentExpenseFen,
     };
   }
 
@@ -1039,6 +1066,10 @@ function applyScalars(archive: ArchiveEntity, dto: UpdateArchiveDto): void {
   if (dto.skills !== undefined) archive.skills = dto.skills;
   if (dto.jobWishes !== undefined) archive.jobWishes = dto.jobWishes;
   if (dto.stateOfMind !== undefined) archive.stateOfMind = dto.stateOfMind;
+  if (dto.dibaoCertificateNo !== undefined) archive.dibaoCertificateNo = dto.dibaoCertificateNo;
+  if (dto.incidentOn !== undefined) archive.incidentOn = dto.incidentOn;
+  if (dto.incidentIncomeLossFen !== undefined) archive.incidentIncomeLossFen = dto.incidentIncomeLossFen;
+  if (dto.incidentExpenseFen !== undefined) archive.incidentExpenseFen = dto.incidentExpenseFen;
 }
 
 /** The stored ciphertext a reveal field names (undefined: no such member). */

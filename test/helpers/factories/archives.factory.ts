@@ -18,6 +18,8 @@ import {
   ArchiveMemberEntity,
 } from '../../../src/modules/archives/archive-household.entities';
 import { ArchiveEntity } from '../../../src/modules/archives/archive.entity';
+import { householdFigures } from '../../../src/modules/archives/rules/household-figures.rule';
+import { chinaDate } from '../../../src/modules/archives/rules/rule-violation';
 import { testConfig } from '../test-env';
 
 /** The cipher the test configuration's app uses: what the factory writes, the services can read. */
@@ -67,6 +69,12 @@ export interface ArchiveOverrides {
   archiveNo?: string | null;
   submittedBy?: string | null;
   submittedAt?: Date | null;
+  /** Default: the China date of `submittedAt` (null while never submitted). */
+  appliedOn?: string | null;
+  dibaoCertificateNo?: string | null;
+  incidentOn?: string | null;
+  incidentIncomeLossFen?: number | null;
+  incidentExpenseFen?: number | null;
   noticeStartsOn?: string | null;
   noticeEndsOn?: string | null;
   activatedAt?: Date | null;
@@ -157,10 +165,10 @@ export async function createArchive(
   }));
   const headIncome = overrides.headMonthlyIncomeFen ?? 80000;
   const householdSize = 1 + members.length;
-  const monthlyIncomeFen =
-    headIncome +
-    members.reduce((sum, m) => sum + m.row.monthlyIncomeFen, 0) +
-    incomeItems.reduce((sum, i) => sum + i.monthlyAmountFen, 0);
+  const { monthlyIncomeFen } = householdFigures(
+    { headMonthlyIncomeFen: headIncome, members: members.map((m) => m.row), incomeItems },
+    testConfig().archives.excludedIncomeKinds,
+  );
   const causes = overrides.causes ?? ['illness', 'low_income'];
 
   const repo = dataSource.getRepository(ArchiveEntity);
@@ -204,6 +212,16 @@ export async function createArchive(
     createdBy: overrides.createdBy ?? null,
     submittedBy: overrides.submittedBy ?? null,
     submittedAt: overrides.submittedAt ?? null,
+    appliedOn:
+      overrides.appliedOn !== undefined
+        ? overrides.appliedOn
+        : overrides.submittedAt
+          ? chinaDate(overrides.submittedAt)
+          : null,
+    dibaoCertificateNo: overrides.dibaoCertificateNo ?? null,
+    incidentOn: overrides.incidentOn ?? null,
+    incidentIncomeLossFen: overrides.incidentIncomeLossFen ?? null,
+    incidentExpenseFen: overrides.incidentExpenseFen ?? null,
     noticeStartsOn: overrides.noticeStartsOn ?? null,
     noticeEndsOn: overrides.noticeEndsOn ?? null,
     activatedAt: overrides.activatedAt ?? null,

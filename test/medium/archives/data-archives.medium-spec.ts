@@ -395,7 +395,7 @@ describe('Archives — create, update, read (real PostgreSQL)', () => {
         update(caseworker, created.id, { version: 1, head: { monthlyIncomeFen: 400_000 }, skills: null }),
       );
       expect(codesOf(error).sort()).toEqual(
-        ['category:CATEGORY_DIBAO_INCOME_ABOVE_LINE', 'skills:FIVE_CLEARS_SKILLS_MISSING'].sort(),
+        ['category:CATEGORY_DIBAO_INCOME_NOT_BELOW_LINE', 'skills:FIVE_CLEARS_SKILLS_MISSING'].sort(),
       );
       // Category changed along with the income: still within line × 1.5 (1,665 元).
       const ok = await update(caseworker, created.id, {

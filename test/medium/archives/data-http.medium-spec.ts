@@ -11,7 +11,7 @@ import { createValidationPipe } from '../../../src/common/http/validation.pipe';
 import { findUnmaskedPersonalData } from '../../../src/common/masking';
 import { makeIdNumber } from '../../../src/common/validation';
 import { ConfigModule } from '../../../src/config';
-import { seedDibaoLines } from '../../../src/database/seeds/dibao-lines.seed';
+import { DEMO_DIBAO_LINES, seedDibaoLines } from '../../../src/database/seeds/dibao-lines.seed';
 import { DemoOrgTree, seedDemoOrgTree } from '../../../src/database/seeds/org-tree.seed';
 import { ArchivesController } from '../../../src/modules/archives/archives.controller';
 import { ArchivesRepository } from '../../../src/modules/archives/archives.repository';
@@ -96,7 +96,7 @@ describe('archive data HTTP API (real guard, pipe and filter; PostgreSQL)', () =
   beforeAll(async () => {
     db = await createTestDatabase();
     tree = await db.dataSource.transaction((m) => seedDemoOrgTree(m));
-    expect(await db.dataSource.transaction((m) => seedDibaoLines(m))).toBe(6);
+    expect(await db.dataSource.transaction((m) => seedDibaoLines(m))).toBe(DEMO_DIBAO_LINES.length);
     // Idempotent: a second run adds nothing.
     expect(await db.dataSource.transaction((m) => seedDibaoLines(m))).toBe(0);
     const config = testConfig({ auth: { password: { hashing: { memoryCost: 1024, timeCost: 1 } } } });
@@ -329,7 +329,7 @@ describe('archive data HTTP API (real guard, pipe and filter; PostgreSQL)', () =
       .query({ regionPrefix: '3301' })
       .set('Authorization', reader)
       .expect(200);
-    expect(list.body.total).toBe(2);
+    expect(list.body.total).toBe(4);
     const lookup = (regionCode: string, date?: string) =>
       http().get('/api/v1/dibao-lines/lookup').query({ regionCode, date }).set('Authorization', reader);
     expect((await lookup('330106').expect(200)).body).toMatchObject({
@@ -341,7 +341,8 @@ describe('archive data HTTP API (real guard, pipe and filter; PostgreSQL)', () =
       regionCode: '330000',
       monthlyAmountFen: 110_000,
     });
-    expect((await lookup('330106', '2025-01-01').expect(404)).body.code).toBe('DIBAO_LINE_NOT_FOUND');
+    expect((await lookup('330106', '2025-01-01').expect(200)).body.monthlyAmountFen).toBe(113_000);
+    expect((await lookup('330106', '2023-06-30').expect(404)).body.code).toBe('DIBAO_LINE_NOT_FOUND');
     await lookup('33010').expect(400);
 
     const added = await http()

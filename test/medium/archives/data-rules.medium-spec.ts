@@ -447,9 +447,9 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
     });
 
     it('checks 五清, the category against the 低保 line and identity together', async () => {
-      // Per capita exactly at the 南京 line passes; one fen more does not.
+      // 低保 is strictly below the line: one fen under the 南京 line passes; at the line it does not.
       const atLine = householdPlain({ members: [], incomeItems: [], skills: '   ' });
-      (atLine.head as Record<string, unknown>).monthlyIncomeFen = NANJING_LINE_FEN;
+      (atLine.head as Record<string, unknown>).monthlyIncomeFen = NANJING_LINE_FEN - 1;
       const archive = await t.archives.create(caseworkerA, createDto(atLine));
       await consent(caseworkerA, archive.id, { subject: 'head', kind: 'general' });
       await consent(caseworkerA, archive.id, { subject: 'head', kind: 'sensitive' });
@@ -458,13 +458,13 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
       await t.archives.update(
         caseworkerA,
         archive.id,
-        dto(UpdateArchiveDto, { version: 1, skills: '无', head: { monthlyIncomeFen: NANJING_LINE_FEN + 1 } }),
+        dto(UpdateArchiveDto, { version: 1, skills: '无', head: { monthlyIncomeFen: NANJING_LINE_FEN } }),
       );
       const violations = await validate(archive.id);
       expect(violations.map((v) => `${v.field}:${v.code}`)).toEqual([
-        'category:CATEGORY_DIBAO_INCOME_ABOVE_LINE',
+        'category:CATEGORY_DIBAO_INCOME_NOT_BELOW_LINE',
       ]);
-      expect(violations[0].message).toContain('1110.01');
+      expect(violations[0].message).toContain('1110.00 元不低于当地低保标准 1110.00 元');
     });
 
     it('uses the line in force on the date: a later city line applies only from its date', async () => {
@@ -474,7 +474,9 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
       await consent(caseworkerA, archive.id, { subject: 'head', kind: 'general' });
       await consent(caseworkerA, archive.id, { subject: 'head', kind: 'sensitive' });
       await insertLine(t.db.dataSource, '320100', '2027-01-01', 118_000);
-      expect((await validate(archive.id)).map((v) => v.code)).toEqual(['CATEGORY_DIBAO_INCOME_ABOVE_LINE']);
+      expect((await validate(archive.id)).map((v) => v.code)).toEqual([
+        'CATEGORY_DIBAO_INCOME_NOT_BELOW_LINE',
+      ]);
       t.clock.set('2027-01-01T00:30:00+08:00');
       try {
         expect(await validate(archive.id)).toEqual([]);
@@ -501,22 +503,24 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
       expect(await fen('330106', '2026-11-23')).toBeNull();
     });
 
-    it('lookup: the newest line among district, city and province wins; on the same date the most specific', async () => {
-      // An old district line must not outlive newer city or province standards.
+    it('lookup: the most specific region with a line in force wins; a newer, lower province line never replaces it', async () => {
       await insertLine(t.db.dataSource, '320602', '2024-01-01', 90_000);
       await insertLine(t.db.dataSource, '320600', '2026-03-01', 101_000);
       await insertLine(t.db.dataSource, '320612', '2026-03-01', 102_000);
       const fen = async (region: string, date: string) =>
         (await t.dibaoLines.lineFor(region, date))?.monthlyAmountFen ?? null;
       expect(await fen('320602', '2025-06-30')).toBe(90_000);
-      // The province's 2025-07-01 line is newer than the district's 2024 one.
-      expect(await fen('320602', '2025-07-01')).toBe(98_000);
-      expect(await fen('320602', '2026-11-23')).toBe(101_000);
+      // The province's 2025-07-01 line and the city's 2026-03-01 line are newer, but the district has its own.
+      expect(await fen('320602', '2025-07-01')).toBe(90_000);
+      expect(await fen('320602', '2026-11-23')).toBe(90_000);
       expect(await fen('320612', '2026-11-23')).toBe(102_000);
+      // Before the district's and the city's lines: the province's.
       expect(await fen('320612', '2026-02-28')).toBe(98_000);
+      // A district of the city without a line of its own: the city's from its date on.
+      expect(await fen('320611', '2026-03-01')).toBe(101_000);
       // The same through a transaction's manager, as the submission check calls it.
       const inTx = await t.db.dataSource.transaction((m) => t.dibaoLines.lineFor('320602', '2026-11-23', m));
-      expect(inTx).toMatchObject({ regionCode: '320600', monthlyAmountFen: 101_000 });
+      expect(inTx).toMatchObject({ regionCode: '320602', monthlyAmountFen: 90_000 });
     });
 
     it('grassroots archivists cannot set lines (their unit carries the district code), and no line is backdated', async () => {

@@ -5,8 +5,14 @@ import { seedDemoAccounts } from '../../../src/database/seeds/demo-accounts.seed
 import { seedDibaoLines } from '../../../src/database/seeds/dibao-lines.seed';
 import { DemoOrgTree, seedDemoOrgTree } from '../../../src/database/seeds/org-tree.seed';
 import { consentProblems } from '../../../src/modules/archives/consents/consent-problems.rule';
-import { dibaoRegionCandidates } from '../../../src/modules/archives/dibao-lines/dibao-region.rule';
-import { categoryViolations } from '../../../src/modules/archives/rules/household-figures.rule';
+import {
+  dibaoRegionCandidates,
+  pickLineInForce,
+} from '../../../src/modules/archives/dibao-lines/dibao-region.rule';
+import {
+  categoryViolations,
+  householdFigures,
+} from '../../../src/modules/archives/rules/household-figures.rule';
 import { submissionRuleViolations } from '../../../src/modules/archives/rules/archive-rules';
 import { ageOn } from '../../../src/modules/archives/rules/rule-violation';
 import { testCipher } from '../../helpers/factories/archives.factory';
@@ -15,6 +21,14 @@ import { createTestDatabase, TestDatabase } from '../../helpers/test-database';
 const NOW = new Date('2026-11-23T10:00:00+08:00');
 const TODAY = '2026-11-23';
 const MARGINAL_MULTIPLE = 1.5;
+const EXCLUDED_INCOME_KINDS = [
+  'dibao_benefit',
+  'tekun_benefit',
+  'temporary_assistance',
+  'special_care_pension',
+  'award',
+  'scholarship',
+] as const;
 
 interface ArchiveRow {
   id: string;
@@ -33,6 +47,11 @@ interface ArchiveRow {
   skills: string | null;
   job_wishes: string | null;
   state_of_mind: string | null;
+  dibao_certificate_no: string | null;
+  incident_on: string | null;
+  incident_income_loss_fen: number | null;
+  incident_expense_fen: number | null;
+  applied_on: string | null;
   head_monthly_income_fen: number;
   household_size: number;
   monthly_income_fen: number;
@@ -41,6 +60,12 @@ interface ArchiveRow {
   notice_ends_on: string | null;
   activated_at: Date | null;
   version: number;
+}
+
+interface DibaoLineRow {
+  regionCode: string;
+  effectiveFrom: string;
+  monthlyAmountFen: number;
 }
 
 interface MemberRow {
@@ -61,9 +86,15 @@ describe('seedDemoArchives (real PostgreSQL)', () => {
   let tree: DemoOrgTree;
   let archives: ArchiveRow[];
   let members: MemberRow[];
-  let lines: Map<string, number>;
+  let lineOn: (region: string, date: string) => number | null;
 
-  const deps = () => ({ cipher, now: NOW, marginalMultiple: MARGINAL_MULTIPLE, publicNoticeWorkingDays: 5 });
+  const deps = () => ({
+    cipher,
+    now: NOW,
+    marginalMultiple: MARGINAL_MULTIPLE,
+    excludedIncomeKinds: EXCLUDED_INCOME_KINDS,
+    publicNoticeWorkingDays: 5,
+  });
   const membersOf = (id: string) => members.filter((m) => m.archive_id === id);
   const decrypt = (token: string) => cipher.decrypt(token);
 
@@ -84,21 +115,19 @@ describe('seedDemoArchives (real PostgreSQL)', () => {
     // Dates as text (node-pg would turn them into local-time Date objects); later duplicates win.
     archives = await db.dataSource.query(
       `SELECT *, head_birth_date::text AS head_birth_date, notice_starts_on::text AS notice_starts_on,
-              notice_ends_on::text AS notice_ends_on
+              notice_ends_on::text AS notice_ends_on, incident_on::text AS incident_on,
+              applied_on::text AS applied_on
          FROM archives ORDER BY created_at`,
     );
     members = await db.dataSource.query(
       `SELECT *, birth_date::text AS birth_date FROM archive_members ORDER BY archive_id, position`,
     );
-    lines = new Map();
-    for (const region of new Set(archives.map((a) => a.region_code))) {
-      const [line] = await db.dataSource.query(
-        `SELECT monthly_amount_fen FROM dibao_lines WHERE region_code = ANY($1) AND effective_from <= $2
-          ORDER BY effective_from DESC, array_position($1::varchar[], region_code) LIMIT 1`,
-        [dibaoRegionCandidates(region), TODAY],
-      );
-      lines.set(region, line.monthly_amount_fen as number);
-    }
+    const rows: DibaoLineRow[] = await db.dataSource.query(
+      `SELECT region_code AS "regionCode", effective_from::text AS "effectiveFrom",
+                monthly_amount_fen AS "monthlyAmountFen" FROM dibao_lines`,
+    );
+    lineOn = (region, date) =>
+      pickLineInForce(dibaoRegionCandidates(region), rows, date)?.monthlyAmountFen ?? null;
   });
 
   afterAll(async () => {
@@ -151,23 +180,46 @@ describe('seedDemoArchives (real PostgreSQL)', () => {
     expect(leading.sort()).toEqual(['employment', 'illness', 'schooling']);
   });
 
-  it('keeps every active archive within its category against the 低保 line in force, with computed figures', () => {
+  it('keeps every active archive within its category against the 低保 line in force on its application date, with computed figures', async () => {
     const active = archives.filter((a) => a.status === 'active');
     expect(active).toHaveLength(DEMO_ARCHIVE_COUNTS.active!);
     for (const a of active) {
       const own = membersOf(a.id);
       expect(a.household_size).toBe(1 + own.length);
       expect(a.per_capita_income_fen).toBe(Math.floor(a.monthly_income_fen / a.household_size));
+      expect(a.applied_on).not.toBeNull();
+      const items: Array<{ kind: never; monthlyAmountFen: number }> = await db.dataSource.query(
+        `SELECT kind, monthly_amount_fen AS "monthlyAmountFen" FROM archive_income_items WHERE archive_id = $1`,
+        [a.id],
+      );
+      // 低保金 and the like are stored but not counted.
       expect(
-        categoryViolations({
+        householdFigures(
+          {
+            headMonthlyIncomeFen: a.head_monthly_income_fen,
+            members: membersOf(a.id).map((m) => ({ monthlyIncomeFen: m.monthly_income_fen })),
+            incomeItems: items,
+          },
+          EXCLUDED_INCOME_KINDS,
+        ).monthlyIncomeFen,
+      ).toBe(a.monthly_income_fen);
+      expect({
+        id: a.id,
+        violations: categoryViolations({
           category: a.category as never,
           monthlyIncomeFen: a.monthly_income_fen,
           householdSize: a.household_size,
-          causes: a.causes as never,
-          dibaoLineFen: lines.get(a.region_code)!,
+          primaryCause: a.primary_cause as never,
+          dibaoLineFen: lineOn(a.region_code, a.applied_on!),
           marginalMultiple: MARGINAL_MULTIPLE,
+          dibaoCertificateNo: a.dibao_certificate_no,
+          dibaoCertificateEvidence: false,
+          incidentOn: a.incident_on,
+          incidentIncomeLossFen: a.incident_income_loss_fen,
+          incidentExpenseFen: a.incident_expense_fen,
+          checkDate: a.applied_on!,
         }),
-      ).toEqual([]);
+      }).toEqual({ id: a.id, violations: [] });
     }
   });
 
@@ -202,11 +254,22 @@ describe('seedDemoArchives (real PostgreSQL)', () => {
             monthlyIncomeFen: m.monthly_income_fen,
           })),
           incomeItems: await db.dataSource.query(
-            `SELECT monthly_amount_fen AS "monthlyAmountFen" FROM archive_income_items WHERE archive_id = $1`,
+            `SELECT kind, monthly_amount_fen AS "monthlyAmountFen" FROM archive_income_items WHERE archive_id = $1`,
             [a.id],
           ),
+          dibaoCertificateNo: a.dibao_certificate_no,
+          incidentOn: a.incident_on,
+          incidentIncomeLossFen: a.incident_income_loss_fen,
+          incidentExpenseFen: a.incident_expense_fen,
         },
-        { dibaoLineFen: lines.get(a.region_code)!, marginalMultiple: MARGINAL_MULTIPLE, now: NOW },
+        {
+          dibaoLineFen: lineOn(a.region_code, a.applied_on!),
+          marginalMultiple: MARGINAL_MULTIPLE,
+          excludedIncomeKinds: EXCLUDED_INCOME_KINDS,
+          dibaoCertificateEvidence: false,
+          applicationDate: a.applied_on!,
+          now: NOW,
+        },
       );
       const expected = a.status === 'rejected' && a.category !== 'accident' ? ['household-figures'] : [];
       expect({ id: a.id, rules: violations.map((v) => v.rule) }).toEqual({ id: a.id, rules: expected });

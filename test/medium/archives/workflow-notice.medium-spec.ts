@@ -98,7 +98,12 @@ describe('public notice, objections and activation (real PostgreSQL, FakeClock)'
 
   describe('GET /public-notices', () => {
     it('lists an archive only from its first notice day, with masked name, unit, category and dates only', async () => {
-      const state = await publicized({ headName: '张小明', category: 'marginal' });
+      // 低保边缘: per capita 1,500 元, above the 1,240 元 line and within line × 1.5.
+      const state = await publicized({
+        headName: '张小明',
+        category: 'marginal',
+        headMonthlyIncomeFen: 300_000,
+      });
 
       h.clock.set('2026-03-02T23:00:00+08:00'); // approval day: not yet posted
       expect((await notices()).items.map((n) => n.archiveId)).not.toContain(state.id);

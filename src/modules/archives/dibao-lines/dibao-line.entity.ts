@@ -2,9 +2,9 @@ import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique
 
 /**
  * The minimum living standard (城乡低保标准) of a region from a date on, per person per month in fen.
- * Rows are never edited: a new standard is a new dated row. Lookup takes, among the district, its city
- * `PPCC00` and its province `PP0000`, the line with the latest `effectiveFrom` not after the date in
- * question (on the same date the most specific region wins).
+ * A new standard is a new dated row. Lookup takes the most specific of the district, its city `PPCC00`
+ * and its province `PP0000` that has a line in force on the date in question, and that region's newest
+ * line not after the date (a newer province line never replaces a city's own).
  */
 @Entity('dibao_lines')
 @Unique('uq_dibao_lines_region_from', ['regionCode', 'effectiveFrom'])

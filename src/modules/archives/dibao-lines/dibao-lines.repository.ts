@@ -13,7 +13,7 @@ export class DibaoLinesRepository {
 
   /**
    * The line in force on `date` among `regions` (most specific first): each region's newest line not
-   * after the date, then the rule picks the newest of those (ties: most specific).
+   * after the date, then the rule picks the most specific region's.
    */
   async lineInForce(
     regions: readonly string[],

@@ -30,7 +30,10 @@ export class DibaoLinesService {
     private readonly clock: Clock,
   ) {}
 
-  /** The line in force for `regionCode` on `date` (YYYY-MM-DD, China time): the newest of its district's, city's and province's (ties: most specific). */
+  /**
+   * The line in force for `regionCode` on `date` (YYYY-MM-DD, China time): that of the most specific of
+   * its district, city and province that has one in force on the date.
+   */
   lineFor(regionCode: string, date: string, manager?: EntityManager): Promise<DibaoLineEntity | null> {
     return this.repository.lineInForce(dibaoRegionCandidates(regionCode), date, manager);
   }

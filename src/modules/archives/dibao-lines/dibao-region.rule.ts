@@ -26,10 +26,11 @@ export interface DatedLine {
 }
 
 /**
- * The line in force on `date` among `lines` of the `candidates` regions (most specific first): the
- * newest standard wins whatever level set it, so a district line from years ago does not outlive a
- * newer city or province standard; on the same date the most specific region wins (a district that
- * publishes with its city keeps its own figure). Lines dated after `date` or of other regions are ignored.
+ * The line in force on `date` among `lines` of the `candidates` regions (most specific first): the most
+ * specific region that has a line in force on the date wins (its newest line not after the date), so a
+ * district's or city's own standard is never replaced by a newer province line — provinces publish a
+ * floor, and cities and districts set their own at or above it. Lines dated after `date` or of other
+ * regions are ignored; a region with nothing in force yet falls through to the next one.
  */
 export function pickLineInForce<T extends DatedLine>(
   candidates: readonly string[],
@@ -37,15 +38,13 @@ export function pickLineInForce<T extends DatedLine>(
   date: string,
 ): T | null {
   let best: T | null = null;
+  let bestRank = Number.POSITIVE_INFINITY;
   for (const line of lines) {
     const rank = candidates.indexOf(line.regionCode);
     if (rank < 0 || line.effectiveFrom > date) continue;
-    if (
-      best === null ||
-      line.effectiveFrom > best.effectiveFrom ||
-      (line.effectiveFrom === best.effectiveFrom && rank < candidates.indexOf(best.regionCode))
-    ) {
+    if (rank < bestRank || (rank === bestRank && best !== null && line.effectiveFrom > best.effectiveFrom)) {
       best = line;
+      bestRank = rank;
     }
   }
   return best;

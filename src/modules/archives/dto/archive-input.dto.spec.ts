@@ -96,6 +96,26 @@ describe('CreateArchiveDto', () => {
     ['an unknown field', (p: Plain) => (p.perCapitaIncomeFen = 1), 'perCapitaIncomeFen'],
     ['an unknown nested field', (p: Plain) => (p.head.age = 58), 'head.age'],
     ['stated birth date not a date', (p: Plain) => (p.head.birthDate = '1968-13-01'), 'head.birthDate'],
+    [
+      'an impossible incident date',
+      (p: Plain) => ((p as Record<string, unknown>).incidentOn = '2026-02-30'),
+      'incidentOn',
+    ],
+    [
+      'a negative income cut',
+      (p: Plain) => ((p as Record<string, unknown>).incidentIncomeLossFen = -1),
+      'incidentIncomeLossFen',
+    ],
+    [
+      'an expense in yuan with decimals',
+      (p: Plain) => ((p as Record<string, unknown>).incidentExpenseFen = 0.5),
+      'incidentExpenseFen',
+    ],
+    [
+      'an overlong 低保证 number',
+      (p: Plain) => ((p as Record<string, unknown>).dibaoCertificateNo = '号'.repeat(41)),
+      'dibaoCertificateNo',
+    ],
     ['21 members', (p: Plain) => (p.members = Array.from({ length: 21 }, () => p.members[0])), 'members'],
   ])('refuses %s, naming the field path in Chinese', async (_name, change, field) => {
     const plain = valid();

@@ -53,6 +53,8 @@ export const MAX_INCOME_ITEMS = 30;
 /** 10 万元 a month per person or item: far above any hardship household; catches typed-in yuan×100 mistakes. */
 export const MAX_MONTHLY_FEN = 10_000_000;
 export const NARRATIVE_MAX = 2000;
+/** 1,000 万元: a one-off expense (medical bills, rebuilding) beyond this is a typing error. */
+export const MAX_INCIDENT_EXPENSE_FEN = 1_000_000_000;
 
 /**
  * For a field that may be left out but, when sent, must hold a value: `@IsOptional()` would also let
@@ -318,6 +320,47 @@ export abstract class ArchiveBodyDto {
   @IsString({ message: '思想状况须为文本' })
   @MaxLength(NARRATIVE_MAX, { message: `思想状况不能超过${NARRATIVE_MAX}个字` })
   stateOfMind?: string | null;
+
+  @ApiPropertyOptional({
+    example: '杭低保字第0012345号',
+    nullable: true,
+    description: '低保证号（持有低保证时填写，并上传低保证）',
+  })
+  @IsOptional()
+  @blankToNull()
+  @IsString({ message: '低保证号须为文本' })
+  @MaxLength(40, { message: '低保证号不能超过40个字' })
+  dibaoCertificateNo?: string | null;
+
+  @ApiPropertyOptional({
+    example: '2026-10-02',
+    nullable: true,
+    description: '意外致困：事故、灾害或大病发生日期',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '发生日期须为 YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: '发生日期须为 YYYY-MM-DD' })
+  incidentOn?: string | null;
+
+  @ApiPropertyOptional({
+    example: 300000,
+    nullable: true,
+    description: '意外致困：因此减少的家庭月收入（分）',
+  })
+  @IsOptional()
+  @Fen('减少的月收入')
+  incidentIncomeLossFen?: number | null;
+
+  @ApiPropertyOptional({
+    example: 5000000,
+    nullable: true,
+    description: '意外致困：因此产生的大额支出（分）',
+  })
+  @IsOptional()
+  @IsInt({ message: '大额支出须为整数（单位：分）' })
+  @Min(0, { message: '大额支出不能为负数' })
+  @Max(MAX_INCIDENT_EXPENSE_FEN, { message: '大额支出超出合理范围（不超过1000万元）' })
+  incidentExpenseFen?: number | null;
 
   @ApiPropertyOptional({ type: [MemberInputDto], description: '家庭成员（不含户主），整体替换' })
   @OmittableNotNull()

@@ -169,6 +169,12 @@ export class ArchiveDetailDto {
   @ApiText({ nullable: true }) skills!: string | null;
   @ApiText({ nullable: true }) jobWishes!: string | null;
   @ApiText({ nullable: true }) stateOfMind!: string | null;
+  @ApiText({ nullable: true, description: '低保证号（持证时）' }) dibaoCertificateNo!: string | null;
+  @ApiDate({ nullable: true, description: '意外致困：发生日期' }) incidentOn!: string | null;
+  @ApiInt({ nullable: true, description: '意外致困：减少的家庭月收入（分）' })
+  incidentIncomeLossFen!: number | null;
+  @ApiInt({ nullable: true, description: '意外致困：产生的大额支出（分）' })
+  incidentExpenseFen!: number | null;
   @ApiNested(() => FiveClearsStatusDto, { isArray: true }) fiveClears!: FiveClearsStatusDto[];
   @ApiInt() householdSize!: number;
   @ApiInt() monthlyIncomeFen!: number;
@@ -178,6 +184,8 @@ export class ArchiveDetailDto {
   @ApiUuid({ nullable: true }) createdBy!: string | null;
   @ApiUuid({ nullable: true }) submittedBy!: string | null;
   @ApiDateTime({ nullable: true }) submittedAt!: string | null;
+  @ApiDate({ nullable: true, description: '申请日期（首次提交日，核定所用低保标准的日期）' })
+  appliedOn!: string | null;
   @ApiDate({ nullable: true }) noticeStartsOn!: string | null;
   @ApiDate({ nullable: true }) noticeEndsOn!: string | null;
   @ApiDateTime({ nullable: true }) activatedAt!: string | null;

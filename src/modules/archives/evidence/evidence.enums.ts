@@ -5,6 +5,7 @@ export const EVIDENCE_KINDS = [
   'medical_record', // 病历、诊断证明
   'disability_certificate', // 残疾证
   'school_certificate', // 在读证明、录取通知书
+  'dibao_certificate', // 低保证（最低生活保障证）
   'other',
 ] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];

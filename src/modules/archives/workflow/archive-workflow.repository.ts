@@ -22,6 +22,7 @@ export type ArchiveWorkflowChanges = Partial<
     | 'flags'
     | 'submittedBy'
     | 'submittedAt'
+    | 'appliedOn'
     | 'noticeStartsOn'
     | 'noticeEndsOn'
     | 'activatedAt'
