@@ -32,6 +32,10 @@ import { UsersService } from '../../../src/modules/users/users.service';
 import { createTestDatabase, TestDatabase } from '../../helpers/test-database';
 import { testConfig } from '../../helpers/test-env';
 import { householdPlain } from './data-fixtures';
+import { JobQueue } from '../../../src/infra/queue/job-queue.service';
+
+/** AuditModule schedules its sealer; nothing runs jobs in this test. */
+const QUIET_JOBS = { schedule: async () => undefined, enqueue: async () => ({ id: 'test', created: true }) };
 
 /**
  * The archive data endpoints behind the real AuthGuard, permission table, validation pipe and error
@@ -123,7 +127,9 @@ describe('archive data HTTP API (real guard, pipe and filter; PostgreSQL)', () =
     })
       .overrideProvider(Clock)
       .useValue(new FakeClock('2026-11-23T10:00:00+08:00'))
-      .useMocker((token) => (token === DataSource ? db.dataSource : undefined))
+      .useMocker((token) =>
+        token === DataSource ? db.dataSource : token === JobQueue ? QUIET_JOBS : undefined,
+      )
       .compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
     app.setGlobalPrefix('api/v1');

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { validateAs } from '../../../src/common/http/validation.pipe';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { JobQueue } from '../../../src/infra/queue/job-queue.service';
 import { AuthorizationService } from '../../../src/modules/auth/authorization/authorization.service';
 import type { OrgLevel } from '../../../src/modules/org-units/org-unit.entity';
 import type { Principal } from '../../../src/modules/auth/principal';
@@ -78,17 +79,23 @@ export function dto<T extends object>(cls: new () => T, plain: Record<string, un
 }
 
 /**
- * What the application's global modules provide, for a testing module: the test's DataSource, and
- * AuthorizationService without AuthorizationModule's guard (services are called directly, no HTTP).
+ * What the application's global modules provide, for a testing module: the test's DataSource,
+ * AuthorizationService without AuthorizationModule's guard (services are called directly, no HTTP), and a
+ * quiet JobQueue (AuditModule schedules its sealer; nothing runs jobs here).
  */
 @Global()
 @Module({})
 export class TestGlobalsModule {
   static forRoot(dataSource: DataSource): DynamicModule {
+    const jobs = { schedule: async () => undefined, enqueue: async () => ({ id: 'test', created: true }) };
     return {
       module: TestGlobalsModule,
-      providers: [{ provide: DataSource, useValue: dataSource }, AuthorizationService],
-      exports: [DataSource, AuthorizationService],
+      providers: [
+        { provide: DataSource, useValue: dataSource },
+        AuthorizationService,
+        { provide: JobQueue, useValue: jobs },
+      ],
+      exports: [DataSource, AuthorizationService, JobQueue],
     };
   }
 }
