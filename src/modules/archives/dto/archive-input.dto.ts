@@ -322,6 +322,7 @@ export abstract class ArchiveBodyDto {
   stateOfMind?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     example: '杭低保字第0012345号',
     nullable: true,
     description: '低保证号（持有低保证时填写，并上传低保证）',
@@ -333,6 +334,8 @@ export abstract class ArchiveBodyDto {
   dibaoCertificateNo?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
+    format: 'date',
     example: '2026-10-02',
     nullable: true,
     description: '意外致困：事故、灾害或大病发生日期',
@@ -343,6 +346,7 @@ export abstract class ArchiveBodyDto {
   incidentOn?: string | null;
 
   @ApiPropertyOptional({
+    type: 'integer',
     example: 300000,
     nullable: true,
     description: '意外致困：因此减少的家庭月收入（分）',
@@ -352,6 +356,7 @@ export abstract class ArchiveBodyDto {
   incidentIncomeLossFen?: number | null;
 
   @ApiPropertyOptional({
+    type: 'integer',
     example: 5000000,
     nullable: true,
     description: '意外致困：因此产生的大额支出（分）',
