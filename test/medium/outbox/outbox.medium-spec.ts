@@ -293,16 +293,74 @@ describe('transactional outbox', () => {
       // The primary is a second, real engine (PostgreSQL on its own database): only its outage is simulated.
       primaryDb = await createTestDatabase();
       primary = new FlakyEngine(new PostgresSearchEngine(primaryDb.dataSource));
-      fallbackEngine = new FallbackSearchEngine(primary, engine, { healthCheckIntervalMs: 3_600_000 });
-      await fallbackEngine.ensureIndex(NOTES);
     });
     afterAll(async () => {
-      await fallbackEngine?.close();
       await primaryDb?.drop();
+    });
+    // A fresh fallback engine per test, told about the outbox as the app's ReindexService tells it.
+    beforeEach(async () => {
+      primary.down = false;
+      await primary.ensureIndex(NOTES);
+      await primary.clear(NOTES.name);
+      fallbackEngine = new FallbackSearchEngine(primary, engine, { healthCheckIntervalMs: 3_600_000 });
+      const repository = t.app.get(OutboxRepository);
+      const reindex = t.app.get(ReindexService);
+      fallbackEngine.setRecovery({
+        backlog: (index, before) => repository.pendingCreatedBefore(index, before),
+        rebuild: async (index, target) => {
+          await reindex.rebuild(index, target);
+        },
+      });
+      await fallbackEngine.ensureIndex(NOTES);
+      await fallbackEngine.probe();
+      expect(fallbackEngine.status()).toMatchObject({ primary: 'up', fallbackActive: false });
+    });
+    afterEach(async () => {
+      primary.down = false;
+      await fallbackEngine.close();
+    });
+
+    it('after an outage, takes searches back only once the backlog from before the recovery is relayed', async () => {
+      const manualRelay = relayOver(fallbackEngine);
+      primary.down = true;
+      const id = await addNote(t, outbox, '电梯安装维修工培训');
+      expect(await manualRelay.relayBatch()).toEqual({ relayed: 0, failed: 1 });
+      expect(fallbackEngine.status()).toMatchObject({ primary: 'down', fallbackActive: true });
+
+      primary.down = false;
+      await fallbackEngine.probe();
+      // Up again, but the note is still pending: searches stay on the fallback, which has it.
+      expect(fallbackEngine.status()).toMatchObject({ primary: 'up', fallbackIndexes: [NOTES.name] });
+      expect((await fallbackEngine.search(NOTES.name, { q: '电梯' })).hits.map((h) => h.id)).toEqual([id]);
+      expect((await primary.search(NOTES.name, { q: '电梯' })).hits).toEqual([]);
+
+      await makeDue();
+      expect(await manualRelay.relayBatch()).toEqual({ relayed: 1, failed: 0 });
+      await fallbackEngine.probe();
+      expect(fallbackEngine.status()).toMatchObject({ primary: 'up', fallbackActive: false });
+      expect((await primary.search(NOTES.name, { q: '电梯' })).hits.map((h) => h.id)).toEqual([id]);
+    });
+
+    it('rebuilds a primary that came back empty before it serves searches again', async () => {
+      const manualRelay = relayOver(fallbackEngine);
+      const ids = [await addNote(t, outbox, '母婴护理培训'), await addNote(t, outbox, '中式烹调师培训')];
+      expect(await manualRelay.relayBatch()).toEqual({ relayed: 2, failed: 0 });
+
+      primary.down = true;
+      expect((await fallbackEngine.health()).ok).toBe(true);
+      expect(fallbackEngine.status().primary).toBe('down');
+      await primary.clear(NOTES.name); // its volume was lost while it was down
+      primary.down = false;
+      await fallbackEngine.probe();
+
+      expect(await primary.count(NOTES.name)).toBe(2);
+      expect(fallbackEngine.status()).toMatchObject({ primary: 'up', fallbackActive: false });
+      expect((await primary.search(NOTES.name, { q: '培训' })).hits.map((h) => h.id).sort()).toEqual(
+        ids.sort(),
+      );
     });
 
     it('applies deletes to the fallback even when the upsert of the same batch fails', async () => {
-      await primary.clear(NOTES.name);
       const manualRelay = relayOver(fallbackEngine);
       const gone = await addNote(t, outbox, '保洁员招聘');
       expect(await manualRelay.relayBatch()).toEqual({ relayed: 1, failed: 0 });
