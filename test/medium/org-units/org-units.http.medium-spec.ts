@@ -1,3 +1,7 @@
+import 'reflect-metadata';
+import { AppConfig } from '../../../src/config';
+import { JobQueue } from '../../../src/infra/queue';
+import { testConfig } from '../../helpers/test-env';
 import { Global, Module } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -72,7 +76,15 @@ describe('org-units HTTP API (real guard and permissions, PostgreSQL)', () => {
       imports: [TestAuthModule, AuditModule, AuthorizationModule, OrgUnitsModule],
     })
       // DatabaseModule is not mounted: the repository's DataSource is this file's database.
-      .useMocker((token) => (token === DataSource ? db.dataSource : undefined))
+      .useMocker((token) =>
+        token === DataSource
+          ? db.dataSource
+          : token === AppConfig
+            ? testConfig()
+            : token === JobQueue
+              ? { schedule: async () => undefined }
+              : undefined,
+      )
       .compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
     app.setGlobalPrefix('api/v1');

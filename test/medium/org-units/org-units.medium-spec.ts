@@ -1,3 +1,7 @@
+import 'reflect-metadata';
+import { AuditSealer } from '../../../src/modules/audit/audit-sealer';
+import { AppConfig } from '../../../src/config';
+import { testConfig } from '../../helpers/test-env';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../../src/common/errors';
@@ -60,7 +64,9 @@ describe('OrgUnitsService (PostgreSQL)', () => {
         AuthorizationService,
         AuditService,
         AuditRepository,
+        AuditSealer,
         Clock,
+        { provide: AppConfig, useValue: testConfig() },
         { provide: DataSource, useValue: db.dataSource },
       ],
     }).compile();
