@@ -91,22 +91,8 @@ export type StoredHashedFields = Omit<HashedAuditFields, 'occurredAt'> & { occur
 
 /** The hash of a stored row linked after `prevHash`: what the sealer writes and the verifier recomputes. */
 export function storedRowHash(prevHash: string, row: StoredHashedFields): string {
-  return auditRowHash(prevHash, {
-    id: row.id,
-    occurredAt: isoFromDatabase(row.occurredAtText),
-    actorId: row.actorId,
-    actorUsername: row.actorUsername,
-    actorKind: row.actorKind,
-    actorRoles: row.actorRoles,
-    actorOrgUnitId: row.actorOrgUnitId,
-    action: row.action,
-    targetType: row.targetType,
-    targetId: row.targetId,
-    outcome: row.outcome,
-    clientIp: row.clientIp,
-    requestId: row.requestId,
-    details: row.details,
-  });
+  // auditRowHash reads only the hashed fields (FIELD_ORDER): the stored extras are ignored.
+  return auditRowHash(prevHash, { ...row, occurredAt: isoFromDatabase(row.occurredAtText) });
 }
 
 /**
