@@ -35,7 +35,7 @@ import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { requestContext } from '../../common/context/request-context';
 import { FieldCipher } from '../../common/crypto';
-import { DomainError } from '../../common/errors';
+import { CommonErrorCode, DomainError } from '../../common/errors';
 import {
   findUnmaskedPersonalData,
   maskAll,
@@ -682,8 +682,16 @@ export class ArchivesService {
           throw new DomainError(ArchivesErrorCode.ARCHIVE_CONSENT_NOT_ALLOWED, { status: archive.status });
         }
         const memberId = dto.subject === 'member' ? (dto.memberId ?? null) : null;
-        if (memberId && !archive.members.some((m) => m.id === memberId)) {
+        const member = memberId ? archive.members.find((m) => m.id === memberId) : undefined;
+        if (memberId && !member) {
           throw new DomainError(ArchivesErrorCode.ARCHIVE_CONSENT_MEMBER_INVALID);
+        }
+        // No one consents before they are born (the DTO already bounds the date by PIPL and now).
+        const subjectBirth = member ? member.birthDate : archive.headBirthDate;
+        if (chinaDate(grantedAt) < subjectBirth) {
+          throw new DomainError(CommonErrorCode.VALIDATION_FAILED, {
+            fields: [{ field: 'grantedAt', problems: ['签署时间不能早于同意主体的出生日期'] }],
+          });
         }
         const saved = await this.repository.insertConsent(manager, {
           archiveId: archive.id,

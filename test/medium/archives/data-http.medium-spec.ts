@@ -328,6 +328,88 @@ describe('archive data HTTP API (real guard, pipe and filter; PostgreSQL)', () =
     expect(consent.body).toMatchObject({ subject: 'head', kind: 'sensitive', byGuardian: false });
   });
 
+  it('date bounds: a consent from 1800 or before its subject was born, a 低保 line from 3000, a birth in 1850 → 400', async () => {
+    const plain = hangzhouHousehold();
+    const members = plain.members as Record<string, unknown>[];
+    // A baby born after PIPL took effect: a consent dated between the two is before the subject's birth.
+    members[1].idNumber = makeIdNumber({
+      regionCode: '330106',
+      birthDate: '2023-05-01',
+      sequence: (seq += 2),
+    });
+    members[1].schoolingStage = 'none';
+    const created = await http().post('/api/v1/archives').set('Authorization', caseworker).send(plain);
+    expect(created.status).toBe(201);
+    const baby = (created.body.members as { id: string; birthDate: string }[]).find(
+      (m) => m.birthDate === '2023-05-01',
+    )!;
+    const consent = (body: Record<string, unknown>) =>
+      http()
+        .post(`/api/v1/archives/${created.body.id}/consents`)
+        .set('Authorization', caseworker)
+        .send({
+          subject: 'head',
+          purpose: 'archive_management',
+          kind: 'general',
+          textVersion: '2026.1',
+          ...body,
+        });
+
+    const ancient = await consent({ grantedAt: '1800-01-01T00:00:00+08:00' }).expect(400);
+    expect(ancient.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { fields: [{ field: 'grantedAt', problems: [expect.stringContaining('2021-11-01')] }] },
+    });
+    await consent({ grantedAt: '2021-10-31T23:00:00+08:00' }).expect(400);
+    const unborn = await consent({
+      subject: 'member',
+      memberId: baby.id,
+      kind: 'sensitive',
+      byGuardian: true,
+      guardianName: '王建国',
+      grantedAt: '2022-06-01T10:00:00+08:00',
+    }).expect(400);
+    expect(unborn.body.details.fields[0]).toEqual({
+      field: 'grantedAt',
+      problems: ['签署时间不能早于同意主体的出生日期'],
+    });
+    await consent({
+      subject: 'member',
+      memberId: baby.id,
+      kind: 'sensitive',
+      byGuardian: true,
+      guardianName: '王建国',
+      grantedAt: '2023-05-02T10:00:00+08:00',
+    }).expect(201);
+
+    const farFuture = await http()
+      .post('/api/v1/dibao-lines')
+      .set('Authorization', login(tree.xihu, ['archivist']))
+      .send({ regionCode: '330106', effectiveFrom: '3000-01-01', monthlyAmountFen: 126_000 })
+      .expect(400);
+    expect(farFuture.body.details.fields[0]).toEqual({
+      field: 'effectiveFrom',
+      problems: ['起始执行日期须在 2000-01-01 至 一年后 之间'],
+    });
+    await http()
+      .get('/api/v1/dibao-lines/lookup')
+      .query({ regionCode: '330106', date: '3000-01-01' })
+      .set('Authorization', caseworker)
+      .expect(400);
+
+    const oldHead = hangzhouHousehold();
+    (oldHead.head as Record<string, unknown>).birthDate = '1850-01-01';
+    const refused = await http()
+      .post('/api/v1/archives')
+      .set('Authorization', caseworker)
+      .send(oldHead)
+      .expect(400);
+    expect(refused.body.details.fields).toContainEqual({
+      field: 'head.birthDate',
+      problems: ['出生日期须在 1900-01-01 至 今天 之间'],
+    });
+  });
+
   it('低保 lines: list, lookup by district → city → province and date, archivist adds one', async () => {
     const reader = login(tree.xihu, ['reviewer']);
     const list = await http()

@@ -57,6 +57,18 @@ describe('consentProblems', () => {
       codes: ['CONSENT_HEAD_GENERAL_MISSING'],
     },
     {
+      name: 'a consent dated before PIPL took effect (1800-01-01) does not count',
+      members: [],
+      consents: [consent({ grantedAt: at('1800-01-01T00:00:00Z') }), consent({ kind: 'sensitive' })],
+      codes: ['CONSENT_HEAD_GENERAL_MISSING'],
+    },
+    {
+      name: 'a consent signed at the hour PIPL took effect counts',
+      members: [],
+      consents: [consent({ grantedAt: at('2021-11-01T00:00:00+08:00') }), consent({ kind: 'sensitive' })],
+      codes: [],
+    },
+    {
       name: 'consent dated in the future does not count yet',
       members: [],
       consents: [consent({ grantedAt: at('2026-12-01T00:00:00Z') }), consent({ kind: 'sensitive' })],

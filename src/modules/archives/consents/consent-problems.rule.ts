@@ -1,3 +1,4 @@
+import { PIPL_EFFECTIVE_AT } from '../../../common/validation/date-bounds';
 import { ageOn, chinaDate, type RuleViolation } from '../rules/rule-violation';
 import type { ConsentKind, ConsentPurpose, ConsentSubject } from './archive-consent.entity';
 
@@ -20,9 +21,16 @@ export interface ConsentMember {
   birthDate: string;
 }
 
+/**
+ * A consent counts from its signing until its withdrawal, and only if signed under PIPL: a date before
+ * the law took effect is an entry error (or a probe), never a consent the submission rule may rely on.
+ */
 function effective(c: ConsentFact, now: Date): boolean {
   return (
-    c.purpose === REQUIRED_PURPOSE && c.grantedAt <= now && (c.withdrawnAt === null || c.withdrawnAt > now)
+    c.purpose === REQUIRED_PURPOSE &&
+    c.grantedAt >= PIPL_EFFECTIVE_AT &&
+    c.grantedAt <= now &&
+    (c.withdrawnAt === null || c.withdrawnAt > now)
   );
 }
 

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ApiDate, ApiDateTime, ApiInt, ApiNested, ApiText, ApiUuid } from '../../../common/openapi/api-field';
 import { PaginationQueryDto } from '../../../common/pagination/pagination';
+import { WithinDateBound } from '../../../common/validation/date-bounds';
 
 const REGION = /^[1-9]\d{5}$/;
 const REGION_MESSAGE = '地区代码须为6位行政区划代码';
@@ -17,6 +18,7 @@ export class CreateDibaoLineDto {
   @ApiDate({ example: '2026-07-01', description: '起始执行日期' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: DATE_MESSAGE })
   @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
+  @WithinDateBound('effective', '起始执行日期')
   effectiveFrom!: string;
 
   @ApiInt({ example: 124000, description: '每人每月低保标准（分）', minimum: 10000, maximum: 1000000 })
@@ -49,6 +51,7 @@ export class LookupDibaoLineQueryDto {
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: DATE_MESSAGE })
   @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
+  @WithinDateBound('effective', '查询日期')
   date?: string;
 }
 

@@ -23,6 +23,7 @@ import {
   type ConsentPurpose,
 } from '../consents/archive-consent.entity';
 import { PERSON_NAME_PATTERN, trimmed } from './archive-input.dto';
+import { WithinDateBound } from '../../../common/validation/date-bounds';
 
 const oneOf = (label: string, values: readonly string[]) => ({
   message: `${label}须为以下之一：${values.join('、')}`,
@@ -126,6 +127,7 @@ export class RecordConsentDto {
 
   @ApiProperty({ format: 'date-time', description: '签署时间（不得晚于当前时间）' })
   @IsISO8601({ strict: true }, { message: '签署时间须为 ISO 8601 时间' })
+  @WithinDateBound('consent', '签署时间')
   grantedAt!: string;
 
   @ApiPropertyOptional({ default: false, description: '由监护人代为同意（未满14周岁成员必须）' })

@@ -46,6 +46,7 @@ import {
   type Relation,
   type SchoolingStage,
 } from '../archive.enums';
+import { WithinDateBound } from '../../../common/validation/date-bounds';
 
 /** A household of more than this is a data-entry error, not a household. */
 export const MAX_MEMBERS = 20;
@@ -109,6 +110,7 @@ export class HeadInputDto {
   @ApiPropertyOptional({ example: '1970-03-07', description: '纸质表上的出生日期；填写时须与身份证号码一致' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: '出生日期须为 YYYY-MM-DD' })
+  @WithinDateBound('birth', '出生日期')
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '出生日期须为 YYYY-MM-DD' })
   birthDate?: string;
 
@@ -180,6 +182,7 @@ export class MemberInputDto {
   @ApiPropertyOptional({ example: '2010-09-01' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: '出生日期须为 YYYY-MM-DD' })
+  @WithinDateBound('birth', '出生日期')
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '出生日期须为 YYYY-MM-DD' })
   birthDate?: string;
 
@@ -343,6 +346,7 @@ export abstract class ArchiveBodyDto {
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '发生日期须为 YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: '发生日期须为 YYYY-MM-DD' })
+  @WithinDateBound('event', '发生日期')
   incidentOn?: string | null;
 
   @ApiPropertyOptional({
@@ -444,6 +448,7 @@ export class HeadUpdateDto {
   @ApiPropertyOptional()
   @OmittableNotNull()
   @IsISO8601({ strict: true }, { message: '出生日期须为 YYYY-MM-DD' })
+  @WithinDateBound('birth', '出生日期')
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '出生日期须为 YYYY-MM-DD' })
   birthDate?: string;
 

@@ -3,6 +3,7 @@ import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from '
 import { PaginationQueryDto } from '../../../common/pagination/pagination';
 import { AUDIT_OUTCOMES, AuditOutcome } from '../audit-log.entity';
 import { AUDIT_TIME_FILTER_PATTERN } from '../rules/audit-time-range.rule';
+import { WithinDateBound } from '../../../common/validation/date-bounds';
 
 export class ListAuditLogsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -45,6 +46,7 @@ export class ListAuditLogsQueryDto extends PaginationQueryDto {
   })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @WithinDateBound('queryInstant', 'from')
   @Matches(AUDIT_TIME_FILTER_PATTERN, { message: 'from 须为 ISO 8601 日期或时间' })
   from?: string;
 
@@ -54,6 +56,7 @@ export class ListAuditLogsQueryDto extends PaginationQueryDto {
   })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @WithinDateBound('queryInstant', 'to')
   @Matches(AUDIT_TIME_FILTER_PATTERN, { message: 'to 须为 ISO 8601 日期或时间' })
   to?: string;
 }

@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { IsMobile, NormalizeMobile } from '../../../common/validation';
 import { ACCOUNT_KINDS, AccountKind, STAFF_ROLES, StaffRole } from '../../auth/principal';
+import { WithinDateBound } from '../../../common/validation/date-bounds';
 
 /** Login names: 3–32 of lower-case letters, digits, `.`, `_`, `-` (input is lower-cased first). */
 /**
@@ -83,5 +84,6 @@ export class CreateUserDto {
   @ApiPropertyOptional({ format: 'date-time', description: '临时账号的到期时间' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @WithinDateBound('accountExpiry', '到期时间')
   expiresAt?: string;
 }

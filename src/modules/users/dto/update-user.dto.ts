@@ -17,6 +17,7 @@ import {
 import { IsMobile, NormalizeMobile } from '../../../common/validation';
 import { STAFF_ROLES, StaffRole } from '../../auth/principal';
 import { DISPLAY_NAME_MAX } from './create-user.dto';
+import { WithinDateBound } from '../../../common/validation/date-bounds';
 
 /** `undefined` = leave as is. Only `expiresAt` and `phone` accept `null` (make permanent / remove). */
 const present = ValidateIf((_object: object, value: unknown) => value !== undefined);
@@ -55,6 +56,7 @@ export class UpdateUserDto {
   })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @WithinDateBound('accountExpiry', '到期时间')
   expiresAt?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'null：删除手机号码' })

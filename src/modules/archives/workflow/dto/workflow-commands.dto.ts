@@ -30,6 +30,7 @@ import {
   VERIFY_DECISIONS,
   type VerifyDecision,
 } from '../archive-transitions.rule';
+import { WithinDateBound } from '../../../../common/validation/date-bounds';
 
 const trimmed = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
@@ -89,6 +90,7 @@ export class ReviewArchiveDto extends VersionedCommandDto {
 export class HomeVisitDto {
   @ApiProperty({ example: '2026-03-05', description: '入户日期' })
   @IsISO8601({ strict: true }, { message: '入户日期格式应为 YYYY-MM-DD' })
+  @WithinDateBound('event', '入户日期')
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '入户日期格式应为 YYYY-MM-DD' })
   date!: string;
 
