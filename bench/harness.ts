@@ -12,12 +12,16 @@ export interface BenchOptions {
   queries?: number;
   /** PRNG seed, so runs are comparable. */
   seed: number;
+  /** Length of each timed load run, in seconds (the api benchmark; default 10). */
+  seconds: number;
 }
 
 export interface BenchContext {
   config: AppConfig;
   /** Initialised on the scratch database, migrations applied. */
   dataSource: DataSource;
+  /** Connection URL of the scratch database (for a child process: an app under test). */
+  databaseUrl: string;
   options: BenchOptions;
   /** Prints `name value` on stdout: the machine-readable result. */
   report(name: string, value: number | string, digits?: number): void;
@@ -30,6 +34,14 @@ export interface Benchmark {
   name: string;
   description: string;
   run(ctx: BenchContext): Promise<void>;
+}
+
+/** A benchmark that needs no scratch database (e.g. it starts whole copies of the app itself). */
+export interface StandaloneBenchmark {
+  name: string;
+  description: string;
+  standalone: true;
+  run(ctx: Omit<BenchContext, 'dataSource' | 'databaseUrl'>): Promise<void>;
 }
 
 /** Nearest-rank percentile of already sorted values. */

@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- [names…] [--docs N] [--queries N] [--seed N]]`
+ * `npm run bench [-- [names…] [--docs N] [--queries N] [--seed N] [--seconds N]]`
  *
  * Runs on the configured PostgreSQL (DATABASE_URL, else the embedded server) in a scratch
  * database that is migrated first and dropped at the end, and prints one `name value` line per
  * figure on stdout (progress goes to stderr). Add a benchmark by appending it to BENCHMARKS.
+ * A standalone benchmark (no scratch database) runs after the others, without the server.
  */
 import 'reflect-metadata';
 import { Client } from 'pg';
@@ -12,14 +13,15 @@ import { loadConfig } from '../src/config';
 import { DatabaseServer } from '../src/database/database-server';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { runMigrations } from '../src/database/migrate';
-import { BenchContext, Benchmark, BenchOptions } from './harness';
+import { apiBenchmark } from './api.bench';
+import { BenchContext, Benchmark, BenchOptions, StandaloneBenchmark } from './harness';
 import { searchBenchmark } from './search.bench';
 
-const BENCHMARKS: Benchmark[] = [searchBenchmark];
+const BENCHMARKS: Array<Benchmark | StandaloneBenchmark> = [searchBenchmark, apiBenchmark];
 
 function parseArgs(argv: string[]): { names: string[]; options: BenchOptions } {
   const names: string[] = [];
-  const options: BenchOptions = { seed: 20241123 };
+  const options: BenchOptions = { seed: 20241123, seconds: 10 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const number = (flag: string) => {
@@ -30,6 +32,7 @@ function parseArgs(argv: string[]): { names: string[]; options: BenchOptions } {
     if (arg === '--docs') options.docs = number(arg);
     else if (arg === '--queries') options.queries = number(arg);
     else if (arg === '--seed') options.seed = number(arg);
+    else if (arg === '--seconds') options.seconds = number(arg);
     else if (arg.startsWith('--')) throw new Error(`未知参数 ${arg}`);
     else names.push(arg);
   }
@@ -54,34 +57,40 @@ async function main(): Promise<void> {
     throw new Error(`未知的基准 ${unknown.join(', ')} (有: ${BENCHMARKS.map((b) => b.name).join(', ')})`);
 
   const config = loadConfig({ overrides: { log: { level: 'silent' } } });
-  const server = await DatabaseServer.start(config.database);
-  const scratch = `bangfu_bench_${process.pid}`;
-  try {
-    await admin(server.url, `CREATE DATABASE "${scratch}"`);
-    const dataSource = new DataSource(dataSourceOptions(server.urlFor(scratch), 4));
+  const report: BenchContext['report'] = (name, value, digits = 1) =>
+    console.log(
+      `${name} ${typeof value === 'number' ? (Number.isInteger(value) ? value : value.toFixed(digits)) : value}`,
+    );
+  const log: BenchContext['log'] = (message) => process.stderr.write(`[bench] ${message}\n`);
+  const withDatabase = selected.filter((b): b is Benchmark => !('standalone' in b));
+  const standalone = selected.filter((b): b is StandaloneBenchmark => 'standalone' in b);
+
+  if (withDatabase.length) {
+    const server = await DatabaseServer.start(config.database);
+    const scratch = `bangfu_bench_${process.pid}`;
     try {
-      await dataSource.initialize();
-      await runMigrations(dataSource);
-      const ctx: BenchContext = {
-        config,
-        dataSource,
-        options,
-        report: (name, value, digits = 1) =>
-          console.log(
-            `${name} ${typeof value === 'number' ? (Number.isInteger(value) ? value : value.toFixed(digits)) : value}`,
-          ),
-        log: (message) => process.stderr.write(`[bench] ${message}\n`),
-      };
-      for (const benchmark of selected) {
-        ctx.log(`${benchmark.name}: ${benchmark.description}`);
-        await benchmark.run(ctx);
+      await admin(server.url, `CREATE DATABASE "${scratch}"`);
+      const databaseUrl = server.urlFor(scratch);
+      const dataSource = new DataSource(dataSourceOptions(databaseUrl, 4));
+      try {
+        await dataSource.initialize();
+        await runMigrations(dataSource);
+        const ctx: BenchContext = { config, dataSource, databaseUrl, options, report, log };
+        for (const benchmark of withDatabase) {
+          ctx.log(`${benchmark.name}: ${benchmark.description}`);
+          await benchmark.run(ctx);
+        }
+      } finally {
+        if (dataSource.isInitialized) await dataSource.destroy();
+        await admin(server.url, `DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);
       }
     } finally {
-      if (dataSource.isInitialized) await dataSource.destroy();
-      await admin(server.url, `DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);
+      await server.stop();
     }
-  } finally {
-    await server.stop();
+  }
+  for (const benchmark of standalone) {
+    log(`${benchmark.name}: ${benchmark.description}`);
+    await benchmark.run({ config, options, report, log });
   }
 }
 

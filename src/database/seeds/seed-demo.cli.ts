@@ -6,16 +6,12 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { createWorkerApp } from '../../bootstrap';
-import { calendarDays } from '../../common/calendar/china-calendar';
 import { Clock } from '../../common/clock/clock';
 import { FieldCipher } from '../../common/crypto/field-cipher';
 import { ConfigError, loadConfig } from '../../config';
-import { workingCalendar } from '../../modules/archives/workflow/working-days.rule';
 import { PasswordHasher } from '../../modules/users/password/password-hasher';
-import { DEMO_PASSWORD, seedDemoAccounts } from './demo-accounts.seed';
-import { seedDemoArchives } from './demo-archives.seed';
-import { seedDibaoLines } from './dibao-lines.seed';
-import { seedDemoOrgTree } from './org-tree.seed';
+import { DEMO_PASSWORD } from './demo-accounts.seed';
+import { seedDemo } from './seed-demo';
 
 async function main(): Promise<number> {
   // Start-up chatter would bury the summary: warnings and errors only.
@@ -25,32 +21,12 @@ async function main(): Promise<number> {
     return 2;
   }
   const app = await createWorkerApp(config);
-  const days = calendarDays(config.calendar.years, config.archives);
   try {
-    const dataSource = app.get(DataSource);
     const hasher = app.get(PasswordHasher);
-    const deps = {
+    const { units, accounts, dibaoLines, archives } = await seedDemo(app.get(DataSource), config, {
       hash: (p: string) => hasher.hash(p),
       cipher: app.get(FieldCipher),
       now: app.get(Clock).now(),
-    };
-    const { units, accounts, dibaoLines, archives } = await dataSource.transaction(async (manager) => {
-      const tree = await seedDemoOrgTree(manager);
-      return {
-        units: Object.keys(tree).length,
-        accounts: await seedDemoAccounts(manager, tree, deps),
-        // Before any demo archive: their categories are checked against these lines.
-        dibaoLines: await seedDibaoLines(manager),
-        // Last: the workflow steps name the demo staff as actors.
-        archives: await seedDemoArchives(manager, tree, {
-          cipher: deps.cipher,
-          now: deps.now,
-          marginalMultiple: config.archives.marginalMultiple,
-          excludedIncomeKinds: config.archives.excludedIncomeKinds,
-          publicNoticeWorkingDays: config.archives.publicNoticeWorkingDays,
-          calendar: workingCalendar(days.holidays, days.makeUpWorkdays),
-        }),
-      };
     });
     console.log(`组织树: ${units} 个单位; 新建账号: ${accounts.length ? accounts.join(', ') : '(均已存在)'}`);
     console.log(`低保标准: 新增 ${dibaoLines} 条`);

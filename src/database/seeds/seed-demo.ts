@@ -1,0 +1,48 @@
+import type { DataSource } from 'typeorm';
+import { calendarDays } from '../../common/calendar/china-calendar';
+import type { FieldCipher } from '../../common/crypto/field-cipher';
+import type { AppConfig } from '../../config';
+import { workingCalendar } from '../../modules/archives/workflow/working-days.rule';
+import { seedDemoAccounts } from './demo-accounts.seed';
+import { type DemoArchivesResult, seedDemoArchives } from './demo-archives.seed';
+import { seedDibaoLines } from './dibao-lines.seed';
+import { seedDemoOrgTree } from './org-tree.seed';
+
+export interface DemoSeedResult {
+  units: number;
+  /** Usernames created by this run (none when they existed). */
+  accounts: string[];
+  dibaoLines: number;
+  archives: DemoArchivesResult;
+}
+
+/**
+ * The whole demo world in one transaction: the union tree, one account per role, the 低保 lines and the
+ * demo archives. Idempotent. Used by `npm run seed:demo` and by the API benchmark (on its scratch
+ * database), so both show the same world.
+ */
+export async function seedDemo(
+  dataSource: DataSource,
+  config: AppConfig,
+  deps: { hash: (password: string) => Promise<string>; cipher: FieldCipher; now: Date },
+): Promise<DemoSeedResult> {
+  const days = calendarDays(config.calendar.years, config.archives);
+  return dataSource.transaction(async (manager) => {
+    const tree = await seedDemoOrgTree(manager);
+    return {
+      units: Object.keys(tree).length,
+      accounts: await seedDemoAccounts(manager, tree, deps),
+      // Before any demo archive: their categories are checked against these lines.
+      dibaoLines: await seedDibaoLines(manager),
+      // Last: the workflow steps name the demo staff as actors.
+      archives: await seedDemoArchives(manager, tree, {
+        cipher: deps.cipher,
+        now: deps.now,
+        marginalMultiple: config.archives.marginalMultiple,
+        excludedIncomeKinds: config.archives.excludedIncomeKinds,
+        publicNoticeWorkingDays: config.archives.publicNoticeWorkingDays,
+        calendar: workingCalendar(days.holidays, days.makeUpWorkdays),
+      }),
+    };
+  });
+}
