@@ -48,6 +48,13 @@ export interface FieldCipherOptions {
   blindIndexKey: Buffer;
 }
 
+/** Where an encrypted value is stored: the row id, table and column it belongs to. */
+export interface FieldContext {
+  table: string;
+  column: string;
+  rowId: string;
+}
+
 export type BlindIndexNormalizer = (value: string) => string;
 
 /**

@@ -1,1 +1,3 @@
 export * from './field-cipher';
+export * from './unreadable-field.error';
+export * from './decrypt-field';

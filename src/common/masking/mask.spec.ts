@@ -5,6 +5,7 @@ import {
   maskIdNumber,
   maskName,
   maskPhone,
+  passesLuhn,
   UNMASKED_ID_NUMBER_PATTERN,
   UNMASKED_PHONE_PATTERN,
 } from './mask';
@@ -157,6 +158,20 @@ describe('UNMASKED_PHONE_PATTERN', () => {
   });
 });
 
+describe('passesLuhn', () => {
+  it.each([
+    ['4111111111111111', true],
+    ['4111111111111112', false],
+    ['6222021234567890128', true],
+    ['6222021234567890123', false],
+    ['0', true],
+    ['', false],
+    ['12a4', false],
+  ])('%s → %s', (digits, expected) => {
+    expect(passesLuhn(digits)).toBe(expected);
+  });
+});
+
 describe('findUnmaskedPersonalData', () => {
   it('finds every leak with its kind and offset, without the value', () => {
     const body = JSON.stringify({
@@ -184,6 +199,30 @@ describe('findUnmaskedPersonalData', () => {
     const body = '{"id":"3f2a9c1e-a138-1234-5678-9abcdef01234","phone":"13812342210"}';
     const [hit] = findUnmaskedPersonalData(body);
     expect(body.slice(hit!.index, hit!.index + 11)).toBe('13812342210');
+  });
+
+  it.each([
+    ['a 19-digit card', '{"bankAccount":"6222021234567890128"}'],
+    ['a 16-digit card', '{"bankAccount":"4111111111111111"}'],
+    ['a card grouped with spaces', '卡号 6222 0212 3456 7890 128。'],
+    ['a card grouped with dashes', '{"a":"4111-1111-1111-1111"}'],
+  ])('finds a bank card number passing the Luhn check: %s', (_case, body) => {
+    expect(findUnmaskedPersonalData(body).map((hit) => hit.kind)).toEqual(['bank_account']);
+  });
+
+  it.each([
+    ['a 19-digit run failing the Luhn check', '{"n":"6222021234567890123"}'],
+    ['15 digits passing the Luhn check', '{"n":"411111111111116"}'],
+    ['20 digits passing the Luhn check', '{"n":"41111111111111111113"}'],
+    ['a masked card', '{"bankAccount":"***************0128"}'],
+  ])('ignores what is not a card number: %s', (_case, body) => {
+    expect(findUnmaskedPersonalData(body)).toEqual([]);
+  });
+
+  it('reports an ID number that also passes the Luhn check once, as an ID number', () => {
+    const id = '110101199003074510';
+    expect(passesLuhn(id)).toBe(true);
+    expect(findUnmaskedPersonalData(`"${id}"`).map((hit) => hit.kind)).toEqual(['id_number']);
   });
 
   it('returns nothing for a fully masked body', () => {

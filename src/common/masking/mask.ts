@@ -75,7 +75,30 @@ export const UNMASKED_ID_NUMBER_PATTERN =
  */
 export const UNMASKED_PHONE_PATTERN = /(?<!\d)(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)/;
 
-export type UnmaskedPersonalDataKind = 'id_number' | 'phone';
+/**
+ * A run of 16–19 digits (optionally in groups split by single spaces or dashes, `6222 0212 3456 7890 123`)
+ * not part of a longer digit run: the shape of a bank card number. On its own too loose (order numbers,
+ * counters), so findUnmaskedPersonalData also requires the Luhn check every card number passes.
+ * Not global, as above.
+ */
+export const BANK_ACCOUNT_CANDIDATE_PATTERN = /(?<!\d)\d(?:[ -]?\d){15,18}(?!\d)/;
+
+/** The Luhn (mod 10) check of a digit string: what every bank card number passes. */
+export function passesLuhn(digits: string): boolean {
+  if (!/^\d+$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let digit = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+export type UnmaskedPersonalDataKind = 'id_number' | 'phone' | 'bank_account';
 
 export interface UnmaskedPersonalDataHit {
   kind: UnmaskedPersonalDataKind;
@@ -91,19 +114,24 @@ export interface UnmaskedPersonalDataHit {
 const SYSTEM_IDENTIFIER_PATTERN =
   /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32,}/gi;
 
-/** Every unmasked ID number and mobile number in `text`: audit-log guards and the response-body scans. */
+/**
+ * Every unmasked ID number, mobile number and bank card number (16–19 digits passing the Luhn check) in
+ * `text`: audit-log guards and the response-body scans. A digit run that is an ID number is reported once,
+ * as an ID number, even when it also passes the Luhn check.
+ */
 export function findUnmaskedPersonalData(text: string): UnmaskedPersonalDataHit[] {
   const scanned = text.replace(SYSTEM_IDENTIFIER_PATTERN, (id) => '_'.repeat(id.length));
-  const scans: Array<[UnmaskedPersonalDataKind, RegExp]> = [
-    ['id_number', UNMASKED_ID_NUMBER_PATTERN],
-    ['phone', UNMASKED_PHONE_PATTERN],
+  const all = (pattern: RegExp) => Array.from(scanned.matchAll(new RegExp(pattern.source, 'g')));
+  const idNumbers = all(UNMASKED_ID_NUMBER_PATTERN);
+  const hits: UnmaskedPersonalDataHit[] = [
+    ...idNumbers.map((match) => ({ kind: 'id_number' as const, index: match.index })),
+    ...all(UNMASKED_PHONE_PATTERN).map((match) => ({ kind: 'phone' as const, index: match.index })),
   ];
-  return scans
-    .flatMap(([kind, pattern]) =>
-      Array.from(scanned.matchAll(new RegExp(pattern.source, 'g')), (match) => ({
-        kind,
-        index: match.index,
-      })),
-    )
-    .sort((a, b) => a.index - b.index);
+  for (const match of all(BANK_ACCOUNT_CANDIDATE_PATTERN)) {
+    const end = match.index + match[0].length;
+    const isIdNumber = idNumbers.some((id) => id.index < end && match.index < id.index + id[0].length);
+    if (!isIdNumber && passesLuhn(match[0].replace(/[ -]/g, '')))
+      hits.push({ kind: 'bank_account', index: match.index });
+  }
+  return hits.sort((a, b) => a.index - b.index);
 }

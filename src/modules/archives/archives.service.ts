@@ -30,19 +30,13 @@
  * `categoryViolations`, `assetFlags`/`withAssetFlags`, `fiveClearsStatus`, `identityViolations`,
  * `householdDuplicateViolations`, `consentProblems`, `diffArchives`.
  */
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { requestContext } from '../../common/context/request-context';
-import { FieldCipher } from '../../common/crypto';
+import { decryptField, FieldCipher, type FieldContext } from '../../common/crypto';
 import { CommonErrorCode, DomainError } from '../../common/errors';
-import {
-  findUnmaskedPersonalData,
-  maskAll,
-  maskBankAccount,
-  maskIdNumber,
-  maskPhone,
-} from '../../common/masking';
+import { findUnmaskedPersonalData, maskBankAccount, maskIdNumber, maskPhone } from '../../common/masking';
 import { Page, pageOf, pageWindow } from '../../common/pagination/pagination';
 import { parseIdNumber } from '../../common/validation';
 import { AppConfig } from '../../config';
@@ -131,8 +125,6 @@ interface PreparedMember {
 
 @Injectable()
 export class ArchivesService {
-  private readonly logger = new Logger(ArchivesService.name);
-
   constructor(
     private readonly repository: ArchivesRepository,
     private readonly dibaoLines: DibaoLinesService,
@@ -196,7 +188,7 @@ export class ArchivesService {
   snapshot(archive: LoadedArchive): ArchiveSnapshot {
     return snapshotArchive(
       { archive, members: archive.members, incomeItems: archive.incomeItems },
-      (kind, ciphertext, blindIndex) => this.sensitive(kind, ciphertext, blindIndex),
+      (kind, ciphertext, blindIndex, field) => this.sensitive(kind, ciphertext, blindIndex, field),
     );
   }
 
@@ -240,21 +232,34 @@ export class ArchivesService {
       address: archive.address,
       head: {
         name: archive.headName,
-        idNumber: this.masked('id_number', archive.headIdNumberCiphertext) ?? '',
+        idNumber:
+          this.masked(
+            'id_number',
+            archive.headIdNumberCiphertext,
+            archiveField(archive, 'head_id_number_ciphertext'),
+          ) ?? '',
         birthDate: archive.headBirthDate,
         gender: archive.headGender,
         age: ageOn(archive.headBirthDate, today),
-        phone: this.masked('phone', archive.headPhoneCiphertext),
+        phone: this.masked(
+          'phone',
+          archive.headPhoneCiphertext,
+          archiveField(archive, 'head_phone_ciphertext'),
+        ),
         employer: archive.employer,
         employmentStatus: archive.employmentStatus,
         monthlyIncomeFen: archive.headMonthlyIncomeFen,
-        bankAccount: this.masked('bank_account', archive.bankAccountCiphertext),
+        bankAccount: this.masked(
+          'bank_account',
+          archive.bankAccountCiphertext,
+          archiveField(archive, 'bank_account_ciphertext'),
+        ),
       },
       members: archive.members.map((m) => ({
         id: m.id,
         relation: m.relation,
         name: m.name,
-        idNumber: this.masked('id_number', m.idNumberCiphertext) ?? '',
+        idNumber: this.masked('id_number', m.idNumberCiphertext, memberField(m)) ?? '',
         birthDate: m.birthDate,
         gender: m.gender,
         age: ageOn(m.birthDate, today),
@@ -319,7 +324,12 @@ export class ArchivesService {
       orgUnitId: archive.orgUnitId,
       orgUnitName: archive.orgUnit?.name ?? null,
       headName: archive.headName,
-      headIdNumber: this.masked('id_number', archive.headIdNumberCiphertext) ?? '',
+      headIdNumber:
+        this.masked(
+          'id_number',
+          archive.headIdNumberCiphertext,
+          archiveField(archive, 'head_id_number_ciphertext'),
+        ) ?? '',
       primaryCause: archive.primaryCause,
       householdSize: archive.householdSize,
       perCapitaIncomeFen: archive.perCapitaIncomeFen,
@@ -983,26 +993,21 @@ export class ArchivesService {
     kind: 'id_number' | 'phone' | 'bank_account',
     ciphertext: string | null,
     blindIndex: string | null,
+    field: FieldContext,
   ): SensitiveValue {
     if (!ciphertext) return { masked: null, fingerprint: null };
-    try {
-      const plain = this.cipher.decrypt(ciphertext);
-      return { masked: mask(kind, plain), fingerprint: blindIndex ?? this.cipher.blindIndex(plain, kind) };
-    } catch (error) {
-      this.logger.error({ err: error }, '档案敏感字段无法解密');
-      return { masked: maskAll('000000'), fingerprint: ciphertext };
-    }
+    const plain = decryptField(this.cipher, ciphertext, field);
+    return { masked: mask(kind, plain), fingerprint: blindIndex ?? this.cipher.blindIndex(plain, kind) };
   }
 
-  private masked(kind: 'id_number' | 'phone' | 'bank_account', ciphertext: string | null): string | null {
+  /** The masked value of a stored identifier; one that does not decrypt fails the request (logged). */
+  private masked(
+    kind: 'id_number' | 'phone' | 'bank_account',
+    ciphertext: string | null,
+    field: FieldContext,
+  ): string | null {
     if (!ciphertext) return null;
-    try {
-      return mask(kind, this.cipher.decrypt(ciphertext));
-    } catch (error) {
-      // A value that does not decrypt (tampered, key missing) must not take the whole record down.
-      this.logger.error({ err: error }, '档案敏感字段无法解密');
-      return maskAll(kind === 'phone' ? '00000000000' : '000000000000000000');
-    }
+    return mask(kind, decryptField(this.cipher, ciphertext, field));
   }
 
   private deniedIsAudited<T>(
@@ -1019,6 +1024,16 @@ function mask(kind: 'id_number' | 'phone' | 'bank_account', value: string): stri
   if (kind === 'id_number') return maskIdNumber(value);
   if (kind === 'phone') return maskPhone(value);
   return maskBankAccount(value);
+}
+
+/** Where an encrypted column of the archive row is stored. */
+function archiveField(archive: { id: string }, column: string): FieldContext {
+  return { table: 'archives', column, rowId: archive.id };
+}
+
+/** Where a member's encrypted ID number is stored. */
+function memberField(member: { id: string }): FieldContext {
+  return { table: 'archive_members', column: 'id_number_ciphertext', rowId: member.id };
 }
 
 function identityMember(m: PreparedMember): IdentityMember {

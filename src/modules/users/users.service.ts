@@ -1,9 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
-import { FieldCipher } from '../../common/crypto';
+import { decryptField, FieldCipher } from '../../common/crypto';
 import { DomainError } from '../../common/errors';
-import { findUnmaskedPersonalData, maskAll, maskPhone } from '../../common/masking';
+import { findUnmaskedPersonalData, maskPhone } from '../../common/masking';
 import { Page, pageOf, pageWindow } from '../../common/pagination/pagination';
 import { AuditService } from '../audit/audit.service';
 import { AuthorizationErrorCode } from '../auth/authorization/authorization.errors';
@@ -54,8 +54,6 @@ const SYSTEM_ACTOR = { kind: 'system', username: 'system' } as const;
  */
 @Injectable()
 export class UsersService {
-  private readonly logger = new Logger(UsersService.name);
-
   constructor(
     private readonly repository: UsersRepository,
     private readonly cipher: FieldCipher,
@@ -547,13 +545,14 @@ export class UsersService {
 
   private maskedPhone(user: UserEntity): string | null {
     if (!user.phoneCiphertext) return null;
-    try {
-      return maskPhone(this.cipher.decrypt(user.phoneCiphertext));
-    } catch (error) {
-      // A value that does not decrypt (tampered, key missing) must not take the whole list down.
-      this.logger.error({ userId: user.id, err: error }, '手机号码无法解密');
-      return maskAll('00000000000');
-    }
+    // A value that does not decrypt fails the request, logged with the row; never a made-up placeholder.
+    return maskPhone(
+      decryptField(this.cipher, user.phoneCiphertext, {
+        table: 'users',
+        column: 'phone_ciphertext',
+        rowId: user.id,
+      }),
+    );
   }
 
   private response(user: UserWithUnit, now: Date = this.clock.now()): UserResponseDto {

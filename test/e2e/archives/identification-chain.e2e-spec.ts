@@ -98,7 +98,7 @@ describe('identification chain: from a worker self-application to an active arch
         employer: '杭州某某机械有限公司',
         employmentStatus: 'employed',
         monthlyIncomeFen: 120_000,
-        bankAccount: '6222021202004567890',
+        bankAccount: '6222021202004567898',
       },
       members: [
         {

@@ -191,7 +191,7 @@ export async function createArchive(
     headMonthlyIncomeFen: headIncome,
     address: '杭州市西湖区文三路100号3幢2单元401室',
     regionCode,
-    bankAccountCiphertext: cipher.encrypt('6222021234567890123'),
+    bankAccountCiphertext: cipher.encrypt('6222021234567890128'),
     housingType: 'rented',
     housingAreaSqm: '45.50',
     hasVehicle: false,

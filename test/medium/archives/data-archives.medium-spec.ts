@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { UnreadableFieldError } from '../../../src/common/crypto';
 import { DomainError } from '../../../src/common/errors';
 import { createOrgUnit } from '../../helpers/factories/users.factory';
 import { findUnmaskedPersonalData } from '../../../src/common/masking';
@@ -86,7 +88,7 @@ describe('Archives — create, update, read (real PostgreSQL)', () => {
         gender: 'male',
         age: 58,
         phone: '138****2210',
-        bankAccount: '***************0123',
+        bankAccount: '***************0128',
       });
       expect(created.members.map((m) => [m.relation, m.birthDate, m.gender, m.age])).toEqual([
         ['spouse', '1970-02-03', 'female', 56],
@@ -199,6 +201,55 @@ describe('Archives — create, update, read (real PostgreSQL)', () => {
     let created: ArchiveDetailDto;
     beforeEach(async () => {
       created = await t.archives.create(caseworker, createDto());
+    });
+
+    it('a new phone and bank account sent on update are stored encrypted under the active key, never in clear', async () => {
+      const phone = '13912345678';
+      const bankAccount = '6217000010012345677';
+      const updated = await update(caseworker, created.id, { version: 1, head: { phone, bankAccount } });
+      expect(updated.head).toMatchObject({ phone: '139****5678', bankAccount: '***************5677' });
+      expect(findUnmaskedPersonalData(JSON.stringify(updated))).toEqual([]);
+
+      const [row] = await t.db.dataSource.query(
+        `SELECT head_phone_ciphertext, head_phone_blind_index, bank_account_ciphertext FROM archives WHERE id = $1`,
+        [created.id],
+      );
+      const header = new RegExp(`^v\\d+:${t.cipher.activeKeyId}:`);
+      expect(row.head_phone_ciphertext).toMatch(header);
+      expect(row.bank_account_ciphertext).toMatch(header);
+      expect(JSON.stringify(row)).not.toContain(phone);
+      expect(JSON.stringify(row)).not.toContain(bankAccount);
+      expect(findUnmaskedPersonalData(JSON.stringify(row))).toEqual([]);
+      expect(t.cipher.decrypt(row.head_phone_ciphertext)).toBe(phone);
+      expect(t.cipher.decrypt(row.bank_account_ciphertext)).toBe(bankAccount);
+      expect(row.head_phone_blind_index).toBe(t.cipher.blindIndex(phone, 'phone'));
+    });
+
+    it('a stored identifier that does not decrypt fails the read and is logged with its row, never shown as a placeholder', async () => {
+      const [{ bank_account_ciphertext: token }] = await t.db.dataSource.query(
+        `SELECT bank_account_ciphertext FROM archives WHERE id = $1`,
+        [created.id],
+      );
+      const parts = (token as string).split(':');
+      parts[3] = parts[3].startsWith('A') ? `B${parts[3].slice(1)}` : `A${parts[3].slice(1)}`;
+      await t.db.dataSource.query(`UPDATE archives SET bank_account_ciphertext = $2 WHERE id = $1`, [
+        created.id,
+        parts.join(':'),
+      ]);
+      const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      try {
+        const field = { table: 'archives', column: 'bank_account_ciphertext', rowId: created.id };
+        const error = await t.archives.get(reviewerCityA, created.id).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(UnreadableFieldError);
+        expect((error as UnreadableFieldError).field).toEqual(field);
+        await expect(update(caseworker, created.id, { version: 1, skills: '电工' })).rejects.toBeInstanceOf(
+          UnreadableFieldError,
+        );
+        expect(logged).toHaveBeenCalledWith(expect.objectContaining(field), '加密字段无法解密');
+        expect(JSON.stringify(logged.mock.calls)).not.toContain(token);
+      } finally {
+        logged.mockRestore();
+      }
     });
 
     it('replaces members and income items, recomputes figures, keeps member ids matched by id or ID number', async () => {

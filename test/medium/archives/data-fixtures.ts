@@ -160,7 +160,7 @@ export function householdPlain(overrides: Record<string, unknown> = {}): Record<
       employer: '南京熊猫电子集团有限公司',
       employmentStatus: 'employed',
       monthlyIncomeFen: 180_000,
-      bankAccount: '6222021234567890123',
+      bankAccount: '6222021234567890128',
     },
     members: [
       {

@@ -31,6 +31,8 @@ export type SensitiveReader = (
   kind: 'id_number' | 'phone' | 'bank_account',
   ciphertext: string | null,
   blindIndex: string | null,
+  /** Where the ciphertext is stored (to report a value that does not decrypt). */
+  field: { table: string; column: string; rowId: string },
 ) => SensitiveValue;
 
 /** Fields of the archive row the history tracks (workflow timestamps included, audit columns not). */
@@ -98,17 +100,33 @@ export function snapshotArchive(source: SnapshotSource, read: SensitiveReader): 
   const fields: Record<string, SnapshotValue> = {};
   for (const key of TRACKED) fields[RENAMED[key] ?? key] = plain(a[key]);
   fields['head.name'] = a.headName;
-  fields['head.idNumber'] = read('id_number', a.headIdNumberCiphertext, a.headIdNumberBlindIndex);
+  fields['head.idNumber'] = read('id_number', a.headIdNumberCiphertext, a.headIdNumberBlindIndex, {
+    table: 'archives',
+    column: 'head_id_number_ciphertext',
+    rowId: a.id,
+  });
   fields['head.birthDate'] = a.headBirthDate;
   fields['head.gender'] = a.headGender;
-  fields['head.phone'] = read('phone', a.headPhoneCiphertext, a.headPhoneBlindIndex);
+  fields['head.phone'] = read('phone', a.headPhoneCiphertext, a.headPhoneBlindIndex, {
+    table: 'archives',
+    column: 'head_phone_ciphertext',
+    rowId: a.id,
+  });
   fields['head.monthlyIncomeFen'] = a.headMonthlyIncomeFen;
-  fields['head.bankAccount'] = read('bank_account', a.bankAccountCiphertext, null);
+  fields['head.bankAccount'] = read('bank_account', a.bankAccountCiphertext, null, {
+    table: 'archives',
+    column: 'bank_account_ciphertext',
+    rowId: a.id,
+  });
   source.members.forEach((m, i) => {
     const p = `members.${i}`;
     fields[`${p}.relation`] = m.relation;
     fields[`${p}.name`] = m.name;
-    fields[`${p}.idNumber`] = read('id_number', m.idNumberCiphertext, m.idNumberBlindIndex);
+    fields[`${p}.idNumber`] = read('id_number', m.idNumberCiphertext, m.idNumberBlindIndex, {
+      table: 'archive_members',
+      column: 'id_number_ciphertext',
+      rowId: m.id,
+    });
     fields[`${p}.birthDate`] = m.birthDate;
     fields[`${p}.gender`] = m.gender;
     fields[`${p}.occupation`] = m.occupation;
