@@ -1141,9 +1141,10 @@ function planWorkflow(
       ? 'temporary_expired'
       : random.weighted<CancelReason>([
           ['left_unit', 35],
-          ['retired', 30],
+          ['ineligible', 25],
           ['deceased', 20],
-          ['unreachable', 15],
+          ['unreachable', 12],
+          ['household_merged', 8],
         ]);
   step(
     closedOn,
@@ -1156,7 +1157,13 @@ function planWorkflow(
           id: actors.archivist[unitKey] ?? reviewer,
           role: actors.archivist[unitKey] ? 'archivist' : 'reviewer',
         },
-    { details: { cancelReason: reason } },
+    {
+      details: {
+        cancelReason: reason,
+        // 清退 in practice is mostly income that rose above the standard (no extra draw: the world stays put).
+        ...(reason === 'ineligible' ? { failedRule: 'income_above_standard' } : {}),
+      },
+    },
   );
   facts.nextVisitDueOn = null;
   return { facts, events, flags, openObjection: false };

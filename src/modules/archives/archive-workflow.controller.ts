@@ -164,7 +164,7 @@ export class ArchiveWorkflowController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Authorize('archives.cancel')
-  @ApiOperation({ summary: '注销（调离、退休、死亡、失联、弄虚作假）' })
+  @ApiOperation({ summary: '注销（调离、死亡、失联、弄虚作假、清退、并户；退休不注销）' })
   @ApiOkResponse({ type: ArchiveWorkflowStateDto })
   @ApiErrors(
     ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION,

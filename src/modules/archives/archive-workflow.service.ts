@@ -251,7 +251,10 @@ export class ArchiveWorkflowService {
       { command: 'cancel', version: dto.version, note: dto.note },
       async () => ({
         changes: { nextVisitDueOn: null },
-        details: { cancelReason: dto.reason },
+        details: {
+          cancelReason: dto.reason,
+          ...(dto.reason === 'ineligible' ? { failedRule: dto.failedRule } : {}),
+        },
       }),
     );
   }

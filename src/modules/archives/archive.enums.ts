@@ -133,16 +133,36 @@ export const MARGINAL_PRIMARY_CAUSES: readonly Cause[] = [
 /** Primary causes of an 意外致困户: a sudden accident, a disaster or a major illness. */
 export const ACCIDENT_PRIMARY_CAUSES: readonly Cause[] = ['accident', 'disaster', 'illness'];
 
-/** Reasons for 注销. */
+/**
+ * Reasons for 注销. Retirement is not one: retirees stay eligible (most archived workers are retirees).
+ * `ineligible` is 清退 — the household no longer meets a rule, named by `failedRule`; `household_merged`
+ * is a household that joined another archived one (一户一档).
+ */
 export const CANCEL_REASONS = [
   'left_unit',
-  'retired',
   'deceased',
   'unreachable',
   'fraudulent',
+  'ineligible',
+  'household_merged',
   'temporary_expired',
 ] as const;
 export type CancelReason = (typeof CANCEL_REASONS)[number];
+
+/**
+ * The eligibility rule a 清退 names: income above the line (or its marginal multiple), assets (vehicle,
+ * second property, business), no longer a worker of a union member unit, a duplicate archive elsewhere, the
+ * hardship cause resolved without an exit (e.g. found on data comparison), or another rule (note says which).
+ */
+export const INELIGIBLE_RULES = [
+  'income_above_standard',
+  'assets',
+  'not_union_worker',
+  'duplicate_archive',
+  'data_comparison',
+  'other',
+] as const;
+export type IneligibleRule = (typeof INELIGIBLE_RULES)[number];
 
 /** Flags shown to staff; none of them blocks by itself. */
 export const ARCHIVE_FLAGS = [

@@ -133,6 +133,31 @@ describe('dynamic management and daily sweeps (real PostgreSQL, FakeClock)', () 
       expect(again.details).toEqual({ status: 'cancelled', command: 'cancel' });
     });
 
+    it('retirement is no reason to cancel; 清退 names the failed rule, which is recorded', async () => {
+      // Retirees stay eligible: most archived workers are retirees.
+      expect(dtoErrors(CancelArchiveDto, { version: 1, reason: 'retired' })).toEqual(['reason']);
+      expect(dtoErrors(CancelArchiveDto, { version: 1, reason: 'ineligible' })).toEqual(['failedRule']);
+      expect(
+        dtoErrors(CancelArchiveDto, { version: 1, reason: 'ineligible', failedRule: 'retired' }),
+      ).toEqual(['failedRule']);
+      expect(dtoErrors(CancelArchiveDto, { version: 1, reason: 'ineligible', failedRule: 'other' })).toEqual([
+        'note',
+      ]);
+      expect(dtoErrors(CancelArchiveDto, { version: 1, reason: 'household_merged' })).toEqual([]);
+
+      const archive = await active();
+      await workflow.cancel(
+        archivist,
+        archive.id,
+        dto(CancelArchiveDto, { version: archive.version, reason: 'ineligible', failedRule: 'assets' }),
+      );
+      expect(await auditRows(h.db.dataSource, archive.id, 'archive.cancel')).toEqual([
+        expect.objectContaining({
+          details: expect.objectContaining({ cancelReason: 'ineligible', failedRule: 'assets' }),
+        }),
+      ]);
+    });
+
     it('wrong role: a caseworker may not cancel', async () => {
       const archive = await active();
       const error = await domainError(

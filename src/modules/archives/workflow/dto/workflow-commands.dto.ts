@@ -19,7 +19,12 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CANCEL_REASONS, type CancelReason } from '../../archive.enums';
+import {
+  CANCEL_REASONS,
+  INELIGIBLE_RULES,
+  type CancelReason,
+  type IneligibleRule,
+} from '../../archive.enums';
 import {
   APPROVE_DECISIONS,
   type ApproveDecision,
@@ -151,15 +156,33 @@ export class ExitArchiveDto extends VersionedCommandDto {
 export const MANUAL_CANCEL_REASONS = CANCEL_REASONS.filter((r) => r !== 'temporary_expired');
 
 export class CancelArchiveDto extends VersionOnlyDto {
-  @ApiProperty({ enum: MANUAL_CANCEL_REASONS, description: '注销原因' })
-  @IsIn(MANUAL_CANCEL_REASONS)
+  @ApiProperty({
+    enum: MANUAL_CANCEL_REASONS,
+    description:
+      '注销原因：left_unit 调离本单位、deceased 死亡、unreachable 失联、fraudulent 弄虚作假、ineligible 清退（不再符合条件，须写明 failedRule）、household_merged 并户。退休不是注销原因：退休职工仍可建档帮扶',
+  })
+  @IsIn(MANUAL_CANCEL_REASONS, { message: `注销原因须为 ${MANUAL_CANCEL_REASONS.join('、')} 之一` })
   reason!: Exclude<CancelReason, 'temporary_expired'>;
 
-  @ApiPropertyOptional({ maxLength: 500, description: '说明（弄虚作假注销时必填）' })
-  @ValidateIf((dto: CancelArchiveDto) => dto.reason === 'fraudulent' || dto.note !== undefined)
+  @ApiPropertyOptional({
+    enum: INELIGIBLE_RULES,
+    description:
+      '清退时必填：不再符合的条件（income_above_standard 收入超标、assets 财产超标、not_union_worker 非会员单位职工、duplicate_archive 重复建档、data_comparison 信息比对不符、other 其他，须在说明中写明）',
+  })
+  @ValidateIf((dto: CancelArchiveDto) => dto.reason === 'ineligible' || dto.failedRule !== undefined)
+  @IsIn(INELIGIBLE_RULES, { message: '清退须写明不再符合的条件（failedRule）' })
+  failedRule?: IneligibleRule;
+
+  @ApiPropertyOptional({ maxLength: 500, description: '说明（弄虚作假注销、清退条件为 other 时必填）' })
+  @ValidateIf(
+    (dto: CancelArchiveDto) =>
+      dto.reason === 'fraudulent' ||
+      (dto.reason === 'ineligible' && dto.failedRule === 'other') ||
+      dto.note !== undefined,
+  )
   @trimmed()
   @IsString()
-  @IsNotEmpty({ message: '弄虚作假注销须写明情况' })
+  @IsNotEmpty({ message: '弄虚作假注销或其他条件清退须写明情况' })
   @MaxLength(500)
   note?: string;
 }
