@@ -12,6 +12,7 @@ import {
   ExitArchiveDto,
   RejectTransferDto,
   ResolveObjectionDto,
+  ReverifyArchiveDto,
   ReviewArchiveDto,
   SubmitArchiveDto,
   TransferArchiveDto,
@@ -276,6 +277,33 @@ export class ArchiveWorkflowController {
     @Body() dto: ConvertArchiveDto,
   ): Promise<ArchiveWorkflowStateDto> {
     return this.workflow.convert(p, id, dto);
+  }
+
+  @Post(':id/reverify')
+  @HttpCode(200)
+  @Authorize('archives.reverify')
+  @ApiOperation({
+    summary: '在档档案复核（入户核实或材料核查）：更新最近核实日期，解除“长期未核实”标记',
+  })
+  @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  @ApiErrors(
+    ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY,
+    ArchiveWorkflowErrorCode.ARCHIVE_REVERIFY_CHECKERS_TOO_FEW,
+    ArchiveWorkflowErrorCode.ARCHIVE_REVERIFY_DATE_INVALID,
+    ArchiveWorkflowErrorCode.ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA,
+    ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT,
+    ArchiveWorkflowErrorCode.ARCHIVE_WRONG_UNIT_LEVEL,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
+  reverify(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: ReverifyArchiveDto,
+  ): Promise<ArchiveWorkflowStateDto> {
+    return this.workflow.reverify(p, id, dto);
   }
 
   @Get(':id/objections')

@@ -39,6 +39,7 @@ import type {
   ExitArchiveDto,
   RejectTransferDto,
   ResolveObjectionDto,
+  ReverifyArchiveDto,
   ReviewArchiveDto,
   SubmitArchiveDto,
   TransferArchiveDto,
@@ -237,6 +238,57 @@ export class ArchiveWorkflowService {
           },
           reasons: [dto.reason],
           details: { relapseWatchUntil: watchUntil },
+        };
+      },
+    );
+  }
+
+  /**
+   * 复核 of an active archive: a home visit (two checkers at least) or a document check, recorded by a
+   * reviewer in scope. The check's date becomes the archive's last verification (never earlier than the
+   * one it had), which clears the `stale_verification` flag when it lies within the configured months; a
+   * home visit also sets the next visit due. The change is a version of the archive and a workflow step.
+   */
+  async reverify(
+    principal: Principal,
+    id: string,
+    dto: ReverifyArchiveDto,
+  ): Promise<ArchiveWorkflowStateDto> {
+    this.assertNoPersonalData(dto.note, dto.check.findings, ...dto.check.checkers);
+    if (dto.method === 'home_visit' && dto.check.checkers.length < 2) {
+      throw new DomainError(ArchiveWorkflowErrorCode.ARCHIVE_REVERIFY_CHECKERS_TOO_FEW);
+    }
+    return this.command(
+      principal,
+      id,
+      { command: 'reverify', version: dto.version, note: dto.note },
+      async (ctx) => {
+        const { archive } = ctx;
+        const previous = archive.lastVerifiedAt ?? archive.activatedAt ?? archive.createdAt;
+        if (dto.check.date > ctx.today || dto.check.date < chinaDate(previous)) {
+          throw new DomainError(ArchiveWorkflowErrorCode.ARCHIVE_REVERIFY_DATE_INVALID, {
+            date: dto.check.date,
+          });
+        }
+        const checkedAt = chinaStartOf(dto.check.date);
+        const verifiedAt =
+          archive.lastVerifiedAt && archive.lastVerifiedAt.getTime() > checkedAt.getTime()
+            ? archive.lastVerifiedAt
+            : checkedAt;
+        const stale = verifiedAt.getTime() <= this.staleCutoff().getTime();
+        const flags = stale
+          ? with_(archive.flags, 'stale_verification')
+          : without(archive.flags, 'stale_verification');
+        return {
+          changes: {
+            lastVerifiedAt: verifiedAt,
+            flags,
+            ...(dto.method === 'home_visit'
+              ? { nextVisitDueOn: addMonths(dto.check.date, VISIT_INTERVAL_MONTHS) }
+              : {}),
+          },
+          visit: { date: dto.check.date, visitors: dto.check.checkers, findings: dto.check.findings },
+          details: { method: dto.method, checkDate: dto.check.date, stale },
         };
       },
     );
@@ -618,11 +670,7 @@ export class ArchiveWorkflowService {
   async flagStale(): Promise<{ flagged: number; cleared: number }> {
     let flagged = 0;
     let cleared = 0;
-    const cutoff = () => {
-      const d = this.clock.now();
-      d.setUTCMonth(d.getUTCMonth() - this.config.archives.staleVerificationMonths);
-      return d;
-    };
+    const cutoff = () => this.staleCutoff();
     await this.sweep(
       (limit) => this.repository.staleFlagMismatchIds(cutoff(), limit),
       (id) =>
@@ -673,6 +721,13 @@ export class ArchiveWorkflowService {
         }),
     );
     return { flagged, cleared };
+  }
+
+  /** Verified at or before this instant means stale (the configured months before now). */
+  private staleCutoff(): Date {
+    const d = this.clock.now();
+    d.setUTCMonth(d.getUTCMonth() - this.config.archives.staleVerificationMonths);
+    return d;
   }
 
   // ---- the command pipeline ----------------------------------------------------------------------
@@ -950,6 +1005,11 @@ function actingRole(transition: Transition, principal: Principal): string {
     if (role) return role;
   }
   return principal.roles[0] ?? principal.kind;
+}
+
+/** 00:00 China time of a YYYY-MM-DD date. */
+function chinaStartOf(date: string): Date {
+  return new Date(`${date}T00:00:00+08:00`);
 }
 
 function without(flags: readonly ArchiveFlag[], flag: ArchiveFlag): ArchiveFlag[] {

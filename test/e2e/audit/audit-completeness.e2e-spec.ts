@@ -177,6 +177,34 @@ describe('audit completeness: one complete row per sensitive call', () => {
     );
   });
 
+  it('a re-verification (复核) of an active archive', async () => {
+    const reviewer = await createActor(t.app, { roles: ['reviewer'], unit: grassroots });
+    const { archive } = await createArchive(
+      t.db.dataSource,
+      { orgUnitId: grassroots.id, status: 'active', activatedAt: new Date(Date.now() - 86_400_000) },
+      testCipher(),
+    );
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const rows = await rowsOf(
+      () =>
+        http()
+          .post(`/api/v1/archives/${archive.id}/reverify`)
+          .set('authorization', `Bearer ${reviewer.token}`)
+          .send({
+            version: archive.version,
+            method: 'document_check',
+            check: { date: today, checkers: ['王强'], findings: '核查收入证明与低保证，情况属实。' },
+          }),
+      200,
+    );
+    expect(rows).toHaveLength(1);
+    expectComplete(
+      rows[0]!,
+      { action: 'archive.reverify', outcome: 'success', target_id: archive.id },
+      reviewer,
+    );
+  });
+
   it('a permission denial', async () => {
     const rows = await rowsOf(
       () => http().get('/api/v1/audit-logs').set('authorization', `Bearer ${admin.token}`),

@@ -229,6 +229,12 @@ export const ARCHIVE_FIXTURES: Record<string, Fixture> = {
     version,
     reason: 'left_unit',
   })),
+  // The fixture's active archive was activated just now: the check is today's.
+  'POST /api/v1/archives/{id}/reverify': command('reverify', 'active', (version) => ({
+    version,
+    method: 'home_visit',
+    check: { date: chinaDate(), checkers: ['王强', '刘洋'], findings: '入户复核，家庭情况与档案一致。' },
+  })),
   'POST /api/v1/archives/{id}/convert': command('convert', 'active', (version) => ({ version }), 'temporary'),
   'POST /api/v1/archives/{id}/transfer': {
     grassrootsOnly: true,

@@ -6,6 +6,7 @@ import {
   ConvertArchiveDto,
   ExitArchiveDto,
   RejectTransferDto,
+  ReverifyArchiveDto,
   TransferArchiveDto,
 } from '../../../src/modules/archives/workflow/dto/workflow-commands.dto';
 import { createArchive, type ArchiveOverrides } from '../../helpers/factories/archives.factory';
@@ -370,6 +371,123 @@ describe('dynamic management and daily sweeps (real PostgreSQL, FakeClock)', () 
           )
         ).code,
       ).toBe('ACCESS_DENIED');
+    });
+  });
+
+  describe('re-verification (复核) of an active archive', () => {
+    const check = (overrides: Record<string, unknown> = {}) => ({
+      date: '2026-02-27',
+      checkers: ['李敏', '王强'],
+      findings: '入户复核：家庭情况与档案一致，仍属困难。',
+      ...overrides,
+    });
+
+    it('a home visit renews the verification: flag cleared, date recorded, versioned, audited; the job leaves it', async () => {
+      await h.db.dataSource.query(`UPDATE archives SET status = 'cancelled' WHERE status = 'active'`);
+      const archive = await active({
+        lastVerifiedAt: new Date('2025-01-10T02:00:00Z'),
+        flags: ['stale_verification', 'asset_vehicle'],
+      });
+      const state = await workflow.reverify(
+        reviewer,
+        archive.id,
+        dto(ReverifyArchiveDto, { version: archive.version, method: 'home_visit', check: check() }),
+      );
+      expect(state).toMatchObject({
+        status: 'active',
+        flags: ['asset_vehicle'],
+        lastVerifiedAt: '2026-02-26T16:00:00.000Z',
+        nextVisitDueOn: '2026-08-27',
+        version: archive.version + 1,
+      });
+      const [event] = (await eventRows(h.db.dataSource, archive.id)).filter((e) => e.command === 'reverify');
+      expect(event).toMatchObject({
+        from_status: 'active',
+        to_status: 'active',
+        actor_id: reviewer.userId,
+        actor_role: 'reviewer',
+        visit: { date: '2026-02-27', visitors: ['李敏', '王强'] },
+        details: { method: 'home_visit', checkDate: '2026-02-27', stale: false },
+      });
+      expect(await auditRows(h.db.dataSource, archive.id, 'archive.reverify')).toEqual([
+        expect.objectContaining({ actor_id: reviewer.userId, outcome: 'success' }),
+      ]);
+      const history = await workflow.history(reviewer, archive.id, { page: 1, pageSize: 10 });
+      expect(history.items.map((i) => [i.type, i.action])).toEqual([
+        ['transition', 'reverify'],
+        ['change', 'reverify'],
+      ]);
+      expect(Object.keys(history.items[1]!.diff!)).toEqual(
+        expect.arrayContaining(['flags', 'lastVerifiedAt', 'nextVisitDueOn']),
+      );
+      // The daily job agrees: nothing to flag now, and it flags again twelve months after the visit.
+      expect(await workflow.flagStale()).toEqual({ flagged: 0, cleared: 0 });
+      h.clock.set('2027-02-28T09:00:00+08:00');
+      expect(await workflow.flagStale()).toEqual({ flagged: 1, cleared: 0 });
+    });
+
+    it('a document check needs one checker, a home visit two; the date lies between the last verification and today', async () => {
+      const archive = await active({ flags: ['stale_verification'] });
+      const tooFew = await domainError(
+        workflow.reverify(
+          reviewer,
+          archive.id,
+          dto(ReverifyArchiveDto, {
+            version: archive.version,
+            method: 'home_visit',
+            check: check({ checkers: ['李敏'] }),
+          }),
+        ),
+      );
+      expect(tooFew.code).toBe('ARCHIVE_REVERIFY_CHECKERS_TOO_FEW');
+      for (const date of ['2026-03-03', '2025-02-19']) {
+        const error = await domainError(
+          workflow.reverify(
+            reviewer,
+            archive.id,
+            dto(ReverifyArchiveDto, {
+              version: archive.version,
+              method: 'document_check',
+              check: check({ date }),
+            }),
+          ),
+        );
+        expect(error).toMatchObject({ code: 'ARCHIVE_REVERIFY_DATE_INVALID', details: { date } });
+      }
+      const state = await workflow.reverify(
+        reviewer,
+        archive.id,
+        dto(ReverifyArchiveDto, {
+          version: archive.version,
+          method: 'document_check',
+          check: check({ date: '2026-03-02', checkers: ['李敏'] }),
+        }),
+      );
+      expect(state).toMatchObject({ flags: [], lastVerifiedAt: '2026-03-01T16:00:00.000Z' });
+      // A document check does not stand in for the six-monthly visit.
+      expect(state.nextVisitDueOn).toBe(archive.nextVisitDueOn);
+    });
+
+    it('refused: a caseworker, a reviewer outside the subtree, a stale version, an archive not active', async () => {
+      const archive = await active();
+      const body = (version: number) =>
+        dto(ReverifyArchiveDto, { version, method: 'home_visit', check: check() });
+      expect((await domainError(workflow.reverify(caseworker, archive.id, body(archive.version)))).code).toBe(
+        'ACCESS_DENIED',
+      );
+      const outsider = await staff(h.db.dataSource, h.tree.grassroots2, ['reviewer']);
+      expect((await domainError(workflow.reverify(outsider, archive.id, body(archive.version)))).code).toBe(
+        'OUT_OF_SCOPE',
+      );
+      expect(
+        (await domainError(workflow.reverify(reviewer, archive.id, body(archive.version + 1)))).code,
+      ).toBe('ARCHIVE_VERSION_CONFLICT');
+      const exited = await active({ status: 'exited' });
+      expect(await domainError(workflow.reverify(reviewer, exited.id, body(exited.version)))).toMatchObject({
+        code: 'ARCHIVE_INVALID_TRANSITION',
+        details: { status: 'exited', command: 'reverify' },
+      });
+      expect(await archiveRow(h.db.dataSource, archive.id)).toMatchObject({ version: archive.version });
     });
   });
 

@@ -56,6 +56,7 @@ describe('archive transitions rule', () => {
       ['cancel', undefined, 'exited', 'cancelled'],
       ['cancel', undefined, 'draft', 'cancelled'],
       ['transfer', undefined, 'active', 'transferring'],
+      ['reverify', undefined, 'active', 'active'],
     ])('%s %s: %s → %s', (command, decision, from, to) => {
       const lookup = findTransition(from, 'formal', command, decision);
       expect(lookup.ok).toBe(true);
@@ -297,7 +298,7 @@ describe('archive transitions rule', () => {
   describe('availableCommands', () => {
     it('lists what may be done from a status, for the kind', () => {
       expect(availableCommands('active', 'temporary').sort()).toEqual(
-        ['cancel', 'convert', 'exit', 'resolve-objection', 'transfer'].sort(),
+        ['cancel', 'convert', 'exit', 'resolve-objection', 'reverify', 'transfer'].sort(),
       );
       expect(availableCommands('active', 'formal')).not.toContain('convert');
       expect(availableCommands('submitted', 'formal')).toEqual(expect.arrayContaining(['review', 'cancel']));

@@ -20,6 +20,7 @@ export const WORKFLOW_COMMANDS = [
   'accept-transfer',
   'reject-transfer',
   'convert',
+  'reverify',
   'expire-temporary',
 ] as const;
 export type WorkflowCommand = (typeof WORKFLOW_COMMANDS)[number];
@@ -178,6 +179,14 @@ export const ARCHIVE_TRANSITIONS: readonly Transition[] = [
     from: [...IN_IDENTIFICATION, 'active', 'exited'],
     to: 'cancelled',
     actors: [staff('scope', 'reviewer', 'archivist')],
+  },
+  // 复核 of an active archive (动态管理): a home visit or document check recorded by a reviewer in scope
+  // renews its verification; the status stays.
+  {
+    command: 'reverify',
+    from: ['active'],
+    to: 'same',
+    actors: [staff('scope', 'reviewer')],
   },
   // Not from `exited`: an exited archive is closed for the one-archive-per-household rule, so its
   // people may already be in a new archive; a transfer would silently re-open it beside that one.

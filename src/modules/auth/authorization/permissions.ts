@@ -30,6 +30,7 @@ export const PERMISSIONS = {
   'archives.read-history': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'], worker: true },
   'archives.reject-transfer': { staff: ['archivist'] },
   'archives.resolve-objection': { staff: ['reviewer', 'approver'] },
+  'archives.reverify': { staff: ['reviewer'] },
   'archives.review': { staff: ['reviewer'] },
   'archives.submit': { staff: ['caseworker'], worker: true },
   'archives.transfer': { staff: ['archivist'] },

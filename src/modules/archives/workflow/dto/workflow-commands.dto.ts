@@ -222,3 +222,45 @@ export class ResolveObjectionDto {
   @MaxLength(1000)
   note?: string;
 }
+
+/** How an active archive was re-checked (复核): a home visit (入户核实, two people) or a check of documents. */
+export const REVERIFY_METHODS = ['home_visit', 'document_check'] as const;
+export type ReverifyMethod = (typeof REVERIFY_METHODS)[number];
+
+export class ReverifyCheckDto {
+  @ApiProperty({ example: '2026-03-05', description: '核实日期（不晚于今天，不早于在档或上次核实日期）' })
+  @IsISO8601({ strict: true }, { message: '核实日期格式应为 YYYY-MM-DD' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '核实日期格式应为 YYYY-MM-DD' })
+  date!: string;
+
+  @ApiProperty({
+    type: [String],
+    example: ['李敏', '王强'],
+    description: '核实人员（入户核实至少两人，材料核查至少一人）',
+  })
+  @trimmedEach()
+  @IsArray()
+  @ArrayMinSize(1, { message: '须至少填写一名核实人员' })
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  checkers!: string[];
+
+  @ApiProperty({ description: '核实情况' })
+  @trimmed()
+  @IsString()
+  @Length(10, 2000, { message: '核实情况须为10–2000个字符' })
+  findings!: string;
+}
+
+export class ReverifyArchiveDto extends VersionedCommandDto {
+  @ApiProperty({ enum: REVERIFY_METHODS, description: 'home_visit 入户核实 / document_check 材料核查' })
+  @IsIn(REVERIFY_METHODS)
+  method!: ReverifyMethod;
+
+  @ApiProperty({ type: ReverifyCheckDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ReverifyCheckDto)
+  check!: ReverifyCheckDto;
+}
