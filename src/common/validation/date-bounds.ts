@@ -56,7 +56,7 @@ export const DATE_BOUNDS: Readonly<Record<DateBoundKind, DateBound>> = {
     latestDaysAhead: 1,
     earliestLabel: '2000-01-01',
     latestLabel: '明天（时差容忍）',
-    usedBy: '意外致困发生日期、入户核实日期',
+    usedBy: '意外致困发生日期、入户核实日期、在档复核日期',
   },
   consent: {
     type: 'instant',

@@ -230,6 +230,7 @@ export type ReverifyMethod = (typeof REVERIFY_METHODS)[number];
 export class ReverifyCheckDto {
   @ApiProperty({ example: '2026-03-05', description: '核实日期（不晚于今天，不早于在档或上次核实日期）' })
   @IsISO8601({ strict: true }, { message: '核实日期格式应为 YYYY-MM-DD' })
+  @WithinDateBound('event', '核实日期')
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '核实日期格式应为 YYYY-MM-DD' })
   date!: string;
 
