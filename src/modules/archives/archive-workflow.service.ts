@@ -22,6 +22,7 @@ import {
   actorMay,
   type ActorFacts,
   findTransition,
+  transitionRefusalCode,
   targetStatus,
   type Transition,
   type TransitionActor,
@@ -887,13 +888,10 @@ export class ArchiveWorkflowService {
   private transitionFor(archive: ArchiveEntity, input: CommandInput): Transition {
     const lookup = findTransition(archive.status, archive.kind, input.command, input.decision);
     if (lookup.ok) return lookup.transition;
-    if (lookup.reason === 'kind') {
-      throw new DomainError(ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY, { kind: archive.kind });
-    }
-    throw new DomainError(ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION, {
-      status: archive.status,
-      command: input.command,
-    });
+    throw new DomainError(
+      transitionRefusalCode(lookup.reason),
+      lookup.reason === 'kind' ? { kind: archive.kind } : { status: archive.status, command: input.command },
+    );
   }
 
   private actorRefusal(transition: Transition, reason: 'role' | 'unit'): DomainError {

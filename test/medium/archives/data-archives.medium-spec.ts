@@ -1,3 +1,4 @@
+import { forceArchiveStatus } from '../../helpers/archive-status';
 import { Logger } from '@nestjs/common';
 import { UnreadableFieldError } from '../../../src/common/crypto';
 import { DomainError } from '../../../src/common/errors';
@@ -419,7 +420,7 @@ describe('Archives — create, update, read (real PostgreSQL)', () => {
         'OUT_OF_SCOPE',
       );
 
-      await t.db.dataSource.query(`UPDATE archives SET status = 'submitted' WHERE id = $1`, [own.id]);
+      await forceArchiveStatus(t.db.dataSource, own.id, 'submitted');
       const submitted = await failure(update(worker, own.id, { version: 2, skills: '会开叉车、电焊' }));
       expect(submitted.code).toBe('ARCHIVE_NOT_EDITABLE');
       expect(submitted.details).toEqual({ status: 'submitted' });
@@ -427,7 +428,7 @@ describe('Archives — create, update, read (real PostgreSQL)', () => {
         'ARCHIVE_NOT_EDITABLE',
       );
 
-      await t.db.dataSource.query(`UPDATE archives SET status = 'active' WHERE id = $1`, [own.id]);
+      await forceArchiveStatus(t.db.dataSource, own.id, 'active');
       expect((await failure(update(worker, own.id, { version: 2, skills: 'x' }))).code).toBe(
         'ARCHIVE_NOT_EDITABLE',
       );
@@ -440,7 +441,7 @@ describe('Archives — create, update, read (real PostgreSQL)', () => {
     });
 
     it('editing an active archive re-runs every rule: a change that breaks one is refused', async () => {
-      await t.db.dataSource.query(`UPDATE archives SET status = 'active' WHERE id = $1`, [created.id]);
+      await forceArchiveStatus(t.db.dataSource, created.id, 'active');
       // 1,110 元 line: head income raised so that per capita = (400,000 + 50,000 + 30,000) / 3 = 1,600 元.
       const error = await failure(
         update(caseworker, created.id, { version: 1, head: { monthlyIncomeFen: 400_000 }, skills: null }),

@@ -1,3 +1,4 @@
+import { forceArchiveStatus } from '../../helpers/archive-status';
 import { requestContext } from '../../../src/common/context/request-context';
 import { DomainError } from '../../../src/common/errors';
 import { findUnmaskedPersonalData } from '../../../src/common/masking';
@@ -134,7 +135,7 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
       expect(await codes(caseworkerB)).toEqual(['HOUSEHOLD_DUPLICATE_ARCHIVE']);
       expect(await codes(undefined)).toEqual(['HOUSEHOLD_DUPLICATE_ARCHIVE']);
       // Back to its own person so later tests see one open archive per person.
-      await t.db.dataSource.query(`UPDATE archives SET status = 'rejected' WHERE id = $1`, [own.id]);
+      await forceArchiveStatus(t.db.dataSource, own.id, 'rejected');
     });
 
     it('a closed archive (rejected, exited, cancelled) does not block a new one', async () => {
@@ -146,7 +147,7 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
         'members.0.idNumber',
         'members.1.idNumber',
       ]);
-      await t.db.dataSource.query(`UPDATE archives SET status = 'cancelled' WHERE id = $1`, [first.id]);
+      await forceArchiveStatus(t.db.dataSource, first.id, 'cancelled');
       await expect(again()).resolves.toMatchObject({ orgUnitId: t.tree.grassrootsB.id });
     });
 

@@ -1,3 +1,4 @@
+import { forceArchiveStatus } from '../../helpers/archive-status';
 import { Test, TestingModule } from '@nestjs/testing';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -409,7 +410,7 @@ describe('EvidenceService (real PostgreSQL, local-disk storage)', () => {
     it('lets a worker read its own files whatever the state', async () => {
       const archiveId = await newArchive();
       const up = await evidence.upload(worker, archiveId, 'other', file(pdf('状态')));
-      await db.dataSource.query(`UPDATE archives SET status = 'active' WHERE id = $1`, [archiveId]);
+      await forceArchiveStatus(db.dataSource, archiveId, 'active');
       const { content } = await evidence.download(worker, archiveId, up.id);
       expect((await readAll(content)).toString()).toContain('状态');
     });
@@ -492,7 +493,7 @@ describe('EvidenceService (real PostgreSQL, local-disk storage)', () => {
     it('refuses the worker after submission but lets the caseworker remove a wrong file', async () => {
       const archiveId = await newArchive();
       const up = await evidence.upload(worker, archiveId, 'other', file(pdf('提交前')));
-      await db.dataSource.query(`UPDATE archives SET status = 'submitted' WHERE id = $1`, [archiveId]);
+      await forceArchiveStatus(db.dataSource, archiveId, 'submitted');
       expect((await codeOf(evidence.remove(worker, archiveId, up.id))).code).toBe(
         'EVIDENCE_NOT_ALLOWED_IN_STATUS',
       );

@@ -1,5 +1,6 @@
 import type { StaffRole } from '../../auth/principal';
 import { ARCHIVE_STATUSES, type ArchiveKind, type ArchiveStatus } from '../archive.enums';
+import { ArchiveWorkflowErrorCode } from './archive-workflow.errors';
 
 /**
  * The identification workflow and dynamic management as one table: which command (and decision) may
@@ -241,6 +242,32 @@ export function findTransition(
   if (!fromHere) return { ok: false, reason: 'state' };
   if (fromHere.kinds && !fromHere.kinds.includes(kind)) return { ok: false, reason: 'kind' };
   return { ok: true, transition: fromHere };
+}
+
+/** The error a refused lookup answers with: `kind` only for kind-bound commands (convert, expiry). */
+export function transitionRefusalCode(reason: 'state' | 'kind'): string {
+  return reason === 'kind'
+    ? ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY
+    : ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION;
+}
+
+/**
+ * Every status change the table allows, as `[from, to]` pairs (`same` makes none; `restore` goes back to
+ * a status a transfer starts from). The database holds the same pairs (archive_status_transitions) and a
+ * trigger refuses any other change of `archives.status`, so a write that bypasses this service cannot
+ * leave an illegal state; a medium test keeps the two equal. A new transition needs a migration adding its
+ * pair.
+ */
+export function allowedStatusPairs(): Array<[ArchiveStatus, ArchiveStatus]> {
+  const transferStarts = ARCHIVE_TRANSITIONS.filter((t) => t.command === 'transfer').flatMap((t) => t.from);
+  const pairs = new Map<string, [ArchiveStatus, ArchiveStatus]>();
+  for (const transition of ARCHIVE_TRANSITIONS) {
+    const targets =
+      transition.to === 'same' ? [] : transition.to === 'restore' ? transferStarts : [transition.to];
+    for (const from of transition.from)
+      for (const to of targets) if (to !== from) pairs.set(`${from}>${to}`, [from, to]);
+  }
+  return [...pairs.values()].sort(([a, b], [c, d]) => a.localeCompare(c) || b.localeCompare(d));
 }
 
 /**

@@ -1,0 +1,22 @@
+import type { DataSource } from 'typeorm';
+import type { ArchiveStatus } from '../../src/modules/archives/archive.enums';
+
+/**
+ * Puts archives straight into `status` for a fixture, past the database's transition check (the
+ * archives_status_transition trigger refuses any move the workflow table does not allow). Only for
+ * arranging a test: what the workflow may do is tested through the workflow.
+ */
+export async function forceArchiveStatus(
+  dataSource: DataSource,
+  ids: string | readonly string[],
+  status: ArchiveStatus,
+): Promise<void> {
+  await dataSource.transaction(async (manager) => {
+    await manager.query('ALTER TABLE archives DISABLE TRIGGER archives_status_transition');
+    await manager.query('UPDATE archives SET status = $2 WHERE id = ANY($1::uuid[])', [
+      typeof ids === 'string' ? [ids] : ids,
+      status,
+    ]);
+    await manager.query('ALTER TABLE archives ENABLE TRIGGER archives_status_transition');
+  });
+}
