@@ -38,4 +38,19 @@ export default tseslint.config(
     files: ['src/config/**/*.ts', 'test/helpers/global-setup.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
+  {
+    // Build and maintenance scripts: plain Node.js ES modules, outside the app (no AppConfig to read).
+    files: ['scripts/**/*.mjs'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        performance: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
+    rules: { 'no-restricted-properties': 'off' },
+  },
 );

@@ -2,9 +2,9 @@
  * HTTP throughput and latency of the app against a bare Fastify server, measured with autocannon.
  *
  * The scratch database gets the demo world (the `seed:demo` code) plus one bench caseworker per written
- * archive; the app (`src/main.ts`, its default configuration on that database) and the baseline (a bare
- * Fastify server, bench/fastify-baseline.ts) each run in a child process; autocannon runs here. Each line
- * is one timed run of `--seconds` (default 10) after a short warm-up, at 20 connections unless it says:
+ * archive; the app (`dist/main.js` after `npm start`'s incremental build, its default configuration on
+ * that database) and the baseline (a bare Fastify server, bench/fastify-baseline.ts) each run in a child
+ * process; autocannon runs here. Each line is one timed run of `--seconds` (default 10) after a short warm-up, at 20 connections unless it says:
  *   baseline         GET / on the bare Fastify server
  *   health.live      GET /health/live    (no I/O)           — "not available" while the app has no such route
  *   health.ready     GET /health/ready   (cached checks)    — likewise
@@ -15,12 +15,14 @@
  *                    each request carrying the version its previous response returned (optimistic lock)
  *   archives.write.single  the same PATCH by one caseworker on one connection
  * Every line: requests/s (responses per second), p50/p95/p99 latency in ms over every response (computed
- * here, not autocannon's p97.5), `x_baseline` = requests/s ÷ the baseline's. A line with any non-2xx
+ * here, not autocannon's p97.5; a response still on the wire when the run ends is not counted, so keep
+ * `--seconds` well above the slowest latency), `x_baseline` = requests/s ÷ the baseline's. A line with any non-2xx
  * response, socket error or timeout is marked FAILED and fails the run (after the audit check).
  * Then `archives.write.scaling` = 20 writers' requests/s ÷ one writer's (goal ≥ 3), and, with the app
  * stopped, the audit hash chain is sealed and verified (AuditService.verifyChain, as `npm run
  * audit:verify`) and every audit row must be in it.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -304,7 +306,10 @@ async function run(ctx: BenchContext): Promise<void> {
   const children: Child[] = [];
   try {
     const [appPort, basePort] = [await freePort(), await freePort()];
-    const app = startChild('app', process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+    // The code `npm start` runs: dist/, brought up to date by its incremental build.
+    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`scripts/build.mjs failed: ${build.stderr || build.stdout}`);
+    const app = startChild('app', process.execPath, ['dist/main.js'], {
       cwd: ROOT,
       env: inheritedEnv({ DATABASE_URL: ctx.databaseUrl, PORT: String(appPort), HOST: '127.0.0.1' }),
       logFile: join(workDir, 'app.log'),

@@ -7,6 +7,7 @@
  * A standalone benchmark (no scratch database) runs after the others, without the server.
  */
 import 'reflect-metadata';
+import { cpus, loadavg } from 'node:os';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config';
@@ -16,8 +17,9 @@ import { runMigrations } from '../src/database/migrate';
 import { apiBenchmark } from './api.bench';
 import { BenchContext, Benchmark, BenchOptions, StandaloneBenchmark } from './harness';
 import { searchBenchmark } from './search.bench';
+import { startBenchmark } from './start.bench';
 
-const BENCHMARKS: Array<Benchmark | StandaloneBenchmark> = [searchBenchmark, apiBenchmark];
+const BENCHMARKS: Array<Benchmark | StandaloneBenchmark> = [searchBenchmark, apiBenchmark, startBenchmark];
 
 function parseArgs(argv: string[]): { names: string[]; options: BenchOptions } {
   const names: string[] = [];
@@ -62,6 +64,12 @@ async function main(): Promise<void> {
       `${name} ${typeof value === 'number' ? (Number.isInteger(value) ? value : value.toFixed(digits)) : value}`,
     );
   const log: BenchContext['log'] = (message) => process.stderr.write(`[bench] ${message}\n`);
+  // The machine may be shared: the load around the run says how far its figures can be trusted.
+  const load = () =>
+    `${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (1/5/15 min, ${cpus().length} cores)`;
+  report('loadavg.before', load());
   const withDatabase = selected.filter((b): b is Benchmark => !('standalone' in b));
   const standalone = selected.filter((b): b is StandaloneBenchmark => 'standalone' in b);
 
@@ -92,6 +100,7 @@ async function main(): Promise<void> {
     log(`${benchmark.name}: ${benchmark.description}`);
     await benchmark.run({ config, options, report, log });
   }
+  report('loadavg.after', load());
 }
 
 main().then(
