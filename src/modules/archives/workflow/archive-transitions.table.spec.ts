@@ -58,6 +58,7 @@ const TABLE: Record<string, { row: Row; kinds?: ArchiveKind[] }> = {
   transfer: { row: only(['active'], 'transferring') },
   'accept-transfer': { row: only(['transferring'], BEFORE_TRANSFER) },
   'reject-transfer': { row: only(['transferring'], BEFORE_TRANSFER) },
+  reverify: { row: only(['active'], 'same') },
   convert: { row: only([...IN_IDENTIFICATION, 'active'], 'same'), kinds: ['temporary'] },
   'expire-temporary': {
     row: only([...IN_IDENTIFICATION, 'active', 'transferring'], 'cancelled'),
