@@ -297,6 +297,7 @@ export class ArchivesConfig {
   @Matches(/^\S+(\s+\S+){4,5}$/) activatePublicizedCron!: string;
   @Matches(/^\S+(\s+\S+){4,5}$/) cancelExpiredTemporaryCron!: string;
   @Matches(/^\S+(\s+\S+){4,5}$/) flagStaleCron!: string;
+  @Matches(/^\S+(\s+\S+){4,5}$/) endRelapseWatchCron!: string;
 }
 
 /** Evidence files and other uploads (src/infra/storage). */

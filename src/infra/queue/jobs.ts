@@ -27,6 +27,8 @@ export enum JobName {
   ArchivesCancelExpiredTemporary = 'archives.cancel-expired-temporary',
   /** Active archives not verified for too long are flagged, and unflagged once verified (daily). */
   ArchivesFlagStale = 'archives.flag-stale',
+  /** Exited archives whose relapse watch (返困观察) has run out lose the `relapse_watch` flag (daily). */
+  ArchivesEndRelapseWatch = 'archives.end-relapse-watch',
 }
 
 export interface JobPayloads {
@@ -42,6 +44,7 @@ export interface JobPayloads {
   [JobName.ArchivesActivatePublicized]: Record<string, never>;
   [JobName.ArchivesCancelExpiredTemporary]: Record<string, never>;
   [JobName.ArchivesFlagStale]: Record<string, never>;
+  [JobName.ArchivesEndRelapseWatch]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -52,4 +55,5 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.ArchivesActivatePublicized]: QueueName.maintenance,
   [JobName.ArchivesCancelExpiredTemporary]: QueueName.maintenance,
   [JobName.ArchivesFlagStale]: QueueName.maintenance,
+  [JobName.ArchivesEndRelapseWatch]: QueueName.maintenance,
 };

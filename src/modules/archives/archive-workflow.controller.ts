@@ -11,6 +11,7 @@ import {
   ConvertArchiveDto,
   ExitArchiveDto,
   RejectTransferDto,
+  ReopenArchiveDto,
   ResolveObjectionDto,
   ReverifyArchiveDto,
   ReviewArchiveDto,
@@ -277,6 +278,32 @@ export class ArchiveWorkflowController {
     @Body() dto: ConvertArchiveDto,
   ): Promise<ArchiveWorkflowStateDto> {
     return this.workflow.convert(p, id, dto);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @Authorize('archives.reopen')
+  @ApiOperation({
+    summary: '返困：已脱困档案重新启用（退回经办人补正，再经审查、复核、审定与公示后在档）',
+  })
+  @ApiOkResponse({ type: ArchiveWorkflowStateDto })
+  @ApiErrors(
+    ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY,
+    ArchiveWorkflowErrorCode.ARCHIVE_REOPEN_PERSON_ELSEWHERE,
+    ArchiveWorkflowErrorCode.ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA,
+    ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT,
+    ArchiveWorkflowErrorCode.ARCHIVE_WRONG_UNIT_LEVEL,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
+  reopen(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: ReopenArchiveDto,
+  ): Promise<ArchiveWorkflowStateDto> {
+    return this.workflow.reopen(p, id, dto);
   }
 
   @Post(':id/reverify')

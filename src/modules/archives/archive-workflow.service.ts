@@ -39,6 +39,7 @@ import type {
   ConvertArchiveDto,
   ExitArchiveDto,
   RejectTransferDto,
+  ReopenArchiveDto,
   ResolveObjectionDto,
   ReverifyArchiveDto,
   ReviewArchiveDto,
@@ -290,6 +291,44 @@ export class ArchiveWorkflowService {
           },
           visit: { date: dto.check.date, visitors: dto.check.checkers, findings: dto.check.findings },
           details: { method: dto.method, checkDate: dto.check.date, stale },
+        };
+      },
+    );
+  }
+
+  /**
+   * 返困: an exited household falls back into hardship. A caseworker in scope reopens the archive as
+   * `returned` with the reason; it then needs a new submission and the whole chain (review, verification,
+   * approval, notice) before it is active again, with its number and history kept. Refused while a person
+   * of the household is in another open archive (they may have been archived anew since the exit).
+   */
+  async reopen(principal: Principal, id: string, dto: ReopenArchiveDto): Promise<ArchiveWorkflowStateDto> {
+    this.assertNoPersonalData(dto.note, dto.reason);
+    return this.command(
+      principal,
+      id,
+      { command: 'reopen', version: dto.version, note: dto.note },
+      async (ctx) => {
+        const violations = (
+          await this.records.validateForSubmission(ctx.manager, ctx.archive.id, ctx.now)
+        ).filter((v) => v.code === 'PERSON_ALREADY_IN_ARCHIVE' || v.code === 'HOUSEHOLD_DUPLICATE_ARCHIVE');
+        if (violations.length > 0) {
+          throw new DomainError(ArchiveWorkflowErrorCode.ARCHIVE_REOPEN_PERSON_ELSEWHERE, { violations });
+        }
+        const today = ctx.today;
+        const withinWatch = ctx.archive.relapseWatchUntil !== null && ctx.archive.relapseWatchUntil >= today;
+        return {
+          changes: {
+            flags: without(ctx.archive.flags, 'relapse_watch'),
+            relapseWatchUntil: null,
+            // A new application: judged on the 低保 line in force when it is submitted again.
+            appliedOn: null,
+            noticeStartsOn: null,
+            noticeEndsOn: null,
+            nextVisitDueOn: null,
+          },
+          reasons: [dto.reason],
+          details: { relapse: true, withinWatch },
         };
       },
     );
@@ -674,54 +713,97 @@ export class ArchiveWorkflowService {
     const cutoff = () => this.staleCutoff();
     await this.sweep(
       (limit) => this.repository.staleFlagMismatchIds(cutoff(), limit),
-      (id) =>
-        this.repository.transaction(async (manager) => {
-          const archive = await this.repository.lockArchive(manager, id);
-          if (!archive || archive.status !== 'active') return false;
+      async (id) => {
+        let stale = false;
+        const done = await this.flagStep(id, 'flag-stale', 'stale_verification', (archive) => {
+          if (archive.status !== 'active') return null;
           const since = archive.lastVerifiedAt ?? archive.activatedAt ?? archive.createdAt;
-          const stale = since.getTime() <= cutoff().getTime();
-          const has = archive.flags.includes('stale_verification');
-          if (stale === has) return false;
-          const flags = stale
-            ? with_(archive.flags, 'stale_verification')
-            : without(archive.flags, 'stale_verification');
-          const before = await this.records.snapshot(manager, id);
-          const updated = await this.repository.updateArchive(manager, id, archive.version, { flags });
-          if (!updated) return false;
-          await this.records.recordVersion(manager, before, null, 'flag-stale');
-          const now = this.clock.now();
-          await this.repository.insertEvent(manager, {
-            archiveId: id,
-            at: now,
-            archiveVersion: updated.version,
-            actorId: null,
-            actorRole: 'system',
-            command: 'flag-stale',
-            decision: null,
-            fromStatus: archive.status,
-            toStatus: archive.status,
-            note: null,
-            reasons: [],
-            visit: null,
-            details: { flag: 'stale_verification', set: stale },
-          });
-          await this.audit.record(
-            {
-              action: 'archive.flag-stale',
-              outcome: 'success',
-              actor: SYSTEM_ACTOR,
-              ip: null,
-              target: { type: 'archive', id },
-              details: { flag: 'stale_verification', set: stale },
-            },
-            manager,
-          );
-          if (stale) flagged += 1;
-          else cleared += 1;
-          return true;
-        }),
+          stale = since.getTime() <= cutoff().getTime();
+          return stale === archive.flags.includes('stale_verification') ? null : stale;
+        });
+        if (done && stale) flagged += 1;
+        else if (done) cleared += 1;
+        return done;
+      },
     );
     return { flagged, cleared };
+  }
+
+  /**
+   * Exited archives whose relapse watch (返困观察, `relapseWatchMonths` after the exit) ended before today
+   * lose the `relapse_watch` flag; the watch's end date stays on the archive. Recorded as an
+   * `end-relapse-watch` step, a version and an audit row per archive; running twice changes nothing.
+   */
+  async endRelapseWatch(): Promise<{ ended: number }> {
+    let ended = 0;
+    await this.sweep(
+      (limit) => this.repository.relapseWatchEndedIds(chinaDate(this.clock.now()), limit),
+      async (id) => {
+        const today = chinaDate(this.clock.now());
+        const done = await this.flagStep(id, 'end-relapse-watch', 'relapse_watch', (archive) =>
+          archive.status === 'exited' &&
+          archive.flags.includes('relapse_watch') &&
+          (archive.relapseWatchUntil === null || archive.relapseWatchUntil < today)
+            ? false
+            : null,
+        );
+        if (done) ended += 1;
+        return done;
+      },
+    );
+    return { ended };
+  }
+
+  /**
+   * A daily job's flag change on one archive, under its row lock: `decide` says whether the flag is to be
+   * set (true), removed (false) or left (null: the archive no longer qualifies). Not a status change: a
+   * version, a `command` step and an audit row.
+   */
+  private flagStep(
+    id: string,
+    command: 'flag-stale' | 'end-relapse-watch',
+    flag: ArchiveFlag,
+    decide: (archive: ArchiveEntity) => boolean | null,
+  ): Promise<boolean> {
+    return this.repository.transaction(async (manager) => {
+      const archive = await this.repository.lockArchive(manager, id);
+      if (!archive) return false;
+      const set = decide(archive);
+      if (set === null) return false;
+      const flags = set ? with_(archive.flags, flag) : without(archive.flags, flag);
+      const before = await this.records.snapshot(manager, id);
+      const updated = await this.repository.updateArchive(manager, id, archive.version, { flags });
+      if (!updated) return false;
+      await this.records.recordVersion(manager, before, null, command);
+      const details = { flag, set };
+      await this.repository.insertEvent(manager, {
+        archiveId: id,
+        at: this.clock.now(),
+        archiveVersion: updated.version,
+        actorId: null,
+        actorRole: 'system',
+        command,
+        decision: null,
+        fromStatus: archive.status,
+        toStatus: archive.status,
+        note: null,
+        reasons: [],
+        visit: null,
+        details,
+      });
+      await this.audit.record(
+        {
+          action: `archive.${command}`,
+          outcome: 'success',
+          actor: SYSTEM_ACTOR,
+          ip: null,
+          target: { type: 'archive', id },
+          details,
+        },
+        manager,
+      );
+      return true;
+    });
   }
 
   /** Verified at or before this instant means stale (the configured months before now). */

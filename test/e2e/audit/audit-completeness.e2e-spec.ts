@@ -205,6 +205,28 @@ describe('audit completeness: one complete row per sensitive call', () => {
     );
   });
 
+  it('a relapse (返困): an exited archive reopened', async () => {
+    const { archive } = await createArchive(
+      t.db.dataSource,
+      { orgUnitId: grassroots.id, status: 'exited', flags: ['relapse_watch'] },
+      testCipher(),
+    );
+    const rows = await rowsOf(
+      () =>
+        http()
+          .post(`/api/v1/archives/${archive.id}/reopen`)
+          .set('authorization', `Bearer ${caseworker.token}`)
+          .send({ version: archive.version, reason: '妻子再次住院，家庭收入锐减' }),
+      200,
+    );
+    expect(rows).toHaveLength(1);
+    expectComplete(
+      rows[0]!,
+      { action: 'archive.reopen', outcome: 'success', target_id: archive.id },
+      caseworker,
+    );
+  });
+
   it('a permission denial', async () => {
     const rows = await rowsOf(
       () => http().get('/api/v1/audit-logs').set('authorization', `Bearer ${admin.token}`),

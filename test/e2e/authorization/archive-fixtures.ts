@@ -229,6 +229,10 @@ export const ARCHIVE_FIXTURES: Record<string, Fixture> = {
     version,
     reason: 'left_unit',
   })),
+  'POST /api/v1/archives/{id}/reopen': command('reopen', 'exited', (version) => ({
+    version,
+    reason: '家庭成员再次患大病，收入锐减',
+  })),
   // The fixture's active archive was activated just now: the check is today's.
   'POST /api/v1/archives/{id}/reverify': command('reverify', 'active', (version) => ({
     version,

@@ -79,6 +79,7 @@ export interface ArchiveOverrides {
   noticeEndsOn?: string | null;
   activatedAt?: Date | null;
   lastVerifiedAt?: Date | null;
+  relapseWatchUntil?: string | null;
   transferToUnitId?: string | null;
   statusBeforeTransfer?: ArchiveStatus | null;
   createdAt?: Date;
@@ -226,7 +227,7 @@ export async function createArchive(
     noticeEndsOn: overrides.noticeEndsOn ?? null,
     activatedAt: overrides.activatedAt ?? null,
     lastVerifiedAt: overrides.lastVerifiedAt ?? null,
-    relapseWatchUntil: null,
+    relapseWatchUntil: overrides.relapseWatchUntil ?? null,
     nextVisitDueOn: null,
     transferToUnitId: overrides.transferToUnitId ?? null,
     statusBeforeTransfer: overrides.statusBeforeTransfer ?? null,

@@ -5,8 +5,13 @@ import {
   CancelArchiveDto,
   ConvertArchiveDto,
   ExitArchiveDto,
+  ApproveArchiveDto,
   RejectTransferDto,
+  ReopenArchiveDto,
   ReverifyArchiveDto,
+  ReviewArchiveDto,
+  SubmitArchiveDto,
+  VerifyArchiveDto,
   TransferArchiveDto,
 } from '../../../src/modules/archives/workflow/dto/workflow-commands.dto';
 import { createArchive, type ArchiveOverrides } from '../../helpers/factories/archives.factory';
@@ -371,6 +376,184 @@ describe('dynamic management and daily sweeps (real PostgreSQL, FakeClock)', () 
           )
         ).code,
       ).toBe('ACCESS_DENIED');
+    });
+  });
+
+  describe('relapse (返困) and the end of the relapse watch', () => {
+    it('the daily job ends the watch once relapseWatchMonths have passed; versioned, audited, idempotent', async () => {
+      await h.db.dataSource.query(`UPDATE archives SET status = 'cancelled' WHERE status = 'exited'`);
+      const archive = await active();
+      const exited = await workflow.exit(
+        caseworker,
+        archive.id,
+        dto(ExitArchiveDto, { version: archive.version, reason: '子女毕业就业，家庭收入稳定' }),
+      );
+      expect(exited).toMatchObject({ relapseWatchUntil: '2026-09-02', flags: ['relapse_watch'] });
+      const lapsed = await active({
+        status: 'exited',
+        flags: ['relapse_watch', 'asset_vehicle'],
+        relapseWatchUntil: '2026-03-01',
+      });
+
+      expect(await workflow.endRelapseWatch()).toEqual({ ended: 1 });
+      expect((await archiveRow(h.db.dataSource, lapsed.id)).flags).toEqual(['asset_vehicle']);
+      expect((await archiveRow(h.db.dataSource, archive.id)).flags).toEqual(['relapse_watch']);
+      expect(await workflow.endRelapseWatch()).toEqual({ ended: 0 });
+      expect(await auditRows(h.db.dataSource, lapsed.id, 'archive.end-relapse-watch')).toEqual([
+        expect.objectContaining({ actor_kind: 'system', details: { flag: 'relapse_watch', set: false } }),
+      ]);
+      const history = await workflow.history(reviewer, lapsed.id, { page: 1, pageSize: 10 });
+      expect(history.items.map((i) => [i.type, i.action])).toEqual([
+        ['transition', 'end-relapse-watch'],
+        ['change', 'end-relapse-watch'],
+      ]);
+
+      // The last day of the watch still counts; the day after, it has ended.
+      h.clock.set('2026-09-02T09:00:00+08:00');
+      expect(await workflow.endRelapseWatch()).toEqual({ ended: 0 });
+      h.clock.set('2026-09-03T00:30:00+08:00');
+      expect(await workflow.endRelapseWatch()).toEqual({ ended: 1 });
+      const row = await h.db.dataSource.query(
+        `SELECT flags, to_char(relapse_watch_until, 'YYYY-MM-DD') AS until FROM archives WHERE id = $1`,
+        [archive.id],
+      );
+      expect(row[0]).toEqual({ flags: [], until: '2026-09-02' });
+    });
+
+    it('reopens an exited archive as returned; it is active again only through review, verification, approval and notice', async () => {
+      const districtReviewer = await staff(h.db.dataSource, h.tree.district, ['reviewer'], '孙复核');
+      const archive = await active();
+      const exited = await workflow.exit(
+        caseworker,
+        archive.id,
+        dto(ExitArchiveDto, { version: archive.version, reason: '子女毕业就业，家庭收入稳定' }),
+      );
+      h.clock.set('2026-05-11T09:00:00+08:00');
+      // Only a caseworker in scope; a reviewer may not reopen on its own.
+      expect(
+        (
+          await domainError(
+            workflow.reopen(
+              reviewer,
+              archive.id,
+              dto(ReopenArchiveDto, { version: exited.version, reason: '妻子再次住院，家庭收入锐减' }),
+            ),
+          )
+        ).code,
+      ).toBe('ACCESS_DENIED');
+      const reopened = await workflow.reopen(
+        caseworker,
+        archive.id,
+        dto(ReopenArchiveDto, { version: exited.version, reason: '妻子再次住院，家庭收入锐减' }),
+      );
+      expect(reopened).toMatchObject({
+        status: 'returned',
+        flags: [],
+        relapseWatchUntil: null,
+        archiveNo: archive.archiveNo,
+      });
+      // Not active again by itself: a reviewer may not re-verify it, it must be submitted.
+      expect(
+        (
+          await domainError(
+            workflow.exit(
+              caseworker,
+              archive.id,
+              dto(ExitArchiveDto, { version: reopened.version, reason: '家庭收入稳定' }),
+            ),
+          )
+        ).details,
+      ).toEqual({ status: 'returned', command: 'exit' });
+
+      let state = await workflow.submit(
+        caseworker,
+        archive.id,
+        dto(SubmitArchiveDto, { version: reopened.version }),
+      );
+      state = await workflow.review(
+        reviewer,
+        archive.id,
+        dto(ReviewArchiveDto, { version: state.version, decision: 'approve' }),
+      );
+      state = await workflow.verify(
+        districtReviewer,
+        archive.id,
+        dto(VerifyArchiveDto, {
+          version: state.version,
+          decision: 'pass',
+          visit: {
+            date: '2026-05-11',
+            visitors: ['王丽', '陈刚'],
+            findings: '入户查看，妻子住院，情况属实。',
+          },
+        }),
+      );
+      state = await workflow.approve(
+        approver,
+        archive.id,
+        dto(ApproveArchiveDto, { version: state.version, decision: 'approve' }),
+      );
+      expect(state.status).toBe('publicizing');
+      h.clock.set('2026-05-20T09:00:00+08:00');
+      expect(await workflow.activatePublicized()).toEqual({ activated: 1 });
+      expect(await archiveRow(h.db.dataSource, archive.id)).toMatchObject({
+        status: 'active',
+        archive_no: archive.archiveNo,
+      });
+      const events = await eventRows(h.db.dataSource, archive.id);
+      expect(events.map((e) => [e.command, e.from_status, e.to_status])).toEqual([
+        ['exit', 'active', 'exited'],
+        ['reopen', 'exited', 'returned'],
+        ['submit', 'returned', 'submitted'],
+        ['review', 'submitted', 'verifying'],
+        ['verify', 'verifying', 'approving'],
+        ['approve', 'approving', 'publicizing'],
+        ['activate', 'publicizing', 'active'],
+      ]);
+      expect(events[1]).toMatchObject({
+        actor_id: caseworker.userId,
+        reasons: ['妻子再次住院，家庭收入锐减'],
+        details: { relapse: true, withinWatch: true },
+      });
+      expect(await auditRows(h.db.dataSource, archive.id, 'archive.reopen')).toHaveLength(1);
+    });
+
+    it('refused while a person of the household is in another open archive, or from a status other than exited', async () => {
+      const archive = await active({ status: 'exited', flags: ['relapse_watch'] });
+      const { archive: other } = await createArchive(h.db.dataSource, { orgUnitId: h.tree.grassroots2.id });
+      await h.db.dataSource.query(
+        `UPDATE archives o SET head_id_number_ciphertext = a.head_id_number_ciphertext,
+                               head_id_number_blind_index = a.head_id_number_blind_index
+           FROM archives a WHERE a.id = $1 AND o.id = $2`,
+        [archive.id, other.id],
+      );
+      const error = await domainError(
+        workflow.reopen(
+          caseworker,
+          archive.id,
+          dto(ReopenArchiveDto, { version: archive.version, reason: '妻子再次住院，家庭收入锐减' }),
+        ),
+      );
+      expect(error.code).toBe('ARCHIVE_REOPEN_PERSON_ELSEWHERE');
+      expect(error.details).toMatchObject({
+        violations: [
+          expect.objectContaining({ code: 'HOUSEHOLD_DUPLICATE_ARCHIVE', field: 'head.idNumber' }),
+        ],
+      });
+      expect(await archiveRow(h.db.dataSource, archive.id)).toMatchObject({ status: 'exited' });
+
+      const cancelled = await active({ status: 'cancelled' });
+      expect(
+        (
+          await domainError(
+            workflow.reopen(
+              caseworker,
+              cancelled.id,
+              dto(ReopenArchiveDto, { version: cancelled.version, reason: '妻子再次住院，家庭收入锐减' }),
+            ),
+          )
+        ).details,
+      ).toEqual({ status: 'cancelled', command: 'reopen' });
     });
   });
 

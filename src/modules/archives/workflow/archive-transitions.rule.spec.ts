@@ -57,6 +57,7 @@ describe('archive transitions rule', () => {
       ['cancel', undefined, 'draft', 'cancelled'],
       ['transfer', undefined, 'active', 'transferring'],
       ['reverify', undefined, 'active', 'active'],
+      ['reopen', undefined, 'exited', 'returned'],
     ])('%s %s: %s → %s', (command, decision, from, to) => {
       const lookup = findTransition(from, 'formal', command, decision);
       expect(lookup.ok).toBe(true);

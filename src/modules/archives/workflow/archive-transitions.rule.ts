@@ -22,6 +22,7 @@ export const WORKFLOW_COMMANDS = [
   'reject-transfer',
   'convert',
   'reverify',
+  'reopen',
   'expire-temporary',
 ] as const;
 export type WorkflowCommand = (typeof WORKFLOW_COMMANDS)[number];
@@ -188,6 +189,15 @@ export const ARCHIVE_TRANSITIONS: readonly Transition[] = [
     from: ['active'],
     to: 'same',
     actors: [staff('scope', 'reviewer')],
+  },
+  // 返困: an exited household falls back into hardship. The archive reopens as `returned` (its caseworker
+  // brings the record up to date) and goes through the whole chain again: review, verification, approval,
+  // public notice. Number and history are kept.
+  {
+    command: 'reopen',
+    from: ['exited'],
+    to: 'returned',
+    actors: [staff('scope', 'caseworker')],
   },
   // Not from `exited`: an exited archive is closed for the one-archive-per-household rule, so its
   // people may already be in a new archive; a transfer would silently re-open it beside that one.

@@ -6,6 +6,7 @@ import { ArchiveWorkflowService } from '../archive-workflow.service';
 export const ARCHIVES_ACTIVATE_PUBLICIZED_KEY = 'archives-activate-publicized';
 export const ARCHIVES_CANCEL_EXPIRED_TEMPORARY_KEY = 'archives-cancel-expired-temporary';
 export const ARCHIVES_FLAG_STALE_KEY = 'archives-flag-stale';
+export const ARCHIVES_END_RELAPSE_WATCH_KEY = 'archives-end-relapse-watch';
 
 /** The archive workflow's daily sweeps; each re-reads PostgreSQL and is safe to run again. */
 @Injectable()
@@ -19,7 +20,8 @@ export class ArchiveWorkflowJobs implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { activatePublicizedCron, cancelExpiredTemporaryCron, flagStaleCron } = this.config.archives;
+    const { activatePublicizedCron, cancelExpiredTemporaryCron, flagStaleCron, endRelapseWatchCron } =
+      this.config.archives;
     // The API and the worker may both run this; the keys make each one schedule.
     await this.jobs.schedule(
       JobName.ArchivesActivatePublicized,
@@ -35,6 +37,11 @@ export class ArchiveWorkflowJobs implements OnApplicationBootstrap {
       JobName.ArchivesFlagStale,
       {},
       { key: ARCHIVES_FLAG_STALE_KEY, cron: flagStaleCron, retry: RETRY.standard },
+    );
+    await this.jobs.schedule(
+      JobName.ArchivesEndRelapseWatch,
+      {},
+      { key: ARCHIVES_END_RELAPSE_WATCH_KEY, cron: endRelapseWatchCron, retry: RETRY.standard },
     );
   }
 
@@ -60,5 +67,11 @@ export class ArchiveWorkflowJobs implements OnApplicationBootstrap {
   async flagStale(_p: JobPayloads[JobName.ArchivesFlagStale], _c: JobContext): Promise<void> {
     const { flagged, cleared } = await this.workflow.flagStale();
     if (flagged + cleared > 0) this.logger.log(`长期未核实标记：新增 ${flagged}，解除 ${cleared}`);
+  }
+
+  @JobHandler(JobName.ArchivesEndRelapseWatch)
+  async endRelapseWatch(_p: JobPayloads[JobName.ArchivesEndRelapseWatch], _c: JobContext): Promise<void> {
+    const { ended } = await this.workflow.endRelapseWatch();
+    if (ended > 0) this.logger.log(`返困观察期满：${ended} 份脱困档案解除观察`);
   }
 }

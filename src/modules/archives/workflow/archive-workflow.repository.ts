@@ -278,6 +278,18 @@ export class ArchiveWorkflowRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Exited archives still flagged `relapse_watch` whose watch ended before `today` (or has no end). */
+  async relapseWatchEndedIds(today: string, limit: number): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM archives
+        WHERE status = 'exited' AND 'relapse_watch' = ANY(flags)
+          AND (relapse_watch_until IS NULL OR relapse_watch_until < $1)
+        ORDER BY id LIMIT $2`,
+      [today, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   // ---- reads -----------------------------------------------------------------------------------
 
   /** Archives in notice on `today` (started, not yet ended, status publicizing), optionally within a unit's subtree. */

@@ -29,6 +29,7 @@ export const PERMISSIONS = {
   'archives.list-objections': { staff: ['caseworker', 'reviewer', 'approver'] },
   'archives.read-history': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'], worker: true },
   'archives.reject-transfer': { staff: ['archivist'] },
+  'archives.reopen': { staff: ['caseworker'] },
   'archives.resolve-objection': { staff: ['reviewer', 'approver'] },
   'archives.reverify': { staff: ['reviewer'] },
   'archives.review': { staff: ['reviewer'] },

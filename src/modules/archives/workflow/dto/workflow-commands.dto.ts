@@ -265,3 +265,11 @@ export class ReverifyArchiveDto extends VersionedCommandDto {
   @Type(() => ReverifyCheckDto)
   check!: ReverifyCheckDto;
 }
+
+export class ReopenArchiveDto extends VersionedCommandDto {
+  @ApiProperty({ description: '返困原因，如“家庭成员再次患大病，收入锐减”' })
+  @trimmed()
+  @IsString()
+  @Length(5, 500, { message: '返困原因须为5–500个字符' })
+  reason!: string;
+}
