@@ -59,6 +59,7 @@ const TABLE: Record<string, { row: Row; kinds?: ArchiveKind[] }> = {
   'accept-transfer': { row: only(['transferring'], BEFORE_TRANSFER) },
   'reject-transfer': { row: only(['transferring'], BEFORE_TRANSFER) },
   reverify: { row: only(['active'], 'same') },
+  reopen: { row: only(['exited'], 'returned') },
   convert: { row: only([...IN_IDENTIFICATION, 'active'], 'same'), kinds: ['temporary'] },
   'expire-temporary': {
     row: only([...IN_IDENTIFICATION, 'active', 'transferring'], 'cancelled'),
