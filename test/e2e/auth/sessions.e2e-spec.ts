@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { FakeClock } from '../../../src/common/clock/clock';
+import { hashRefreshToken } from '../../../src/modules/auth/tokens/tokens.service';
 import { createUser } from '../../helpers/factories/users.factory';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 import { auditRows, http, loginOk, me } from './auth-test-kit';
@@ -24,6 +25,19 @@ describe('access tokens, refresh rotation and revocation', () => {
   afterAll(async () => {
     await t?.close();
   });
+
+  /** Resolves once `count` backends of this database wait on a row lock (bounded: 10 s). */
+  async function waitForLockWaiters(count: number): Promise<void> {
+    for (let attempt = 0; attempt < 1000; attempt += 1) {
+      const [{ n }] = await t.db.dataSource.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (n >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`fewer than ${count} requests ever waited on the token's row`);
+  }
 
   async function loggedIn(overrides: Parameters<typeof createUser>[1] = {}) {
     const created = await createUser(t.db.dataSource, overrides);
@@ -106,6 +120,48 @@ describe('access tokens, refresh rotation and revocation', () => {
       [user.id],
     );
     expect(session.revoke_reason).toBe('token_reuse');
+  });
+
+  it('two refreshes racing with one token: one wins, the loser counts as reuse and the session ends', async () => {
+    const { user, tokens } = await loggedIn();
+    // Hold the token's row so both requests read it as unused and then queue on their UPDATE: the
+    // interleaving where the loser finds the token taken at its UPDATE (not at its read) is forced,
+    // whatever the scheduler would have done.
+    const holder = t.db.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    let responses: Awaited<ReturnType<typeof refresh>>[];
+    try {
+      await holder.query(`SELECT id FROM auth_refresh_tokens WHERE token_hash = $1 FOR UPDATE`, [
+        hashRefreshToken(tokens.refreshToken),
+      ]);
+      const racing = [refresh(t, tokens.refreshToken), refresh(t, tokens.refreshToken)].map((r) =>
+        r.then((res) => res),
+      );
+      await waitForLockWaiters(2);
+      await holder.commitTransaction();
+      responses = await Promise.all(racing);
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+    const [winner, loser] = [...responses].sort((a, b) => a.status - b.status);
+    expect([winner.status, loser.status, loser.body.code]).toEqual([200, 401, 'AUTH_REFRESH_INVALID']);
+
+    const [session] = await t.db.dataSource.query(
+      `SELECT revoked_at, revoke_reason FROM auth_sessions WHERE user_id = $1`,
+      [user.id],
+    );
+    expect(session.revoke_reason).toBe('token_reuse');
+    expect(session.revoked_at).not.toBeNull();
+    const next = await refresh(t, winner.body.refreshToken);
+    expect([next.status, next.body.code]).toEqual([401, 'AUTH_SESSION_EXPIRED']);
+    const dead = await me(t.app, winner.body.accessToken);
+    expect([dead.status, dead.body.code]).toEqual([401, 'AUTH_SESSION_EXPIRED']);
+    const reuse = (await auditRows(t.db.dataSource, 'auth.token-reuse')).filter(
+      (r) => r.actor_id === user.id,
+    );
+    expect(reuse).toHaveLength(1);
   });
 
   it('stores refresh tokens only as SHA-256 hashes', async () => {
