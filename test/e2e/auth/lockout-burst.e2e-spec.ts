@@ -4,7 +4,9 @@ import { createTestApp, TestApp } from '../../helpers/test-app';
 
 /**
  * Guesses sent all at once must not buy more than the lockout allows: a correct password that arrives
- * while concurrent failures lock the account is refused, and the lock stays.
+ * while concurrent failures lock the account is refused, and the lock stays. The assertions hold for
+ * every interleaving (the correct password first, in the middle or last), so none of them passes with
+ * the lockout gone.
  */
 describe('lockout under a burst of concurrent guesses', () => {
   let t: TestApp;
@@ -25,22 +27,39 @@ describe('lockout under a burst of concurrent guesses', () => {
     const results = await Promise.all(attempts);
     expect(results.slice(0, 9).every((r) => r.status === 401)).toBe(true);
 
-    const rows: Array<{ action: string; outcome: string }> = await t.db.dataSource.query(
-      `SELECT action, outcome FROM audit_logs WHERE actor_id = $1 AND action LIKE 'auth.%' ORDER BY id`,
+    const rows: Array<{ action: string; outcome: string; details: { consecutiveFailures?: number | null } }> =
+      await t.db.dataSource.query(
+        `SELECT action, outcome, details FROM audit_logs WHERE actor_id = $1 AND action LIKE 'auth.%' ORDER BY id`,
+        [user.id],
+      );
+    const successes = rows.flatMap((r, i) =>
+      r.action === 'auth.login' && r.outcome === 'success' ? [i] : [],
+    );
+    const lockouts = rows.flatMap((r, i) => (r.action === 'auth.lockout' ? [i] : []));
+    // Whatever the interleaving: the correct password got in only if it was counted before the lock…
+    expect(successes.length).toBeLessThanOrEqual(1);
+    expect(results[9]!.status).toBe(successes.length === 1 ? 200 : 401);
+    // …nine wrong guesses with maxFailures 5 lock the account exactly once, after any success…
+    expect(lockouts).toHaveLength(1);
+    if (successes.length === 1) expect(lockouts[0]).toBeGreaterThan(successes[0]!);
+    // …exactly five failures were counted since the last success (1…5, the fifth locking), and every
+    // failure after the lock was refused without being counted.
+    const sinceSuccess = rows.slice((successes[0] ?? -1) + 1);
+    const counted = sinceSuccess
+      .filter(
+        (r) => r.action === 'auth.login' && r.outcome === 'failure' && r.details.consecutiveFailures != null,
+      )
+      .map((r) => r.details.consecutiveFailures);
+    expect(counted.sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(rows[lockouts[0]!]!.details.consecutiveFailures).toBe(5);
+    expect(rows.filter((r) => r.action === 'auth.login' && r.outcome === 'failure')).toHaveLength(
+      successes.length === 1 ? 9 : 10,
+    );
+    const [row] = await t.db.dataSource.query(
+      'SELECT failed_login_count, locked_until FROM users WHERE id = $1',
       [user.id],
     );
-    const lockoutAt = rows.findIndex((r) => r.action === 'auth.lockout');
-    const successAt = rows.findIndex((r) => r.action === 'auth.login' && r.outcome === 'success');
-    if (successAt === -1) {
-      // The correct password lost the race: it was refused, and the account is locked.
-      expect(results[9]!.status).toBe(401);
-      expect(lockoutAt).toBeGreaterThanOrEqual(0);
-      const [row] = await t.db.dataSource.query('SELECT locked_until FROM users WHERE id = $1', [user.id]);
-      expect(row.locked_until).not.toBeNull();
-    } else {
-      // It won the race before five failures were counted: no lockout preceded it.
-      expect(results[9]!.status).toBe(200);
-      expect(lockoutAt === -1 || lockoutAt > successAt).toBe(true);
-    }
+    expect(row.failed_login_count).toBe(5);
+    expect(row.locked_until).not.toBeNull();
   });
 });
