@@ -16,5 +16,6 @@ import { AuditChain1796407759858 } from './1796407759858-AuditChain';
 import { ArchiveCategoryFacts1796409000000 } from './1796409000000-ArchiveCategoryFacts';
 import { ArchiveStatusTransitions1796455981043 } from './1796455981043-ArchiveStatusTransitions';
 import { ArchiveReopenTransition1796456674654 } from './1796456674654-ArchiveReopenTransition';
+import { ArchiveConversion1796456988014 } from './1796456988014-ArchiveConversion';
 
-export const MIGRATIONS = [Init1795456985110, SearchDocuments1795457301129, OrgUnitsAndUsers1795457900344, AuthSessions1795458189326, AuditLogs1795458202541, UsersPhoneUnique1795458238159, OrgUnitConstraints1795458240506, Archives1795458696337, ArchiveWorkflow1795458840343, ArchiveData1795459097259, ArchiveEvidence1795459323994, ArchiveConsentsKeepProof1795461375424, OrgTreeAnyLevel1796406589502, AuditChain1796407759858, ArchiveCategoryFacts1796409000000, ArchiveStatusTransitions1796455981043, ArchiveReopenTransition1796456674654];
+export const MIGRATIONS = [Init1795456985110, SearchDocuments1795457301129, OrgUnitsAndUsers1795457900344, AuthSessions1795458189326, AuditLogs1795458202541, UsersPhoneUnique1795458238159, OrgUnitConstraints1795458240506, Archives1795458696337, ArchiveWorkflow1795458840343, ArchiveData1795459097259, ArchiveEvidence1795459323994, ArchiveConsentsKeepProof1795461375424, OrgTreeAnyLevel1796406589502, AuditChain1796407759858, ArchiveCategoryFacts1796409000000, ArchiveStatusTransitions1796455981043, ArchiveReopenTransition1796456674654, ArchiveConversion1796456988014];

@@ -260,12 +260,15 @@ export class ArchiveWorkflowController {
   @Post(':id/convert')
   @HttpCode(200)
   @Authorize('archives.convert')
-  @ApiOperation({ summary: '临时救助档案转为正式档案' })
+  @ApiOperation({
+    summary: '临时救助档案转正：在档档案重新校验并提交，经审查、复核、审定与公示后转为正式档案',
+  })
   @ApiOkResponse({ type: ArchiveWorkflowStateDto })
   @ApiErrors(
     ArchiveWorkflowErrorCode.ARCHIVE_INVALID_TRANSITION,
     ArchivesErrorCode.ARCHIVE_NOT_FOUND,
     ArchiveWorkflowErrorCode.ARCHIVE_NOT_TEMPORARY,
+    ArchivesErrorCode.ARCHIVE_RULES_FAILED,
     ArchiveWorkflowErrorCode.ARCHIVE_TEXT_CONTAINS_PERSONAL_DATA,
     ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT,
     ArchiveWorkflowErrorCode.ARCHIVE_WRONG_UNIT_LEVEL,

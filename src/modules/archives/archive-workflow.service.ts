@@ -60,6 +60,8 @@ import type {
 import { addMonths, noticePeriod, workingCalendar, type WorkingCalendar } from './workflow/working-days.rule';
 import { ObjectionRateLimit } from './workflow/objection-rate-limit';
 
+/** The statuses a 转正 round passes through before the archive is active (and formal) again. */
+const CONVERSION_CHAIN: readonly ArchiveStatus[] = ['submitted', 'verifying', 'approving', 'publicizing'];
 /** The daily jobs act as this actor in events and the audit log. */
 const SYSTEM_ACTOR = { kind: 'system', username: 'system' } as const;
 /** Active archives are visited every six months (DESIGN §2, Visits). */
@@ -421,17 +423,39 @@ export class ArchiveWorkflowService {
     );
   }
 
-  /** 转正: a temporary archive becomes formal (and so escapes the 2-year expiry); the status is unchanged. */
+  /**
+   * 转正: a temporary archive becomes formal (and so escapes the 2-year expiry), never by one person. A
+   * draft or returned one changes kind now and then goes through the chain like any application. An
+   * active one is submitted again: every submission rule re-runs (422), then review, verification,
+   * approval and notice; it becomes formal at activation, and a return or rejection on the way ends the
+   * conversion with the archive active (temporary) again. Whoever starts it decides on none of the steps.
+   */
   async convert(principal: Principal, id: string, dto: ConvertArchiveDto): Promise<ArchiveWorkflowStateDto> {
     this.assertNoPersonalData(dto.note);
     return this.command(
       principal,
       id,
       { command: 'convert', version: dto.version, note: dto.note },
-      async () => ({
-        changes: { kind: 'formal' },
-        details: { fromKind: 'temporary', toKind: 'formal' },
-      }),
+      async (ctx) => {
+        if (ctx.archive.status !== 'active') {
+          return { changes: { kind: 'formal' }, details: { fromKind: 'temporary', toKind: 'formal' } };
+        }
+        const violations = await this.records.validateForSubmission(ctx.manager, ctx.archive.id, ctx.now);
+        if (violations.length > 0)
+          throw new DomainError(ArchivesErrorCode.ARCHIVE_RULES_FAILED, { violations });
+        return {
+          changes: {
+            conversionRequestedAt: ctx.now,
+            submittedBy: principal.userId,
+            submittedAt: ctx.now,
+            // Judged as a formal application today, on the 低保 line in force now.
+            appliedOn: ctx.today,
+            noticeStartsOn: null,
+            noticeEndsOn: null,
+          },
+          details: { fromKind: 'temporary', toKind: 'formal', throughReview: true },
+        };
+      },
     );
   }
 
@@ -657,13 +681,16 @@ export class ArchiveWorkflowService {
             const seq = await this.repository.nextArchiveSeq(ctx.manager, ctx.unit.regionCode, year);
             archiveNo = `${ctx.unit.regionCode}-${year}-${String(seq).padStart(5, '0')}`;
           }
+          // A 转正 round that passed the whole chain: the archive is formal from now on.
+          const converted = ctx.archive.conversionRequestedAt !== null;
           return {
             changes: {
               archiveNo,
               activatedAt: ctx.now,
               nextVisitDueOn: addMonths(ctx.today, VISIT_INTERVAL_MONTHS),
+              ...(converted ? { kind: 'formal' as const } : {}),
             },
-            details: { archiveNo },
+            details: { archiveNo, ...(converted ? { fromKind: 'temporary', toKind: 'formal' } : {}) },
           };
         });
         if (done) activated += 1;
@@ -904,9 +931,20 @@ export class ArchiveWorkflowService {
     actorRole: string,
   ): Promise<ArchiveWorkflowStateDto> {
     const { archive, manager, transition, now } = ctx;
-    const to = targetStatus(transition, archive.status, archive.statusBeforeTransfer);
+    const converting = archive.conversionRequestedAt !== null;
+    const to = targetStatus(transition, archive.status, archive.statusBeforeTransfer, converting);
     const changes: ArchiveWorkflowChanges = { ...effect.changes };
     if (to !== archive.status) changes.status = to;
+    // A 转正 round lasts while the archive is in the chain; leaving it (activated, or refused and back to
+    // active as a temporary archive, or closed) ends it.
+    const conversionEnded = converting && !CONVERSION_CHAIN.includes(to);
+    if (conversionEnded) changes.conversionRequestedAt = null;
+    const details = {
+      ...(conversionEnded && to === 'active' && transition.command !== 'activate'
+        ? { conversionRefused: true }
+        : {}),
+      ...effect.details,
+    };
     let current = archive;
     if (Object.keys(changes).length > 0) {
       // Every saved change is also a version with its field-level diff (status, notice dates, unit, number…).
@@ -933,7 +971,7 @@ export class ArchiveWorkflowService {
       note: note || null,
       reasons: effect.reasons ?? [],
       visit: effect.visit ?? null,
-      details: effect.details ?? {},
+      details,
     });
     await this.audit.record(
       {
@@ -947,7 +985,7 @@ export class ArchiveWorkflowService {
           to,
           ...(input.decision ? { decision: input.decision } : {}),
           ...(effect.reasons?.length ? { reasonCount: effect.reasons.length } : {}),
-          ...effect.details,
+          ...details,
         },
       },
       manager,
@@ -1114,6 +1152,7 @@ export function stateDto(a: ArchiveEntity): ArchiveWorkflowStateDto {
     noticeEndsOn: a.noticeEndsOn,
     activatedAt: a.activatedAt?.toISOString() ?? null,
     lastVerifiedAt: a.lastVerifiedAt?.toISOString() ?? null,
+    conversionRequestedAt: a.conversionRequestedAt?.toISOString() ?? null,
     relapseWatchUntil: a.relapseWatchUntil,
     nextVisitDueOn: a.nextVisitDueOn,
     transferToUnitId: a.transferToUnitId,

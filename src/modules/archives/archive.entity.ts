@@ -217,6 +217,14 @@ export class ArchiveEntity {
   @Column({ type: 'date', nullable: true })
   relapseWatchUntil!: string | null;
 
+  /**
+   * 转正 under way: when an active temporary archive was sent through the review chain to become formal.
+   * It becomes formal at activation; a return or rejection on the way ends the conversion and the archive
+   * is active (temporary) again. Null otherwise.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  conversionRequestedAt!: Date | null;
+
   @Column({ type: 'date', nullable: true })
   nextVisitDueOn!: string | null;
 

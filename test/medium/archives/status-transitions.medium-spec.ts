@@ -52,6 +52,26 @@ describe('archive status transitions in the database (real PostgreSQL)', () => {
     expect(await statusOf(archive.id)).toBe(from);
   });
 
+  it('转正 moves (active → submitted, back to active) need a conversion under way', async () => {
+    const { archive } = await createArchive(db.dataSource, {
+      orgUnitId: unitId,
+      status: 'active',
+      kind: 'temporary',
+    });
+    await expect(
+      db.dataSource.query(`UPDATE archives SET status = 'submitted' WHERE id = $1`, [archive.id]),
+    ).rejects.toMatchObject({ code: '23514' });
+    await db.dataSource.query(
+      `UPDATE archives SET status = 'submitted', conversion_requested_at = now() WHERE id = $1`,
+      [archive.id],
+    );
+    await db.dataSource.query(
+      `UPDATE archives SET status = 'active', conversion_requested_at = NULL WHERE id = $1`,
+      [archive.id],
+    );
+    expect(await statusOf(archive.id)).toBe('active');
+  });
+
   it('a raw UPDATE along an allowed pair, or touching other columns only, goes through', async () => {
     const { archive } = await createArchive(db.dataSource, { orgUnitId: unitId, status: 'draft' });
     await db.dataSource.query(`UPDATE archives SET status = 'submitted' WHERE id = $1`, [archive.id]);

@@ -353,29 +353,166 @@ describe('dynamic management and daily sweeps (real PostgreSQL, FakeClock)', () 
   });
 
   describe('convert (转正)', () => {
-    it('turns a temporary archive formal, keeping its status; a formal one answers 409', async () => {
-      const temporary = await active({ kind: 'temporary' });
-      const state = await workflow.convert(
+    const chain = async (id: string, version: number, districtReviewer: Principal) => {
+      let state = await workflow.review(
+        reviewer,
+        id,
+        dto(ReviewArchiveDto, { version, decision: 'approve' }),
+      );
+      state = await workflow.verify(
+        districtReviewer,
+        id,
+        dto(VerifyArchiveDto, {
+          version: state.version,
+          decision: 'pass',
+          visit: {
+            date: '2026-03-02',
+            visitors: ['王丽', '陈刚'],
+            findings: '入户查看，情况属实，符合正式建档条件。',
+          },
+        }),
+      );
+      return workflow.approve(
         approver,
+        id,
+        dto(ApproveArchiveDto, { version: state.version, decision: 'approve' }),
+      );
+    };
+
+    it('an active temporary archive is submitted again and becomes formal only after the whole chain', async () => {
+      const districtReviewer = await staff(h.db.dataSource, h.tree.district, ['reviewer'], '孙复核');
+      const temporary = await active({ kind: 'temporary' });
+      const converting = await workflow.convert(
+        caseworker,
+        temporary.id,
+        dto(ConvertArchiveDto, { version: temporary.version, note: '家庭困难长期存在，申请转正' }),
+      );
+      expect(converting).toMatchObject({
+        status: 'submitted',
+        kind: 'temporary',
+        conversionRequestedAt: h.clock.now().toISOString(),
+      });
+      // Whoever started it decides on none of the steps.
+      const self = await staff(h.db.dataSource, h.tree.grassroots, ['caseworker', 'reviewer']);
+      const other = await active({ kind: 'temporary' });
+      const started = await workflow.convert(
+        self,
+        other.id,
+        dto(ConvertArchiveDto, { version: other.version }),
+      );
+      expect(
+        (
+          await domainError(
+            workflow.review(
+              self,
+              other.id,
+              dto(ReviewArchiveDto, { version: started.version, decision: 'approve' }),
+            ),
+          )
+        ).code,
+      ).toBe('SELF_APPROVAL');
+
+      const publicizing = await chain(temporary.id, converting.version, districtReviewer);
+      expect(publicizing).toMatchObject({ status: 'publicizing', kind: 'temporary' });
+      h.clock.set('2026-03-11T09:00:00+08:00');
+      await workflow.activatePublicized();
+      expect(await archiveRow(h.db.dataSource, temporary.id)).toMatchObject({
+        status: 'active',
+        kind: 'formal',
+        archive_no: temporary.archiveNo,
+      });
+      const events = await eventRows(h.db.dataSource, temporary.id);
+      expect(events.map((e) => [e.command, e.from_status, e.to_status])).toEqual([
+        ['convert', 'active', 'submitted'],
+        ['review', 'submitted', 'verifying'],
+        ['verify', 'verifying', 'approving'],
+        ['approve', 'approving', 'publicizing'],
+        ['activate', 'publicizing', 'active'],
+      ]);
+      expect(events[4]!.details).toMatchObject({ fromKind: 'temporary', toKind: 'formal' });
+      const [row] = await h.db.dataSource.query(
+        `SELECT conversion_requested_at FROM archives WHERE id = $1`,
+        [temporary.id],
+      );
+      expect(row.conversion_requested_at).toBeNull();
+    });
+
+    it('a return on the way ends the conversion: the archive is active and temporary again', async () => {
+      const temporary = await active({ kind: 'temporary' });
+      const converting = await workflow.convert(
+        caseworker,
         temporary.id,
         dto(ConvertArchiveDto, { version: temporary.version }),
       );
-      expect(state).toMatchObject({ kind: 'formal', status: 'active' });
-      const error = await domainError(
-        workflow.convert(approver, temporary.id, dto(ConvertArchiveDto, { version: state.version })),
+      const back = await workflow.review(
+        reviewer,
+        temporary.id,
+        dto(ReviewArchiveDto, {
+          version: converting.version,
+          decision: 'return',
+          reasons: ['收入证明已过期，请补充'],
+        }),
       );
-      expect(error).toMatchObject({ code: 'ARCHIVE_NOT_TEMPORARY', details: { kind: 'formal' } });
+      expect(back).toMatchObject({ status: 'active', kind: 'temporary', conversionRequestedAt: null });
+      const [event] = (await eventRows(h.db.dataSource, temporary.id)).filter((e) => e.command === 'review');
+      expect(event).toMatchObject({
+        to_status: 'active',
+        reasons: ['收入证明已过期，请补充'],
+        details: { conversionRefused: true },
+      });
     });
 
-    it('wrong role: an archivist may not convert', async () => {
+    it('the rules re-run: an archive that no longer passes them is not sent; approvers do not convert; only temporary, not mid-chain', async () => {
+      const incomplete = await active({ kind: 'temporary', skills: null });
+      const failed = await domainError(
+        workflow.convert(caseworker, incomplete.id, dto(ConvertArchiveDto, { version: incomplete.version })),
+      );
+      expect(failed.code).toBe('ARCHIVE_RULES_FAILED');
+      expect(await archiveRow(h.db.dataSource, incomplete.id)).toMatchObject({
+        status: 'active',
+        kind: 'temporary',
+        version: incomplete.version,
+      });
+
       const temporary = await active({ kind: 'temporary' });
       expect(
         (
           await domainError(
-            workflow.convert(archivist, temporary.id, dto(ConvertArchiveDto, { version: temporary.version })),
+            workflow.convert(approver, temporary.id, dto(ConvertArchiveDto, { version: temporary.version })),
           )
         ).code,
       ).toBe('ACCESS_DENIED');
+      const formal = await active();
+      expect(
+        await domainError(
+          workflow.convert(caseworker, formal.id, dto(ConvertArchiveDto, { version: formal.version })),
+        ),
+      ).toMatchObject({ code: 'ARCHIVE_NOT_TEMPORARY', details: { kind: 'formal' } });
+      const { archive: submitted } = await createArchive(h.db.dataSource, {
+        orgUnitId: h.tree.grassroots.id,
+        kind: 'temporary',
+        status: 'submitted',
+      });
+      expect(
+        (
+          await domainError(
+            workflow.convert(
+              caseworker,
+              submitted.id,
+              dto(ConvertArchiveDto, { version: submitted.version }),
+            ),
+          )
+        ).details,
+      ).toEqual({ status: 'submitted', command: 'convert' });
+
+      // Before the chain the kind simply changes; the chain follows as for any application.
+      const { archive: draft } = await createArchive(h.db.dataSource, {
+        orgUnitId: h.tree.grassroots.id,
+        kind: 'temporary',
+      });
+      expect(
+        await workflow.convert(caseworker, draft.id, dto(ConvertArchiveDto, { version: draft.version })),
+      ).toMatchObject({ status: 'draft', kind: 'formal' });
     });
   });
 

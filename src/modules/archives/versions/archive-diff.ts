@@ -76,6 +76,7 @@ const TRACKED: readonly (keyof ArchiveEntity)[] = [
   'activatedAt',
   'lastVerifiedAt',
   'relapseWatchUntil',
+  'conversionRequestedAt',
   'nextVisitDueOn',
   'transferToUnitId',
   'statusBeforeTransfer',

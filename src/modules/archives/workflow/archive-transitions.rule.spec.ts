@@ -73,14 +73,33 @@ describe('archive transitions rule', () => {
       if (lookup.ok) expect(targetStatus(lookup.transition, 'transferring', before)).toBe(before);
     });
 
-    it.each<ArchiveStatus>(['draft', 'submitted', 'approving', 'publicizing', 'active'])(
-      'convert keeps the status (%s) of a temporary archive',
+    it.each<ArchiveStatus>(['draft', 'returned'])(
+      'convert keeps the status (%s) of a temporary archive before the chain',
       (status) => {
         const lookup = findTransition(status, 'temporary', 'convert');
         expect(lookup.ok).toBe(true);
         if (lookup.ok) expect(targetStatus(lookup.transition, status, null)).toBe(status);
       },
     );
+
+    it('convert sends an active temporary archive through the chain again; not one in the middle of it', () => {
+      const lookup = findTransition('active', 'temporary', 'convert');
+      expect(lookup.ok && targetStatus(lookup.transition, 'active', null)).toBe('submitted');
+      for (const status of ['submitted', 'verifying', 'approving', 'publicizing'] as const)
+        expect(findTransition(status, 'temporary', 'convert')).toEqual({ ok: false, reason: 'state' });
+    });
+
+    it.each<[WorkflowCommand, string, ArchiveStatus]>([
+      ['review', 'return', 'submitted'],
+      ['review', 'reject', 'submitted'],
+      ['verify', 'return', 'verifying'],
+      ['approve', 'return', 'approving'],
+      ['approve', 'reject', 'approving'],
+    ])('in a 转正 round, %s %s from %s goes back to active', (command, decision, from) => {
+      const lookup = findTransition(from, 'temporary', command, decision);
+      expect(lookup.ok && targetStatus(lookup.transition, from, null, true)).toBe('active');
+      expect(lookup.ok && targetStatus(lookup.transition, from, null, false)).not.toBe('active');
+    });
 
     it.each<ArchiveStatus>(['draft', 'publicizing', 'active', 'transferring'])(
       'the temporary expiry cancels a temporary archive in %s',
@@ -280,7 +299,7 @@ describe('archive transitions rule', () => {
 
     it.each<[StaffRole, boolean]>([
       ['caseworker', true],
-      ['approver', true],
+      ['approver', false],
       ['reviewer', false],
       ['archivist', false],
     ])('convert by %s: %s', (role, allowed) => {

@@ -61,6 +61,11 @@ export interface Transition {
   actors: readonly TransitionActor[];
   /** Only archives of these kinds (convert: temporary ones). */
   kinds?: readonly ArchiveKind[];
+  /**
+   * Where a refusal sends an archive that is in a conversion round (转正: an active temporary archive sent
+   * through the chain): back to `active`, still temporary, instead of `to`.
+   */
+  whenConverting?: ArchiveStatus;
 }
 
 /** Everything before activation in which the household may still be withdrawn or corrected. */
@@ -102,6 +107,7 @@ export const ARCHIVE_TRANSITIONS: readonly Transition[] = [
     decision: 'return',
     from: ['submitted'],
     to: 'returned',
+    whenConverting: 'active',
     actors: [staff('own', 'reviewer')],
   },
   {
@@ -109,6 +115,7 @@ export const ARCHIVE_TRANSITIONS: readonly Transition[] = [
     decision: 'reject',
     from: ['submitted'],
     to: 'rejected',
+    whenConverting: 'active',
     actors: [staff('own', 'reviewer')],
   },
   // 复核 / 入户核实 by the unit above.
@@ -124,6 +131,7 @@ export const ARCHIVE_TRANSITIONS: readonly Transition[] = [
     decision: 'return',
     from: ['verifying'],
     to: 'returned',
+    whenConverting: 'active',
     actors: [staff('parent', 'reviewer')],
   },
   // 审定.
@@ -139,6 +147,7 @@ export const ARCHIVE_TRANSITIONS: readonly Transition[] = [
     decision: 'return',
     from: ['approving'],
     to: 'returned',
+    whenConverting: 'active',
     actors: [staff('scope', 'approver')],
   },
   {
@@ -146,6 +155,7 @@ export const ARCHIVE_TRANSITIONS: readonly Transition[] = [
     decision: 'reject',
     from: ['approving'],
     to: 'rejected',
+    whenConverting: 'active',
     actors: [staff('scope', 'approver')],
   },
   // 异议: upholding one during the notice sends the archive back to re-verification; an objection still
@@ -219,12 +229,22 @@ export const ARCHIVE_TRANSITIONS: readonly Transition[] = [
     to: 'restore',
     actors: [staff('receiving', 'archivist')],
   },
+  // 转正: never one person's decision. Before the chain (draft, returned) the kind simply changes, and the
+  // chain follows; an active temporary archive is submitted again (rules re-run) and goes through review,
+  // verification, approval and notice, becoming formal at activation. Not in the middle of a chain.
   {
     command: 'convert',
-    from: [...IN_IDENTIFICATION, 'active'],
+    from: ['draft', 'returned'],
     to: 'same',
     kinds: ['temporary'],
-    actors: [staff('scope', 'caseworker', 'approver')],
+    actors: [staff('scope', 'caseworker')],
+  },
+  {
+    command: 'convert',
+    from: ['active'],
+    to: 'submitted',
+    kinds: ['temporary'],
+    actors: [staff('scope', 'caseworker')],
   },
   // 临时救助档案满期自动注销 (daily job).
   {
@@ -272,8 +292,10 @@ export function allowedStatusPairs(): Array<[ArchiveStatus, ArchiveStatus]> {
   const transferStarts = ARCHIVE_TRANSITIONS.filter((t) => t.command === 'transfer').flatMap((t) => t.from);
   const pairs = new Map<string, [ArchiveStatus, ArchiveStatus]>();
   for (const transition of ARCHIVE_TRANSITIONS) {
-    const targets =
-      transition.to === 'same' ? [] : transition.to === 'restore' ? transferStarts : [transition.to];
+    const targets = [
+      ...(transition.to === 'same' ? [] : transition.to === 'restore' ? transferStarts : [transition.to]),
+      ...(transition.whenConverting ? [transition.whenConverting] : []),
+    ];
     for (const from of transition.from)
       for (const to of targets) if (to !== from) pairs.set(`${from}>${to}`, [from, to]);
   }
@@ -293,12 +315,17 @@ export function availableCommands(status: ArchiveStatus, kind: ArchiveKind): Wor
   return [...commands];
 }
 
-/** The status after `transition`; `statusBeforeTransfer` answers `restore`. */
+/**
+ * The status after `transition`; `statusBeforeTransfer` answers `restore`; `converting` (the archive is in
+ * a 转正 round) takes `whenConverting` where the transition has one.
+ */
 export function targetStatus(
   transition: Transition,
   current: ArchiveStatus,
   statusBeforeTransfer: ArchiveStatus | null,
+  converting = false,
 ): ArchiveStatus {
+  if (converting && transition.whenConverting) return transition.whenConverting;
   if (transition.to === 'same') return current;
   if (transition.to === 'restore') return statusBeforeTransfer ?? 'active';
   return transition.to;

@@ -60,11 +60,23 @@ const TABLE: Record<string, { row: Row; kinds?: ArchiveKind[] }> = {
   'reject-transfer': { row: only(['transferring'], BEFORE_TRANSFER) },
   reverify: { row: only(['active'], 'same') },
   reopen: { row: only(['exited'], 'returned') },
-  convert: { row: only([...IN_IDENTIFICATION, 'active'], 'same'), kinds: ['temporary'] },
+  convert: { row: { draft: 'same', returned: 'same', active: 'submitted' }, kinds: ['temporary'] },
   'expire-temporary': {
     row: only([...IN_IDENTIFICATION, 'active', 'transferring'], 'cancelled'),
     kinds: ['temporary'],
   },
+};
+
+/**
+ * In a 转正 round (an active temporary archive sent through the chain) a return or rejection sends the
+ * archive back to `active` instead: `command:decision` → that status.
+ */
+const WHEN_CONVERTING: Record<string, ArchiveStatus> = {
+  'review:return': 'active',
+  'review:reject': 'active',
+  'verify:return': 'active',
+  'approve:return': 'active',
+  'approve:reject': 'active',
 };
 
 const DECISIONS_OF: Partial<Record<WorkflowCommand, readonly string[]>> = {
@@ -121,6 +133,19 @@ describe('archive transitions: the complete table (command × decision × kind �
     expect(cells(actual)).toEqual(cells(expected));
   });
 
+  it.each(rows)('%s, decision %s, in a 转正 round', (command, decision) => {
+    for (const from of ARCHIVE_STATUSES) {
+      const lookup = findTransition(from, 'temporary', command, decision);
+      const plain = expected(command, decision, 'temporary', from);
+      const converting = lookup.ok ? targetStatus(lookup.transition, from, BEFORE_TRANSFER, true) : plain;
+      const key = `${command}:${decision}`;
+      expect([from, converting]).toEqual([
+        from,
+        plain === STATE || plain === KIND ? plain : (WHEN_CONVERTING[key] ?? plain),
+      ]);
+    }
+  });
+
   it('covers every command of the rule', () => {
     const named = new Set(Object.keys(TABLE).map((key) => key.split(':')[0]));
     expect([...named].sort()).toEqual([...WORKFLOW_COMMANDS].sort());
@@ -133,7 +158,18 @@ describe('archive transitions: the complete table (command × decision × kind �
         for (const from of ARCHIVE_STATUSES) {
           const to = expected(command, decision, kind, from);
           if (to !== STATE && to !== KIND && to !== from) moves.add(`${from}>${to}`);
+          const converting = WHEN_CONVERTING[`${command}:${decision}`];
+          if (to !== STATE && to !== KIND && converting && converting !== from)
+            moves.add(`${from}>${converting}`);
         }
     expect(allowedStatusPairs().map(([from, to]) => `${from}>${to}`)).toEqual([...moves].sort());
+    expect([...moves]).toEqual(
+      expect.arrayContaining([
+        'active>submitted',
+        'submitted>active',
+        'verifying>active',
+        'approving>active',
+      ]),
+    );
   });
 });

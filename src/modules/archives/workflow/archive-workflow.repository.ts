@@ -28,6 +28,7 @@ export type ArchiveWorkflowChanges = Partial<
     | 'activatedAt'
     | 'lastVerifiedAt'
     | 'relapseWatchUntil'
+    | 'conversionRequestedAt'
     | 'nextVisitDueOn'
     | 'transferToUnitId'
     | 'statusBeforeTransfer'
@@ -135,20 +136,20 @@ export class ArchiveWorkflowRepository {
       `SELECT DISTINCT e.actor_id FROM archive_events e
         WHERE e.archive_id = $1 AND e.command = ANY($2) AND e.actor_id IS NOT NULL
           AND e.seq > COALESCE((SELECT max(s.seq) FROM archive_events s
-                                 WHERE s.archive_id = $1 AND s.command = 'submit'), 0)`,
+                                 WHERE s.archive_id = $1 AND s.command IN ('submit', 'convert')), 0)`,
       [archiveId, commands],
     );
     return rows.map((r) => r.actor_id);
   }
 
   /**
-   * Everyone who ever submitted the archive: `submittedBy` only holds the latest submitter, and a
-   * returned archive may be resubmitted by someone else.
+   * Everyone who ever submitted the archive (or sent it to 转正, which submits it again): `submittedBy`
+   * only holds the latest submitter, and a returned archive may be resubmitted by someone else.
    */
   async submitterIds(manager: EntityManager, archiveId: string): Promise<string[]> {
     const rows: Array<{ actor_id: string }> = await manager.query(
       `SELECT DISTINCT actor_id FROM archive_events
-        WHERE archive_id = $1 AND command = 'submit' AND actor_id IS NOT NULL`,
+        WHERE archive_id = $1 AND command IN ('submit', 'convert') AND actor_id IS NOT NULL`,
       [archiveId],
     );
     return rows.map((r) => r.actor_id);

@@ -24,7 +24,7 @@ export const PERMISSIONS = {
   'archives.accept-transfer': { staff: ['archivist'] },
   'archives.approve': { staff: ['approver'] },
   'archives.cancel': { staff: ['reviewer', 'archivist'] },
-  'archives.convert': { staff: ['caseworker', 'approver'] },
+  'archives.convert': { staff: ['caseworker'] },
   'archives.exit': { staff: ['caseworker', 'reviewer'] },
   'archives.list-objections': { staff: ['caseworker', 'reviewer', 'approver'] },
   'archives.read-history': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'], worker: true },

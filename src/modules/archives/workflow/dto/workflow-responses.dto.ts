@@ -39,6 +39,8 @@ export class ArchiveWorkflowStateDto {
   @ApiDate({ nullable: true, description: '公示结束日（含）' }) noticeEndsOn!: string | null;
   @ApiDateTime({ nullable: true }) activatedAt!: string | null;
   @ApiDateTime({ nullable: true }) lastVerifiedAt!: string | null;
+  @ApiDateTime({ nullable: true, description: '转正审核中：发起时间（审定公示期满后转为正式档案）' })
+  conversionRequestedAt!: string | null;
   @ApiDate({ nullable: true, description: '返困观察截止日' }) relapseWatchUntil!: string | null;
   @ApiDate({ nullable: true }) nextVisitDueOn!: string | null;
   @ApiUuid({ nullable: true, description: '移交中：接收单位' }) transferToUnitId!: string | null;
