@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../../config';
-import { BullMqDriver } from './bullmq.driver';
+import type * as BullMq from './bullmq.driver';
 import { InProcessDriver } from './in-process.driver';
 import { JOB_CATALOG } from './job-handler';
 import { JobQueue } from './job-queue.service';
@@ -9,12 +9,16 @@ import { JobWorkerService } from './job-worker.service';
 import { JOB_QUEUE } from './jobs';
 import { QUEUE_DRIVER, QueueDriver } from './queue.port';
 
-/** `redis.url` set → BullMQ; unset → in-process. */
+/**
+ * `redis.url` set → BullMQ; unset → in-process. The BullMQ driver (with bullmq and ioredis, about 200
+ * modules) is loaded only when it is used: every start without Redis would otherwise pay for loading it.
+ */
 export function createQueueDriver(config: AppConfig): QueueDriver {
   const timeZone = config.worker.timeZone;
-  return config.redis.url
-    ? new BullMqDriver({ url: config.redis.url, prefix: config.redis.prefix, timeZone })
-    : new InProcessDriver(undefined, { timeZone });
+  if (!config.redis.url) return new InProcessDriver(undefined, { timeZone });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (see above)
+  const { BullMqDriver } = require('./bullmq.driver') as typeof BullMq;
+  return new BullMqDriver({ url: config.redis.url, prefix: config.redis.prefix, timeZone });
 }
 
 @Injectable()

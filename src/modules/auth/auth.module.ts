@@ -11,18 +11,22 @@ import { MeService } from './me/me.service';
 import { MemoryRateLimiter } from './rate-limit/memory.rate-limiter';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 import { RATE_LIMITER, RateLimiter } from './rate-limit/rate-limiter.port';
-import { RedisRateLimiter } from './rate-limit/redis.rate-limiter';
+import type * as RedisRateLimiterModule from './rate-limit/redis.rate-limiter';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
 import { TokensService } from './tokens/tokens.service';
 import { RecoveryCodesRepository } from './totp/recovery-codes.repository';
 import { TotpEnrolmentService } from './totp/totp-enrolment.service';
 
-/** Redis when configured (counters shared by every process), else in the process. */
+/**
+ * Redis when configured (counters shared by every process), else in the process. The Redis limiter (and
+ * ioredis) is loaded only then, so a start without Redis does not load the client.
+ */
 export function createRateLimiter(config: AppConfig): RateLimiter {
-  return config.redis.url
-    ? new RedisRateLimiter(config.redis.url, config.redis.prefix)
-    : new MemoryRateLimiter();
+  if (!config.redis.url) return new MemoryRateLimiter();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (see above)
+  const { RedisRateLimiter } = require('./rate-limit/redis.rate-limiter') as typeof RedisRateLimiterModule;
+  return new RedisRateLimiter(config.redis.url, config.redis.prefix);
 }
 
 /**
