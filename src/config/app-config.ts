@@ -289,6 +289,8 @@ export class ArchivesConfig {
   @IsInt() @Min(1) @Max(10) temporaryArchiveMaxAgeYears!: number;
   /** Active archives not verified for this long get the `stale_verification` flag. */
   @IsInt() @Min(1) @Max(60) staleVerificationMonths!: number;
+  /** A draft not changed for this many days is cancelled (`draft_expired`) by the daily job. */
+  @IsInt() @Min(7) @Max(730) draftExpiryDays!: number;
   /** After an exit (脱困), the household is watched this long for relapse (返困). */
   @IsInt() @Min(1) @Max(60) relapseWatchMonths!: number;
   /** Objections (异议) are public: counted per client IP. */
@@ -298,6 +300,7 @@ export class ArchivesConfig {
   @Matches(/^\S+(\s+\S+){4,5}$/) cancelExpiredTemporaryCron!: string;
   @Matches(/^\S+(\s+\S+){4,5}$/) flagStaleCron!: string;
   @Matches(/^\S+(\s+\S+){4,5}$/) endRelapseWatchCron!: string;
+  @Matches(/^\S+(\s+\S+){4,5}$/) expireDraftsCron!: string;
 }
 
 /** Evidence files and other uploads (src/infra/storage). */

@@ -29,6 +29,8 @@ export enum JobName {
   ArchivesFlagStale = 'archives.flag-stale',
   /** Exited archives whose relapse watch (返困观察) has run out lose the `relapse_watch` flag (daily). */
   ArchivesEndRelapseWatch = 'archives.end-relapse-watch',
+  /** Drafts untouched for the configured days are cancelled (daily). */
+  ArchivesExpireDrafts = 'archives.expire-drafts',
 }
 
 export interface JobPayloads {
@@ -45,6 +47,7 @@ export interface JobPayloads {
   [JobName.ArchivesCancelExpiredTemporary]: Record<string, never>;
   [JobName.ArchivesFlagStale]: Record<string, never>;
   [JobName.ArchivesEndRelapseWatch]: Record<string, never>;
+  [JobName.ArchivesExpireDrafts]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -56,4 +59,5 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.ArchivesCancelExpiredTemporary]: QueueName.maintenance,
   [JobName.ArchivesFlagStale]: QueueName.maintenance,
   [JobName.ArchivesEndRelapseWatch]: QueueName.maintenance,
+  [JobName.ArchivesExpireDrafts]: QueueName.maintenance,
 };

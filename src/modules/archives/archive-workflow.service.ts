@@ -731,6 +731,31 @@ export class ArchiveWorkflowService {
   }
 
   /**
+   * Drafts nobody changed for `archives.draftExpiryDays` are cancelled with reason `draft_expired`,
+   * audited as the system: an abandoned draft should not linger with a household's personal data.
+   */
+  async expireStaleDrafts(): Promise<{ expired: number }> {
+    let expired = 0;
+    const days = this.config.archives.draftExpiryDays;
+    const cutoff = () => new Date(this.clock.now().getTime() - days * 86_400_000);
+    await this.sweep(
+      (limit) => this.repository.staleDraftIds(cutoff(), limit),
+      async (id) => {
+        const done = await this.systemCommand(id, { command: 'expire-draft' }, async (ctx) => {
+          if (ctx.archive.updatedAt.getTime() > cutoff().getTime()) return null;
+          return {
+            changes: { nextVisitDueOn: null },
+            details: { cancelReason: 'draft_expired', draftExpiryDays: days },
+          };
+        });
+        if (done) expired += 1;
+        return done;
+      },
+    );
+    return { expired };
+  }
+
+  /**
    * Active archives not verified for the configured months get `stale_verification`; those verified
    * since lose it. Not a status change: recorded as a `flag-stale` step and audited per archive.
    */

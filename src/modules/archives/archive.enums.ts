@@ -26,7 +26,7 @@ export const ARCHIVE_STATUSES = [
 ] as const;
 export type ArchiveStatus = (typeof ARCHIVE_STATUSES)[number];
 
-/** Statuses in which a person counts as "in an archive" for the one-archive-per-household rule. */
+/** Statuses of an archive still open (consents, temporary expiry): every status but the ended ones. */
 export const OPEN_ARCHIVE_STATUSES: readonly ArchiveStatus[] = [
   'draft',
   'submitted',
@@ -37,6 +37,18 @@ export const OPEN_ARCHIVE_STATUSES: readonly ArchiveStatus[] = [
   'returned',
   'transferring',
 ];
+
+/**
+ * Statuses in which a person counts as "in an archive" for the one-archive-per-household rule: from
+ * submission on. A draft reserves no one — anyone could otherwise type other people's ID numbers into
+ * drafts and block them from being archived anywhere; staff see other drafts as a warning instead.
+ */
+export const RESERVING_ARCHIVE_STATUSES: readonly ArchiveStatus[] = OPEN_ARCHIVE_STATUSES.filter(
+  (s) => s !== 'draft',
+);
+
+/** Statuses in which an archive has ended; a worker holds at most one archive in any other status. */
+export const ENDED_ARCHIVE_STATUSES: readonly ArchiveStatus[] = ['rejected', 'exited', 'cancelled'];
 
 export const CAUSES = [
   'illness',
@@ -146,7 +158,11 @@ export const CANCEL_REASONS = [
   'ineligible',
   'household_merged',
   'temporary_expired',
+  'draft_expired',
 ] as const;
+
+/** Reasons only the daily jobs give. */
+export const SYSTEM_CANCEL_REASONS: readonly CancelReason[] = ['temporary_expired', 'draft_expired'];
 export type CancelReason = (typeof CANCEL_REASONS)[number];
 
 /**

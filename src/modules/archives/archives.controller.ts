@@ -38,11 +38,15 @@ export class ArchivesController {
   @Post()
   @Authorize('archives.create')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: '新建档案（职工自助申请，或经办人员代录）；状态为草稿' })
+  @ApiOperation({
+    summary:
+      '新建档案（职工自助申请，或经办人员代录）；状态为草稿。每名职工只能有一份未办结的档案；草稿不占用人员名额',
+  })
   @ApiCreatedResponse({ type: ArchiveDetailDto })
   @ApiErrors(
     ArchivesErrorCode.ARCHIVE_NOT_FOUND,
     ArchivesErrorCode.ARCHIVE_ORG_UNIT_INVALID,
+    ArchivesErrorCode.ARCHIVE_OWNER_HAS_OPEN_ARCHIVE,
     ArchivesErrorCode.ARCHIVE_OWNER_INVALID,
     ArchivesErrorCode.ARCHIVE_RULES_FAILED,
     AuthorizationErrorCode.NOT_OWNER,

@@ -13,6 +13,11 @@ export const ArchivesErrorCode = defineErrors({
     status: 422,
     message: '档案所属单位须为基层工会（或其分工会），且在您的管辖范围内',
   },
+  /** details: `{ archiveId }`: the worker's archive that has not ended (draft to active, or transferring). */
+  ARCHIVE_OWNER_HAS_OPEN_ARCHIVE: {
+    status: 409,
+    message: '该职工已有一份未办结的困难职工档案，请在原档案上继续办理',
+  },
   ARCHIVE_OWNER_INVALID: { status: 422, message: '指定的职工账号不存在，或不属于该基层工会' },
   ARCHIVE_REVEAL_FIELD_EMPTY: { status: 404, message: '该项信息未登记' },
   ARCHIVE_REASON_CONTAINS_PERSONAL_DATA: { status: 400, message: '原因说明中不能包含身份证号或手机号' },

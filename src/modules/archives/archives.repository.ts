@@ -4,7 +4,8 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { OrgUnitEntity } from '../org-units/org-unit.entity';
 import { ArchiveEntity } from './archive.entity';
 import {
-  OPEN_ARCHIVE_STATUSES,
+  ENDED_ARCHIVE_STATUSES,
+  RESERVING_ARCHIVE_STATUSES,
   type ArchiveCategory,
   type ArchiveFlag,
   type ArchiveKind,
@@ -111,11 +112,15 @@ export class ArchivesRepository {
     return rows.length > 0;
   }
 
-  /** People (by blind index) who are head or member of an open archive other than `excludeArchiveId`. */
-  async findOpenArchivesOf(
+  /**
+   * People (by blind index) who are head or member of an archive other than `excludeArchiveId` in one of
+   * `statuses` (the reserving ones for the duplicate rule; drafts for the staff warning).
+   */
+  async findArchivesOf(
     manager: EntityManager,
     blindIndexes: readonly string[],
     excludeArchiveId: string | null,
+    statuses: readonly ArchiveStatus[] = RESERVING_ARCHIVE_STATUSES,
   ): Promise<DuplicateMatch[]> {
     if (blindIndexes.length === 0) return [];
     const rows: { bidx: string; archive_id: string; unit_name: string }[] = await manager.query(
@@ -128,13 +133,26 @@ export class ArchivesRepository {
          JOIN archives a ON a.id = p.archive_id
          JOIN org_units u ON u.id = a.org_unit_id
         WHERE a.status = ANY($2) AND ($3::uuid IS NULL OR a.id <> $3::uuid)`,
-      [blindIndexes, OPEN_ARCHIVE_STATUSES, excludeArchiveId],
+      [blindIndexes, statuses, excludeArchiveId],
     );
     return rows.map((r) => ({
       idNumberBlindIndex: r.bidx,
       archiveId: r.archive_id,
       orgUnitName: r.unit_name,
     }));
+  }
+
+  /**
+   * Serialises archive creation per owner until the transaction ends, then answers the owner's archive
+   * that has not ended (if any): a worker holds at most one.
+   */
+  async lockOwnerAndFindUnended(manager: EntityManager, ownerUserId: string): Promise<string | null> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('archive-owner:' || $1))`, [ownerUserId]);
+    const rows: { id: string }[] = await manager.query(
+      `SELECT id FROM archives WHERE owner_user_id = $1 AND NOT (status = ANY($2)) ORDER BY created_at LIMIT 1`,
+      [ownerUserId, ENDED_ARCHIVE_STATUSES],
+    );
+    return rows[0]?.id ?? null;
   }
 
   async insertArchive(manager: EntityManager, values: Partial<ArchiveEntity>): Promise<string> {

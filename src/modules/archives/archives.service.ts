@@ -73,6 +73,7 @@ import {
 import {
   ArchiveConsentDto,
   ArchiveDetailDto,
+  ArchiveDraftWarningDto,
   ArchiveListItemDto,
   RevealedArchiveFieldDto,
 } from './dto/archive.response.dto';
@@ -216,8 +217,17 @@ export class ArchivesService {
     return this.repository.versionsOf(archiveId, manager);
   }
 
-  async toDetailDto(archive: LoadedArchive, manager?: EntityManager): Promise<ArchiveDetailDto> {
+  async toDetailDto(
+    archive: LoadedArchive,
+    manager?: EntityManager,
+    viewer?: Principal,
+  ): Promise<ArchiveDetailDto> {
     const consents = await this.repository.consentsOf(manager ?? this.repository.defaultManager, archive.id);
+    const draftWarnings = await this.draftWarnings(
+      manager ?? this.repository.defaultManager,
+      archive,
+      viewer,
+    );
     const today = chinaDate(this.clock.now());
     return {
       id: archive.id,
@@ -311,7 +321,44 @@ export class ArchivesService {
       createdAt: archive.createdAt.toISOString(),
       updatedAt: archive.updatedAt.toISOString(),
       version: archive.version,
+      draftWarnings,
     };
+  }
+
+  /**
+   * For staff, while the archive is being prepared: its people who also appear in someone else's draft.
+   * A draft reserves no one, so this only warns — whichever is submitted first binds the duplicate rule.
+   * Workers are told nothing (typing an ID number must not reveal who is applying elsewhere).
+   */
+  private async draftWarnings(
+    manager: EntityManager,
+    archive: LoadedArchive,
+    viewer: Principal | undefined,
+  ): Promise<ArchiveDraftWarningDto[]> {
+    if (viewer?.kind !== 'staff' || !DRAFT_STATUSES.includes(archive.status)) return [];
+    const people = [
+      { field: 'head.idNumber', bidx: archive.headIdNumberBlindIndex },
+      ...archive.members.map((m, i) => ({ field: `members.${i}.idNumber`, bidx: m.idNumberBlindIndex })),
+    ];
+    const drafts = await this.repository.findArchivesOf(
+      manager,
+      people.map((p) => p.bidx),
+      archive.id,
+      ['draft'],
+    );
+    return people.flatMap(({ field, bidx }) => {
+      const units = [
+        ...new Set(drafts.filter((d) => d.idNumberBlindIndex === bidx).map((d) => d.orgUnitName)),
+      ];
+      if (units.length === 0) return [];
+      return [
+        {
+          code: 'PERSON_IN_OTHER_DRAFT',
+          field,
+          message: `此人也在「${units.sort().join('」「')}」尚未提交的草稿档案中；草稿不占用名额，先提交的档案按一户一档校验`,
+        },
+      ];
+    });
   }
 
   toListDto(archive: ArchiveEntity & { orgUnit?: { name: string } | null }): ArchiveListItemDto {
@@ -378,6 +425,12 @@ export class ArchivesService {
       hasBusinessLicence: dto.hasBusinessLicence ?? false,
     };
     const saved = await this.repository.transaction(async (manager) => {
+      if (placement.ownerUserId) {
+        // A worker holds at most one archive that has not ended (a household applies once, 一户一档).
+        const unended = await this.repository.lockOwnerAndFindUnended(manager, placement.ownerUserId);
+        if (unended)
+          throw new DomainError(ArchivesErrorCode.ARCHIVE_OWNER_HAS_OPEN_ARCHIVE, { archiveId: unended });
+      }
       const id = await this.repository.insertArchive(manager, {
         kind: dto.kind,
         category: dto.category,
@@ -444,7 +497,7 @@ export class ArchivesService {
       );
       return after;
     });
-    return this.toDetailDto(saved);
+    return this.toDetailDto(saved, undefined, principal);
   }
 
   /**
@@ -563,7 +616,7 @@ export class ArchivesService {
         return after;
       }),
     );
-    return this.toDetailDto(saved);
+    return this.toDetailDto(saved, undefined, principal);
   }
 
   /** One archive, masked; the read is audited. */
@@ -574,7 +627,7 @@ export class ArchivesService {
       return found;
     });
     await this.audit.recordRead(principal, 'archive', archive.id, { status: archive.status });
-    return this.toDetailDto(archive);
+    return this.toDetailDto(archive, undefined, principal);
   }
 
   /** Masked rows in the caller's scope (workers: their own); the listing is audited with its filters. */
@@ -946,7 +999,7 @@ export class ArchivesService {
     ];
     const indexes = people.map((p) => p.idNumberBlindIndex);
     await this.repository.lockPeople(manager, indexes);
-    const matches = await this.repository.findOpenArchivesOf(manager, indexes, archive.id);
+    const matches = await this.repository.findArchivesOf(manager, indexes, archive.id);
     const caller = viewer ?? requestContext.current()?.principal;
     const namesUnits = caller === undefined || caller.kind === 'staff';
     const violations = householdDuplicateViolations(people, matches, archive.id, { namesUnits });

@@ -139,6 +139,9 @@ async function evidenceOn(cell: Cell, archiveId: string): Promise<string> {
   return row.id as string;
 }
 
+/** Cells that added a 低保 line so far: each gets its own future effective date. */
+let dibaoLineCells = 0;
+
 export const ARCHIVE_FIXTURES: Record<string, Fixture> = {
   'POST /api/v1/archives/{id}/evidence': {
     grassrootsOnly: true,
@@ -293,12 +296,14 @@ export const ARCHIVE_FIXTURES: Record<string, Fixture> = {
   'POST /api/v1/dibao-lines': {
     prepare: async (cell) => {
       const [row] = await ds(cell).query('SELECT region_code FROM org_units WHERE id = $1', [cell.unit!.id]);
-      // A distinct date per cell: a region has one line per effective date.
-      const day = String(1 + (parseInt(tag(), 16) % 28)).padStart(2, '0');
-      const year = 2030 + (parseInt(tag(), 16) % 60);
+      // A distinct date per cell (a region has one line per effective date), within the one-year bound.
+      dibaoLineCells += 1;
+      const effectiveFrom = new Date(Date.now() + (2 + (dibaoLineCells % 350)) * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
       return {
         path: '/api/v1/dibao-lines',
-        body: { regionCode: row.region_code, effectiveFrom: `${year}-03-${day}`, monthlyAmountFen: 128000 },
+        body: { regionCode: row.region_code, effectiveFrom, monthlyAmountFen: 128000 },
       };
     },
   },

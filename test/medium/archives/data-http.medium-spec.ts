@@ -1,3 +1,4 @@
+import { forceArchiveStatus } from '../../helpers/archive-status';
 import { Global, Module } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -269,7 +270,13 @@ describe('archive data HTTP API (real guard, pipe and filter; PostgreSQL)', () =
 
   it('422 lists each failed rule with its code and field; the other unit is named, never the person', async () => {
     const plain = hangzhouHousehold();
-    await http().post('/api/v1/archives').set('Authorization', caseworker).send(plain).expect(201);
+    const first = await http()
+      .post('/api/v1/archives')
+      .set('Authorization', caseworker)
+      .send(plain)
+      .expect(201);
+    // The duplicate rule binds from submission on (a draft reserves no one).
+    await forceArchiveStatus(db.dataSource, first.body.id, 'submitted');
     const again = { ...plain, regionCode: '330212' };
     const res = await http()
       .post('/api/v1/archives')

@@ -48,10 +48,13 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
   });
 
   describe('one archive per household, across units', () => {
-    it('a person who heads an open archive in one unit cannot be a member in another: the error names the unit only', async () => {
+    /** The duplicate rule binds from submission on: a draft reserves no one. */
+    const submitted = async (id: string) => forceArchiveStatus(t.db.dataSource, id, 'submitted');
+
+    it('a person who heads a submitted archive in one unit cannot be a member in another: the error names the unit only', async () => {
       const plain = householdPlain();
       const head = plain.head as { idNumber: string; name: string };
-      await t.archives.create(caseworkerA, createDto(plain));
+      await submitted((await t.archives.create(caseworkerA, createDto(plain))).id);
 
       const count = async () => (await t.db.dataSource.query(`SELECT count(*)::int AS n FROM archives`))[0].n;
       const before = await count();
@@ -82,6 +85,7 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
       const plain = householdPlain();
       const head = plain.head as { idNumber: string; name: string };
       const first = await t.archives.create(caseworkerA, createDto(plain));
+      await submitted(first.id);
 
       const worker = await workerAt(t.db.dataSource, t.tree.grassrootsB);
       const other = householdPlain({ regionCode: '320505' });
@@ -141,6 +145,7 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
     it('a closed archive (rejected, exited, cancelled) does not block a new one', async () => {
       const plain = householdPlain();
       const first = await t.archives.create(caseworkerA, createDto(plain));
+      await submitted(first.id);
       const again = () => t.archives.create(caseworkerB, createDto({ ...plain, regionCode: '320505' }));
       expect(violationsOf(await failure(again())).map((v) => v.field)).toEqual([
         'head.idNumber',
@@ -170,6 +175,7 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
       const a = await t.archives.create(caseworkerA, createDto());
       const bPlain = householdPlain({ regionCode: '320505' });
       const b = await t.archives.create(caseworkerB, createDto(bPlain));
+      await submitted(b.id);
       const bHead = (bPlain.head as { idNumber: string }).idNumber;
       const error = await failure(
         t.archives.update(
@@ -208,23 +214,69 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
       expect((await t.archives.load(b.id)).version).toBe(1);
     });
 
-    it('two concurrent drafts for the same person: exactly one is created', async () => {
+    it('a draft reserves no one: other drafts name the same people, staff see a warning, the first submitted binds', async () => {
       const plain = householdPlain();
-      const results = await Promise.allSettled([
-        t.archives.create(caseworkerA, createDto(plain)),
-        t.archives.create(caseworkerB, createDto({ ...plain, regionCode: '320505' })),
-      ]);
-      const fulfilled = results.filter((r) => r.status === 'fulfilled');
-      const rejected = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
-      expect(fulfilled).toHaveLength(1);
-      expect(rejected).toHaveLength(1);
-      expect((rejected[0].reason as DomainError).code).toBe('ARCHIVE_RULES_FAILED');
       const head = (plain.head as { idNumber: string }).idNumber;
+      // Anyone typing other people's ID numbers into drafts must not block them from being archived.
+      const worker = await workerAt(t.db.dataSource, t.tree.grassrootsB);
+      const squatter = await t.archives.create(worker, createDto({ ...plain, regionCode: '320505' }));
+      expect(squatter.draftWarnings).toEqual([]);
+      const real = await t.archives.create(caseworkerA, createDto(plain));
+      expect(real.draftWarnings.map((w) => `${w.field}:${w.code}`)).toEqual([
+        'head.idNumber:PERSON_IN_OTHER_DRAFT',
+        'members.0.idNumber:PERSON_IN_OTHER_DRAFT',
+        'members.1.idNumber:PERSON_IN_OTHER_DRAFT',
+      ]);
+      expect(real.draftWarnings[0].message).toContain('苏州纺织厂工会');
+      expect(findUnmaskedPersonalData(JSON.stringify(real.draftWarnings))).toEqual([]);
+      // The worker is told nothing about the caseworker's draft.
+      expect((await t.archives.get(worker, squatter.id)).draftWarnings).toEqual([]);
       const rows = await t.db.dataSource.query(
         `SELECT count(*)::int AS n FROM archives WHERE head_id_number_blind_index = $1`,
         [t.cipher.blindIndex(head, 'id_number')],
       );
-      expect(rows[0].n).toBe(1);
+      expect(rows[0].n).toBe(2);
+
+      // The real archive is submitted first: from then on the duplicate rule binds the other.
+      await submitted(real.id);
+      const duplicates = await t.db.dataSource.transaction(async (m) => {
+        const loaded = await t.archives.loadForUpdate(m, squatter.id);
+        const violations = await t.archives.validateForSubmission(m, loaded, t.clock.now(), {
+          consents: false,
+          viewer: worker,
+        });
+        return violations.filter((v) => v.rule === 'household-duplicate').map((v) => v.code);
+      });
+      expect(duplicates).toEqual([
+        'PERSON_ALREADY_IN_ARCHIVE',
+        'PERSON_ALREADY_IN_ARCHIVE',
+        'PERSON_ALREADY_IN_ARCHIVE',
+      ]);
+      await forceArchiveStatus(t.db.dataSource, real.id, 'rejected');
+      await forceArchiveStatus(t.db.dataSource, squatter.id, 'rejected');
+    });
+
+    it('a worker holds at most one archive that has not ended', async () => {
+      const worker = await workerAt(t.db.dataSource, t.tree.grassrootsB);
+      const first = await t.archives.create(worker, createDto({ regionCode: '320505' }));
+      const again = () => t.archives.create(worker, createDto({ regionCode: '320505' }));
+      const error = await failure(again());
+      expect(error.code).toBe('ARCHIVE_OWNER_HAS_OPEN_ARCHIVE');
+      expect(error.details).toEqual({ archiveId: first.id });
+      // Staff cannot open a second one in the worker's name either.
+      const error2 = await failure(
+        t.archives.create(caseworkerB, createDto({ regionCode: '320505', ownerUserId: worker.userId })),
+      );
+      expect(error2.code).toBe('ARCHIVE_OWNER_HAS_OPEN_ARCHIVE');
+      // Concurrent applications: exactly one survives.
+      await forceArchiveStatus(t.db.dataSource, first.id, 'cancelled');
+      const results = await Promise.allSettled([again(), again()]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const open = await t.db.dataSource.query(
+        `SELECT count(*)::int AS n FROM archives WHERE owner_user_id = $1 AND status <> 'cancelled'`,
+        [worker.userId],
+      );
+      expect(open[0].n).toBe(1);
     });
   });
 

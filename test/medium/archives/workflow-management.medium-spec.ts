@@ -657,7 +657,11 @@ describe('dynamic management and daily sweeps (real PostgreSQL, FakeClock)', () 
 
     it('refused while a person of the household is in another open archive, or from a status other than exited', async () => {
       const archive = await active({ status: 'exited', flags: ['relapse_watch'] });
-      const { archive: other } = await createArchive(h.db.dataSource, { orgUnitId: h.tree.grassroots2.id });
+      // Submitted: a draft reserves no one (the duplicate rule binds from submission on).
+      const { archive: other } = await createArchive(h.db.dataSource, {
+        orgUnitId: h.tree.grassroots2.id,
+        status: 'submitted',
+      });
       await h.db.dataSource.query(
         `UPDATE archives o SET head_id_number_ciphertext = a.head_id_number_ciphertext,
                                head_id_number_blind_index = a.head_id_number_blind_index
@@ -854,6 +858,38 @@ describe('dynamic management and daily sweeps (real PostgreSQL, FakeClock)', () 
       h.clock.advance(4 * DAY);
       expect(await workflow.cancelExpiredTemporary()).toEqual({ cancelled: 1 });
       expect((await archiveRow(h.db.dataSource, young.id)).status).toBe('cancelled');
+    });
+  });
+
+  describe('draft expiry job (archives.expire-drafts)', () => {
+    it('cancels drafts untouched for 90 days as the system; recent drafts and submitted archives stay', async () => {
+      const now = h.clock.now().getTime();
+      const draft = async (status: 'draft' | 'submitted', untouchedDays: number) => {
+        const { archive } = await createArchive(h.db.dataSource, { orgUnitId: h.tree.grassroots.id, status });
+        await h.db.dataSource.query(`UPDATE archives SET updated_at = $2 WHERE id = $1`, [
+          archive.id,
+          new Date(now - untouchedDays * DAY),
+        ]);
+        return archive;
+      };
+      const abandoned = await draft('draft', 91);
+      const recent = await draft('draft', 89);
+      const oldSubmitted = await draft('submitted', 200);
+
+      expect((await workflow.expireStaleDrafts()).expired).toBeGreaterThanOrEqual(1);
+      expect((await archiveRow(h.db.dataSource, abandoned.id)).status).toBe('cancelled');
+      expect((await archiveRow(h.db.dataSource, recent.id)).status).toBe('draft');
+      expect((await archiveRow(h.db.dataSource, oldSubmitted.id)).status).toBe('submitted');
+      expect(await auditRows(h.db.dataSource, abandoned.id, 'archive.expire-draft')).toEqual([
+        expect.objectContaining({
+          actor_kind: 'system',
+          details: expect.objectContaining({ from: 'draft', to: 'cancelled', cancelReason: 'draft_expired' }),
+        }),
+      ]);
+      expect(await workflow.expireStaleDrafts()).toEqual({ expired: 0 });
+      h.clock.advance(2 * DAY);
+      expect(await workflow.expireStaleDrafts()).toEqual({ expired: 1 });
+      expect((await archiveRow(h.db.dataSource, recent.id)).status).toBe('cancelled');
     });
   });
 

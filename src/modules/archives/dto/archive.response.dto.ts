@@ -196,6 +196,17 @@ export class ArchiveDetailDto {
   @ApiDateTime() createdAt!: string;
   @ApiDateTime() updatedAt!: string;
   @ApiInt() version!: number;
+  @ApiNested(() => ArchiveDraftWarningDto, {
+    isArray: true,
+    description: '仅工作人员可见：本档案人员也出现在其他尚未提交的草稿中（草稿不占用名额，仅提示）',
+  })
+  draftWarnings!: ArchiveDraftWarningDto[];
+}
+
+export class ArchiveDraftWarningDto {
+  @ApiText({ example: 'PERSON_IN_OTHER_DRAFT' }) code!: string;
+  @ApiText({ example: 'members.0.idNumber' }) field!: string;
+  @ApiText() message!: string;
 }
 
 export class RevealedArchiveFieldDto {

@@ -24,6 +24,7 @@ export const WORKFLOW_COMMANDS = [
   'reverify',
   'reopen',
   'expire-temporary',
+  'expire-draft',
 ] as const;
 export type WorkflowCommand = (typeof WORKFLOW_COMMANDS)[number];
 
@@ -182,6 +183,8 @@ export const ARCHIVE_TRANSITIONS: readonly Transition[] = [
     to: 'same',
     actors: [staff('scope', 'reviewer', 'approver')],
   },
+  // A draft untouched for the configured days is cancelled (daily job); it reserved no one.
+  { command: 'expire-draft', from: ['draft'], to: 'cancelled', actors: [system] },
   // 公示期满无异议 → 在档 (daily job).
   { command: 'activate', from: ['publicizing'], to: 'active', actors: [system] },
   // 动态管理.

@@ -65,6 +65,7 @@ const TABLE: Record<string, { row: Row; kinds?: ArchiveKind[] }> = {
     row: only([...IN_IDENTIFICATION, 'active', 'transferring'], 'cancelled'),
     kinds: ['temporary'],
   },
+  'expire-draft': { row: only(['draft'], 'cancelled') },
 };
 
 /**

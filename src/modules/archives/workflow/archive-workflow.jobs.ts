@@ -7,6 +7,7 @@ export const ARCHIVES_ACTIVATE_PUBLICIZED_KEY = 'archives-activate-publicized';
 export const ARCHIVES_CANCEL_EXPIRED_TEMPORARY_KEY = 'archives-cancel-expired-temporary';
 export const ARCHIVES_FLAG_STALE_KEY = 'archives-flag-stale';
 export const ARCHIVES_END_RELAPSE_WATCH_KEY = 'archives-end-relapse-watch';
+export const ARCHIVES_EXPIRE_DRAFTS_KEY = 'archives-expire-drafts';
 
 /** The archive workflow's daily sweeps; each re-reads PostgreSQL and is safe to run again. */
 @Injectable()
@@ -20,8 +21,13 @@ export class ArchiveWorkflowJobs implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { activatePublicizedCron, cancelExpiredTemporaryCron, flagStaleCron, endRelapseWatchCron } =
-      this.config.archives;
+    const {
+      activatePublicizedCron,
+      cancelExpiredTemporaryCron,
+      flagStaleCron,
+      endRelapseWatchCron,
+      expireDraftsCron,
+    } = this.config.archives;
     // The API and the worker may both run this; the keys make each one schedule.
     await this.jobs.schedule(
       JobName.ArchivesActivatePublicized,
@@ -43,6 +49,11 @@ export class ArchiveWorkflowJobs implements OnApplicationBootstrap {
       {},
       { key: ARCHIVES_END_RELAPSE_WATCH_KEY, cron: endRelapseWatchCron, retry: RETRY.standard },
     );
+    await this.jobs.schedule(
+      JobName.ArchivesExpireDrafts,
+      {},
+      { key: ARCHIVES_EXPIRE_DRAFTS_KEY, cron: expireDraftsCron, retry: RETRY.standard },
+    );
   }
 
   @JobHandler(JobName.ArchivesActivatePublicized)
@@ -61,6 +72,12 @@ export class ArchiveWorkflowJobs implements OnApplicationBootstrap {
   ): Promise<void> {
     const { cancelled } = await this.workflow.cancelExpiredTemporary();
     if (cancelled > 0) this.logger.log(`已注销 ${cancelled} 份到期临时救助档案`);
+  }
+
+  @JobHandler(JobName.ArchivesExpireDrafts)
+  async expireDrafts(_p: JobPayloads[JobName.ArchivesExpireDrafts], _c: JobContext): Promise<void> {
+    const { expired } = await this.workflow.expireStaleDrafts();
+    if (expired > 0) this.logger.log(`已注销 ${expired} 份长期未动的草稿档案`);
   }
 
   @JobHandler(JobName.ArchivesFlagStale)

@@ -250,6 +250,15 @@ export class ArchiveWorkflowRepository {
   }
 
   /** Temporary archives still open whose activation (or creation, if never active) is at or before `cutoff`. */
+  /** Drafts not changed since `cutoff`. */
+  async staleDraftIds(cutoff: Date, limit: number): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM archives WHERE status = 'draft' AND updated_at <= $1 ORDER BY id LIMIT $2`,
+      [cutoff, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async expiredTemporaryIds(
     cutoff: Date,
     statuses: readonly ArchiveStatus[],

@@ -22,6 +22,7 @@ import {
 import {
   CANCEL_REASONS,
   INELIGIBLE_RULES,
+  SYSTEM_CANCEL_REASONS,
   type CancelReason,
   type IneligibleRule,
 } from '../../archive.enums';
@@ -152,8 +153,8 @@ export class ExitArchiveDto extends VersionedCommandDto {
   reason!: string;
 }
 
-/** `temporary_expired` is given by the daily job only. */
-export const MANUAL_CANCEL_REASONS = CANCEL_REASONS.filter((r) => r !== 'temporary_expired');
+/** `temporary_expired` and `draft_expired` are given by the daily jobs only. */
+export const MANUAL_CANCEL_REASONS = CANCEL_REASONS.filter((r) => !SYSTEM_CANCEL_REASONS.includes(r));
 
 export class CancelArchiveDto extends VersionOnlyDto {
   @ApiProperty({
@@ -162,7 +163,7 @@ export class CancelArchiveDto extends VersionOnlyDto {
       '注销原因：left_unit 调离本单位、deceased 死亡、unreachable 失联、fraudulent 弄虚作假、ineligible 清退（不再符合条件，须写明 failedRule）、household_merged 并户。退休不是注销原因：退休职工仍可建档帮扶',
   })
   @IsIn(MANUAL_CANCEL_REASONS, { message: `注销原因须为 ${MANUAL_CANCEL_REASONS.join('、')} 之一` })
-  reason!: Exclude<CancelReason, 'temporary_expired'>;
+  reason!: Exclude<CancelReason, 'temporary_expired' | 'draft_expired'>;
 
   @ApiPropertyOptional({
     enum: INELIGIBLE_RULES,
