@@ -289,6 +289,11 @@ export class ArchivesConfig {
   @IsInt() @Min(1) @Max(10) temporaryArchiveMaxAgeYears!: number;
   /** Active archives not verified for this long get the `stale_verification` flag. */
   @IsInt() @Min(1) @Max(60) staleVerificationMonths!: number;
+  /**
+   * An approver may enter a 低保 line with an effective date up to this many days in the past (standards
+   * are often announced after the date they take effect), with a written reason.
+   */
+  @IsInt() @Min(0) @Max(366) dibaoBackdateMaxDays!: number;
   /** A draft not changed for this many days is cancelled (`draft_expired`) by the daily job. */
   @IsInt() @Min(7) @Max(730) draftExpiryDays!: number;
   /** After an exit (脱困), the household is watched this long for relapse (返困). */

@@ -141,6 +141,20 @@ async function evidenceOn(cell: Cell, archiveId: string): Promise<string> {
 
 /** Cells that added a 低保 line so far: each gets its own future effective date. */
 let dibaoLineCells = 0;
+const nextDibaoDate = () => {
+  dibaoLineCells += 1;
+  return new Date(Date.now() + (2 + (dibaoLineCells % 350)) * 86_400_000).toISOString().slice(0, 10);
+};
+
+/** A line not yet in force for the cell's unit's region, to correct or withdraw. */
+async function futureDibaoLine(cell: Parameters<Fixture['prepare']>[0]): Promise<string> {
+  const [row] = await ds(cell).query('SELECT region_code FROM org_units WHERE id = $1', [cell.unit!.id]);
+  const [line] = await ds(cell).query(
+    `INSERT INTO dibao_lines (region_code, effective_from, monthly_amount_fen) VALUES ($1, $2, 128000) RETURNING id`,
+    [row.region_code, nextDibaoDate()],
+  );
+  return line.id as string;
+}
 
 export const ARCHIVE_FIXTURES: Record<string, Fixture> = {
   'POST /api/v1/archives/{id}/evidence': {
@@ -297,14 +311,22 @@ export const ARCHIVE_FIXTURES: Record<string, Fixture> = {
     prepare: async (cell) => {
       const [row] = await ds(cell).query('SELECT region_code FROM org_units WHERE id = $1', [cell.unit!.id]);
       // A distinct date per cell (a region has one line per effective date), within the one-year bound.
-      dibaoLineCells += 1;
-      const effectiveFrom = new Date(Date.now() + (2 + (dibaoLineCells % 350)) * 86_400_000)
-        .toISOString()
-        .slice(0, 10);
       return {
         path: '/api/v1/dibao-lines',
-        body: { regionCode: row.region_code, effectiveFrom, monthlyAmountFen: 128000 },
+        body: { regionCode: row.region_code, effectiveFrom: nextDibaoDate(), monthlyAmountFen: 128000 },
       };
     },
+  },
+  'PATCH /api/v1/dibao-lines/{id}': {
+    prepare: async (cell) => ({
+      path: `/api/v1/dibao-lines/${await futureDibaoLine(cell)}`,
+      body: { monthlyAmountFen: 129000, reason: '民政部门更正了标准金额' },
+    }),
+  },
+  'POST /api/v1/dibao-lines/{id}/withdraw': {
+    prepare: async (cell) => ({
+      path: `/api/v1/dibao-lines/${await futureDibaoLine(cell)}/withdraw`,
+      body: { reason: '该标准文件已被撤销' },
+    }),
   },
 };

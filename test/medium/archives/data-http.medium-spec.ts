@@ -473,4 +473,115 @@ describe('archive data HTTP API (real guard, pipe and filter; PostgreSQL)', () =
     expect(backdated.body.message).toMatch(/不能早于今天/);
     expect((await lookup('330106', '2026-11-22').expect(200)).body.monthlyAmountFen).toBe(124_000);
   });
+
+  it('低保 lines: an approver back-dates with a reason within the window and gets the archives to re-check; a line not yet in force is corrected or withdrawn, audited', async () => {
+    const approver = login(tree.xihu, ['approver']);
+    const archivist = login(tree.xihu, ['archivist']);
+    const post = (who: string, body: Record<string, unknown>) =>
+      http().post('/api/v1/dibao-lines').set('Authorization', who).send(body);
+    const line = { regionCode: '330106', effectiveFrom: '2026-10-01', monthlyAmountFen: 125_000 };
+
+    // An archive of 西湖区 applied for after the new line's date, judged on the city's line until now.
+    const created = await http()
+      .post('/api/v1/archives')
+      .set('Authorization', caseworker)
+      .send(hangzhouHousehold())
+      .expect(201);
+    await forceArchiveStatus(db.dataSource, created.body.id, 'submitted');
+    await db.dataSource.query(`UPDATE archives SET applied_on = '2026-11-01' WHERE id = $1`, [
+      created.body.id,
+    ]);
+
+    expect(
+      (await post(archivist, { ...line, backdateReason: '省厅通知晚于执行日下发' }).expect(422)).body.code,
+    ).toBe('DIBAO_LINE_BACKDATED');
+    expect((await post(approver, line).expect(422)).body.code).toBe('DIBAO_LINE_BACKDATE_REASON_REQUIRED');
+    const tooFar = await post(approver, {
+      ...line,
+      effectiveFrom: '2026-05-01',
+      backdateReason: '省厅通知晚于执行日下发',
+    });
+    expect(tooFar.status).toBe(422);
+    expect(tooFar.body).toMatchObject({
+      code: 'DIBAO_LINE_BACKDATE_TOO_FAR',
+      details: { earliest: '2026-05-27', maxDays: 180 },
+    });
+    const backdated = await post(approver, { ...line, backdateReason: '省厅通知晚于执行日下发' }).expect(201);
+    expect(backdated.body.recheckArchives).toContainEqual({
+      id: created.body.id,
+      archiveNo: null,
+      status: 'submitted',
+      appliedOn: '2026-11-01',
+    });
+    const [audit] = await db.dataSource.query(
+      `SELECT details FROM audit_logs WHERE action = 'dibao-line.create-backdated' AND target_id = $1`,
+      [backdated.body.id],
+    );
+    expect(audit.details).toMatchObject({
+      backdateReason: '省厅通知晚于执行日下发',
+      recheckArchiveIds: expect.arrayContaining([created.body.id]),
+    });
+
+    // A line in force cannot be corrected or withdrawn (archives may have been judged on it).
+    const inForce = await http()
+      .post(`/api/v1/dibao-lines/${backdated.body.id}/withdraw`)
+      .set('Authorization', archivist)
+      .send({ reason: '录入错误需要撤回' })
+      .expect(409);
+    expect(inForce.body.code).toBe('DIBAO_LINE_IN_FORCE');
+
+    // A line not yet in force: corrected (audited, before and after), then withdrawn.
+    const future = await post(archivist, {
+      regionCode: '330106',
+      effectiveFrom: '2027-02-01',
+      monthlyAmountFen: 127_000,
+    }).expect(201);
+    expect(future.body.recheckArchives).toEqual([]);
+    const corrected = await http()
+      .patch(`/api/v1/dibao-lines/${future.body.id}`)
+      .set('Authorization', archivist)
+      .send({ effectiveFrom: '2027-03-01', monthlyAmountFen: 128_000, reason: '民政部门更正了执行日期' })
+      .expect(200);
+    expect(corrected.body).toMatchObject({ effectiveFrom: '2027-03-01', monthlyAmountFen: 128_000 });
+    await http()
+      .patch(`/api/v1/dibao-lines/${future.body.id}`)
+      .set('Authorization', archivist)
+      .send({ effectiveFrom: '2026-11-01', reason: '改到已过去的日期' })
+      .expect(422);
+    await http()
+      .patch(`/api/v1/dibao-lines/${future.body.id}`)
+      .set('Authorization', login(tree['xihu-gr-1'], ['caseworker']))
+      .send({ monthlyAmountFen: 1_000_00, reason: '无权更正的人员' })
+      .expect(403);
+    await http()
+      .post(`/api/v1/dibao-lines/${future.body.id}/withdraw`)
+      .set('Authorization', archivist)
+      .send({ reason: '该标准文件已被撤销' })
+      .expect(204);
+    const lookup = await http()
+      .get('/api/v1/dibao-lines/lookup')
+      .query({ regionCode: '330106', date: '2027-03-15' })
+      .set('Authorization', archivist)
+      .expect(200);
+    expect(lookup.body.monthlyAmountFen).not.toBe(128_000);
+    const trail = await db.dataSource.query(
+      `SELECT action, details FROM audit_logs WHERE target_id = $1 ORDER BY occurred_at`,
+      [future.body.id],
+    );
+    expect(trail.map((r: { action: string }) => r.action)).toEqual([
+      'dibao-line.create',
+      'dibao-line.correct',
+      'dibao-line.withdraw',
+    ]);
+    expect(trail[1].details).toMatchObject({
+      before: { effectiveFrom: '2027-02-01', monthlyAmountFen: 127_000 },
+      after: { effectiveFrom: '2027-03-01', monthlyAmountFen: 128_000 },
+      reason: '民政部门更正了执行日期',
+    });
+    await http()
+      .post(`/api/v1/dibao-lines/${future.body.id}/withdraw`)
+      .set('Authorization', archivist)
+      .send({ reason: '该标准文件已被撤销' })
+      .expect(404);
+  });
 });

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { ApiDate, ApiDateTime, ApiInt, ApiNested, ApiText, ApiUuid } from '../../../common/openapi/api-field';
 import { PaginationQueryDto } from '../../../common/pagination/pagination';
 import { WithinDateBound } from '../../../common/validation/date-bounds';
@@ -33,6 +43,54 @@ export class CreateDibaoLineDto {
   @IsString()
   @MaxLength(200, { message: '依据文件不能超过200个字' })
   source?: string;
+
+  @ApiPropertyOptional({
+    description:
+      '补录已过去的起始执行日期时必填（仅审批人员可补录，追溯期限见配置）：如“省民政厅通知晚于执行日下发”',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Length(5, 500, { message: '补录原因须为5–500个字' })
+  backdateReason?: string;
+}
+
+/** Correction of a line not yet in force; fields left out keep their value. */
+export class CorrectDibaoLineDto {
+  @ApiDate({ example: '2026-07-01', description: '更正后的起始执行日期', optional: true })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: DATE_MESSAGE })
+  @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
+  @WithinDateBound('effective', '起始执行日期')
+  effectiveFrom?: string;
+
+  @ApiInt({ example: 124000, description: '更正后的每人每月低保标准（分）', optional: true })
+  @IsOptional()
+  @IsInt({ message: '低保标准须为整数（单位：分）' })
+  @Min(10000, { message: '低保标准不低于每月100元' })
+  @Max(1000000, { message: '低保标准不高于每月1万元' })
+  monthlyAmountFen?: number;
+
+  @ApiPropertyOptional({ description: '依据文件' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MaxLength(200, { message: '依据文件不能超过200个字' })
+  source?: string;
+
+  @ApiProperty({ description: '更正原因（5–500字）' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Length(5, 500, { message: '更正原因须为5–500个字' })
+  reason!: string;
+}
+
+export class WithdrawDibaoLineDto {
+  @ApiProperty({ description: '撤回原因（5–500字）' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Length(5, 500, { message: '撤回原因须为5–500个字' })
+  reason!: string;
 }
 
 export class ListDibaoLinesQueryDto extends PaginationQueryDto {
@@ -63,6 +121,22 @@ export class DibaoLineDto {
   @ApiText({ nullable: true }) source!: string | null;
   @ApiUuid({ nullable: true }) createdBy!: string | null;
   @ApiDateTime() createdAt!: string;
+}
+
+/** An archive whose category was judged on the line a backdated one now replaces: to be checked again. */
+export class DibaoRecheckArchiveDto {
+  @ApiUuid() id!: string;
+  @ApiText({ nullable: true }) archiveNo!: string | null;
+  @ApiText() status!: string;
+  @ApiDate() appliedOn!: string;
+}
+
+export class DibaoLineCreatedDto extends DibaoLineDto {
+  @ApiNested(() => DibaoRecheckArchiveDto, {
+    isArray: true,
+    description: '补录已过去的日期时：申请日期落在新标准内、须重新核对类别的档案（最多500份）',
+  })
+  recheckArchives!: DibaoRecheckArchiveDto[];
 }
 
 export class DibaoLinePageDto {

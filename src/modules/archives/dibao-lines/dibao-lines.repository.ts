@@ -47,6 +47,77 @@ export class DibaoLinesRepository {
     return { rows, total };
   }
 
+  async lockById(manager: EntityManager, id: string): Promise<DibaoLineEntity | null> {
+    return manager
+      .getRepository(DibaoLineEntity)
+      .createQueryBuilder('l')
+      .setLock('pessimistic_write')
+      .where('l.id = :id', { id })
+      .getOne();
+  }
+
+  /** Changes a line; false when another line already holds the (region, date) pair. */
+  async update(
+    manager: EntityManager,
+    id: string,
+    values: Pick<DibaoLineEntity, 'effectiveFrom' | 'monthlyAmountFen' | 'source'>,
+  ): Promise<boolean> {
+    const clash = await manager
+      .getRepository(DibaoLineEntity)
+      .createQueryBuilder('l')
+      .where('l.region_code = (SELECT region_code FROM dibao_lines WHERE id = :id)', { id })
+      .andWhere('l.effective_from = :date', { date: values.effectiveFrom })
+      .andWhere('l.id <> :id', { id })
+      .getCount();
+    if (clash > 0) return false;
+    await manager.getRepository(DibaoLineEntity).update({ id }, values);
+    return true;
+  }
+
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.getRepository(DibaoLineEntity).delete({ id });
+  }
+
+  /**
+   * Archives not ended whose application date is on or after `from` and whose region lies in `regionCode`
+   * (a district itself, a city's or province's districts): the candidates a backdated line may affect.
+   */
+  async archivesAppliedSince(
+    manager: EntityManager,
+    regionCode: string,
+    from: string,
+    limit: number,
+  ): Promise<
+    { id: string; archiveNo: string | null; status: string; appliedOn: string; regionCode: string }[]
+  > {
+    const prefix = regionCode.endsWith('0000')
+      ? regionCode.slice(0, 2)
+      : regionCode.endsWith('00')
+        ? regionCode.slice(0, 4)
+        : regionCode;
+    const rows: {
+      id: string;
+      archive_no: string | null;
+      status: string;
+      applied_on: string;
+      region_code: string;
+    }[] = await manager.query(
+      `SELECT id, archive_no, status, to_char(applied_on, 'YYYY-MM-DD') AS applied_on, region_code
+         FROM archives
+        WHERE region_code LIKE $1 AND applied_on >= $2
+          AND status NOT IN ('draft', 'rejected', 'exited', 'cancelled')
+        ORDER BY applied_on, id LIMIT $3`,
+      [`${prefix}%`, from, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      archiveNo: r.archive_no,
+      status: r.status,
+      appliedOn: r.applied_on,
+      regionCode: r.region_code,
+    }));
+  }
+
   /** Inserts unless the (region, date) pair exists; returns null then. */
   async insertIfAbsent(
     manager: EntityManager,

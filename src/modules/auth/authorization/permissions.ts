@@ -51,7 +51,8 @@ export const PERMISSIONS = {
   'archives.read-evidence': { staff: ['caseworker', 'reviewer', 'approver'], worker: true },
   'archives.upload-evidence': { staff: ['caseworker', 'reviewer'], worker: true },
   // The 低保 line table: read by everyone who checks archives; archivists add dated lines.
-  'dibao-lines.create': { staff: ['archivist'] },
+  /** Add, correct or withdraw lines; backdating is the approver's (checked by the service). */
+  'dibao-lines.create': { staff: ['archivist', 'approver'] },
   'dibao-lines.read': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'] },
   'audit-logs.read': { staff: ['auditor'] },
   'auth.change-password': { anyAuthenticated: true },
