@@ -5,6 +5,7 @@ import { ArchiveConsentEntity } from '../modules/archives/consents/archive-conse
 import { DibaoLineEntity } from '../modules/archives/dibao-lines/dibao-line.entity';
 import { ArchiveVersionEntity } from '../modules/archives/versions/archive-version.entity';
 import { ARCHIVE_WORKFLOW_ENTITIES } from '../modules/archives/workflow/archive-workflow.entities';
+import { ArchiveChangeRequestEntity } from '../modules/archives/change-requests/archive-change-request.entity';
 import { AuditChainEntity } from '../modules/audit/audit-chain.entity';
 import { AuditLogEntity } from '../modules/audit/audit-log.entity';
 import { ArchiveEvidenceEntity } from '../modules/archives/evidence/archive-evidence.entity';
@@ -28,5 +29,6 @@ export const ENTITIES: Function[] = [
   ArchiveConsentEntity,
   ArchiveVersionEntity,
   ...ARCHIVE_WORKFLOW_ENTITIES,
+  ArchiveChangeRequestEntity,
   ArchiveEvidenceEntity,
 ];

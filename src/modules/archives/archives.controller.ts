@@ -23,6 +23,7 @@ import {
   RevealedArchiveFieldDto,
 } from './dto/archive.response.dto';
 import { ApiErrors } from '../../common/openapi/api-errors';
+import { ChangeRequestsErrorCode } from './change-requests/change-requests.errors';
 import { ArchivesErrorCode } from './archives.errors';
 import { AuthorizationErrorCode } from '../auth/authorization/authorization.errors';
 
@@ -86,9 +87,13 @@ export class ArchivesController {
   @Patch(':id')
   @Authorize('archives.update')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: '修改档案（须带 version；草稿/退回可改，在档档案由经办人员修改并重新校验）' })
+  @ApiOperation({
+    summary:
+      '修改档案（须带 version；草稿/退回可改，在档档案由经办人员修改并重新校验；在档档案的类别或收入须走变更申请）',
+  })
   @ApiOkResponse({ type: ArchiveDetailDto })
   @ApiErrors(
+    ChangeRequestsErrorCode.ARCHIVE_CHANGE_NEEDS_REVIEW,
     ArchivesErrorCode.ARCHIVE_NOT_EDITABLE,
     ArchivesErrorCode.ARCHIVE_NOT_FOUND,
     ArchivesErrorCode.ARCHIVE_RULES_FAILED,

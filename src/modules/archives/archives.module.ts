@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { OrgUnitsModule } from '../org-units/org-units.module';
 import { UsersModule } from '../users/users.module';
 import { ArchivesController } from './archives.controller';
+import { ArchiveChangeRequestsController } from './change-requests/archive-change-requests.controller';
+import { ArchiveChangeRequestsRepository } from './change-requests/archive-change-requests.repository';
+import { ArchiveChangeRequestsService } from './change-requests/archive-change-requests.service';
 import { ArchivesRepository } from './archives.repository';
 import { ArchivesService } from './archives.service';
 import { DibaoLinesController } from './dibao-lines/dibao-lines.controller';
@@ -20,12 +23,19 @@ import {
  */
 @Module({
   imports: [OrgUnitsModule, UsersModule, EvidenceModule],
-  controllers: [ArchivesController, DibaoLinesController, ...ARCHIVE_WORKFLOW_CONTROLLERS],
+  controllers: [
+    ArchivesController,
+    DibaoLinesController,
+    ArchiveChangeRequestsController,
+    ...ARCHIVE_WORKFLOW_CONTROLLERS,
+  ],
   providers: [
     ArchivesRepository,
     ArchivesService,
     DibaoLinesRepository,
     DibaoLinesService,
+    ArchiveChangeRequestsRepository,
+    ArchiveChangeRequestsService,
     // Workflow (engineer B): service, repository, jobs, objection rate limit, and the ARCHIVE_RECORDS port
     // binding ArchivesService (validateForSubmission, snapshot, recordVersion) for it.
     ...ARCHIVE_WORKFLOW_PROVIDERS,

@@ -58,6 +58,8 @@ import {
   type NewIncomeItem,
   type NewMember,
 } from './archives.repository';
+import type { ProposedChange } from './change-requests/archive-change-request.entity';
+import { ChangeRequestsErrorCode } from './change-requests/change-requests.errors';
 import { ArchiveConsentEntity } from './consents/archive-consent.entity';
 import { consentProblems } from './consents/consent-problems.rule';
 import { DibaoLinesService } from './dibao-lines/dibao-lines.service';
@@ -396,6 +398,62 @@ export class ArchivesService {
     this.authorization.assertInScope(principal, archive.orgUnit.path);
   }
 
+  /**
+   * Applies an approved change request (category, head income, income items, member incomes) to the
+   * archive locked in `manager`'s transaction: figures recomputed, every rule but consents re-run (422),
+   * a version recorded for `actor` (the reviewer). Returns the archive as saved.
+   */
+  async applyReviewedChange(
+    manager: EntityManager,
+    id: string,
+    change: ProposedChange,
+    actor: Principal,
+  ): Promise<LoadedArchive> {
+    const now = this.clock.now();
+    const archive = await this.loadForUpdate(manager, id);
+    const before = this.snapshot(archive);
+    if (change.category !== undefined) archive.category = change.category;
+    if (change.headMonthlyIncomeFen !== undefined) archive.headMonthlyIncomeFen = change.headMonthlyIncomeFen;
+    const idNumbers = this.memberIdNumbers(archive.members);
+    const members = archive.members.map((m) => {
+      const kept = this.keepMember(m, idNumbers);
+      const income = change.memberIncomes?.find((i) => i.memberId === m.id);
+      if (income) kept.row.monthlyIncomeFen = income.monthlyIncomeFen;
+      return kept;
+    });
+    const incomeItems = change.incomeItems
+      ? change.incomeItems.map((item, position) => ({ ...item, position }))
+      : archive.incomeItems.map(incomeRowOf);
+    Object.assign(
+      archive,
+      householdFigures(
+        {
+          headMonthlyIncomeFen: archive.headMonthlyIncomeFen,
+          members: members.map((m) => m.row),
+          incomeItems,
+        },
+        this.config.archives.excludedIncomeKinds,
+      ),
+    );
+    if (!(await this.repository.saveArchive(manager, archive))) {
+      throw new DomainError(ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT, { currentVersion: null });
+    }
+    if (change.memberIncomes)
+      await this.repository.replaceMembers(
+        manager,
+        id,
+        members.map((m) => m.row),
+        now,
+      );
+    if (change.incomeItems) await this.repository.replaceIncomeItems(manager, id, incomeItems);
+    const after = await this.loadForUpdate(manager, id);
+    this.assertNoViolations(
+      await this.validateForSubmission(manager, after, now, { consents: false, viewer: actor }),
+    );
+    await this.recordVersion(manager, before, after, actor, 'change-request');
+    return after;
+  }
+
   // ───────────────────────────────────────── commands ─────────────────────────────────────────
 
   /**
@@ -563,6 +621,14 @@ export class ArchivesService {
           );
         if (dto.incomeItems) await this.repository.replaceIncomeItems(manager, id, incomeItems);
         const after = await this.loadForUpdate(manager, id);
+        if (after.status === 'active') {
+          // Category and income decide what help the household gets: on an active archive they change only
+          // through a change request a reviewer approves (POST /archives/:id/change-requests).
+          const fields = Object.keys(diffArchives(before, this.snapshot(after))).filter(needsReview);
+          if (fields.length > 0) {
+            throw new DomainError(ChangeRequestsErrorCode.ARCHIVE_CHANGE_NEEDS_REVIEW, { fields });
+          }
+        }
 
         const violations =
           after.status === 'active'
@@ -1071,6 +1137,19 @@ export class ArchivesService {
   ): Promise<T> {
     return this.audit.auditDenials(principal, action, { type: 'archive', id: targetId }, work);
   }
+}
+
+/** Version paths of an active archive that change only through an approved change request. */
+function needsReview(path: string): boolean {
+  return (
+    path === 'category' ||
+    path === 'head.monthlyIncomeFen' ||
+    path === 'householdSize' ||
+    path === 'monthlyIncomeFen' ||
+    path === 'perCapitaIncomeFen' ||
+    path.startsWith('incomeItems.') ||
+    /^members\.\d+\.monthlyIncomeFen$/.test(path)
+  );
 }
 
 function mask(kind: 'id_number' | 'phone' | 'bank_account', value: string): string | null {

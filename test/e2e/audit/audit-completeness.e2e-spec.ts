@@ -227,6 +227,61 @@ describe('audit completeness: one complete row per sensitive call', () => {
     );
   });
 
+  it('a change request of an active archive, and its decision', async () => {
+    const reviewer = await createActor(t.app, { roles: ['reviewer'], unit: grassroots });
+    const { archive } = await createArchive(
+      t.db.dataSource,
+      { orgUnitId: grassroots.id, status: 'active', activatedAt: new Date() },
+      testCipher(),
+    );
+    let requestId = '';
+    const asked = await rowsOf(async () => {
+      const res = await http()
+        .post(`/api/v1/archives/${archive.id}/change-requests`)
+        .set('authorization', `Bearer ${caseworker.token}`)
+        .send({
+          version: archive.version,
+          reason: '户主工资调整，收入略有增加',
+          headMonthlyIncomeFen: 90000,
+        });
+      requestId = res.body.id as string;
+      return res;
+    }, 201);
+    expect(asked).toHaveLength(1);
+    expectComplete(
+      asked[0]!,
+      { action: 'archive.request-change', outcome: 'success', target_id: archive.id },
+      caseworker,
+    );
+    const listed = await rowsOf(
+      () =>
+        http()
+          .get(`/api/v1/archives/${archive.id}/change-requests`)
+          .set('authorization', `Bearer ${reviewer.token}`),
+      200,
+    );
+    expect(listed).toHaveLength(1);
+    expectComplete(
+      listed[0]!,
+      { action: 'archive.read', outcome: 'success', target_id: archive.id },
+      reviewer,
+    );
+    const decided = await rowsOf(
+      () =>
+        http()
+          .post(`/api/v1/archives/${archive.id}/change-requests/${requestId}/decide`)
+          .set('authorization', `Bearer ${reviewer.token}`)
+          .send({ version: archive.version, decision: 'approve' }),
+      200,
+    );
+    expect(decided).toHaveLength(1);
+    expectComplete(
+      decided[0]!,
+      { action: 'archive.decide-change-request', outcome: 'success', target_id: archive.id },
+      reviewer,
+    );
+  });
+
   it('a permission denial', async () => {
     const rows = await rowsOf(
       () => http().get('/api/v1/audit-logs').set('authorization', `Bearer ${admin.token}`),

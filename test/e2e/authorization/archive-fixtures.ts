@@ -246,6 +246,28 @@ export const ARCHIVE_FIXTURES: Record<string, Fixture> = {
     version,
     reason: 'left_unit',
   })),
+  'POST /api/v1/archives/{id}/change-requests': command('change-requests', 'active', (version) => ({
+    version,
+    reason: '户主工资调整，收入略有增加',
+    headMonthlyIncomeFen: 90000,
+  })),
+  'GET /api/v1/archives/{id}/change-requests': readOf('/change-requests', 'active'),
+  'POST /api/v1/archives/{id}/change-requests/{requestId}/decide': {
+    grassrootsOnly: true,
+    prepare: async (cell) => {
+      const a = await archiveFor(cell, { status: 'active' });
+      // Asked by another caseworker (a request row as the service writes it).
+      const [row] = await ds(cell).query(
+        `INSERT INTO archive_change_requests (archive_id, base_version, changes, reason, requested_by, requested_at)
+         VALUES ($1, $2, '{"headMonthlyIncomeFen": 90000}', '户主工资调整，收入略有增加', $3, now()) RETURNING id`,
+        [a.id, a.version, cell.world.otherWorker.userId],
+      );
+      return {
+        path: `/api/v1/archives/${a.id}/change-requests/${row.id as string}/decide`,
+        body: { version: a.version, decision: 'approve' },
+      };
+    },
+  },
   'POST /api/v1/archives/{id}/reopen': command('reopen', 'exited', (version) => ({
     version,
     reason: '家庭成员再次患大病，收入锐减',

@@ -440,22 +440,22 @@ describe('Archives — create, update, read (real PostgreSQL)', () => {
       });
     });
 
-    it('editing an active archive re-runs every rule: a change that breaks one is refused', async () => {
+    it('editing an active archive re-runs every rule; category and income change only by a change request', async () => {
       await forceArchiveStatus(t.db.dataSource, created.id, 'active');
-      // 1,110 元 line: head income raised so that per capita = (400,000 + 50,000 + 30,000) / 3 = 1,600 元.
-      const error = await failure(
-        update(caseworker, created.id, { version: 1, head: { monthlyIncomeFen: 400_000 }, skills: null }),
+      const error = await failure(update(caseworker, created.id, { version: 1, skills: null }));
+      expect(codesOf(error)).toEqual(['skills:FIVE_CLEARS_SKILLS_MISSING']);
+      // Income and category decide the help: one caseworker's edit does not change them (变更申请).
+      const review = await failure(
+        update(caseworker, created.id, {
+          version: 1,
+          head: { monthlyIncomeFen: 400_000 },
+          category: 'marginal',
+        }),
       );
-      expect(codesOf(error).sort()).toEqual(
-        ['category:CATEGORY_DIBAO_INCOME_NOT_BELOW_LINE', 'skills:FIVE_CLEARS_SKILLS_MISSING'].sort(),
+      expect(review.code).toBe('ARCHIVE_CHANGE_NEEDS_REVIEW');
+      expect((review.details as { fields: string[] }).fields).toEqual(
+        expect.arrayContaining(['category', 'head.monthlyIncomeFen', 'perCapitaIncomeFen']),
       );
-      // Category changed along with the income: still within line × 1.5 (1,665 元).
-      const ok = await update(caseworker, created.id, {
-        version: 1,
-        head: { monthlyIncomeFen: 400_000 },
-        category: 'marginal',
-      });
-      expect(ok).toMatchObject({ category: 'marginal', perCapitaIncomeFen: 160_000, version: 2 });
     });
   });
 

@@ -40,6 +40,10 @@ export const PERMISSIONS = {
   // and which statuses allow an edit. Archivists read (transfers, cleanups); only caseworkers write.
   'archives.consent': { staff: ['caseworker'], worker: true },
   'archives.create': { staff: ['caseworker'], worker: true },
+  // Change requests (变更申请) of active archives: caseworkers ask, reviewers decide (never their own).
+  'archives.decide-change-request': { staff: ['reviewer'] },
+  'archives.list-change-requests': { staff: ['caseworker', 'reviewer', 'approver'] },
+  'archives.request-change': { staff: ['caseworker'] },
   'archives.list': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'], worker: true },
   'archives.read': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'], worker: true },
   'archives.reveal': { staff: ['caseworker', 'reviewer', 'approver'] },
