@@ -22,6 +22,7 @@
  * stopped, the audit hash chain is sealed and verified (AuditService.verifyChain, as `npm run
  * audit:verify`) and every audit row must be in it.
  */
+import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,7 @@ import { Logger } from '@nestjs/common';
 import autocannon from 'autocannon';
 import { Clock } from '../src/common/clock/clock';
 import { FieldCipher } from '../src/common/crypto/field-cipher';
+import { userPhoneField } from '../src/common/crypto/stored-fields';
 import { fieldCipherOptionsFrom } from '../src/config/crypto-config.check';
 import { DEMO_PASSWORD } from '../src/database/seeds/demo-accounts.seed';
 import { seedDemo } from '../src/database/seeds/seed-demo';
@@ -168,14 +170,16 @@ async function prepareWriters(ctx: BenchContext, hasher: PasswordHasher, cipher:
     archives.map(async (archive, i) => {
       const username = `bench.cw${String(i + 1).padStart(2, '0')}`;
       const phone = `1391000${String(i).padStart(4, '0')}`;
+      const id = randomUUID();
       await users.insert({
+        id,
         username,
         displayName: `压测经办人${i + 1}`,
         kind: 'staff',
         roles: ['caseworker'],
         orgUnitId: archive.orgUnitId,
         partnerId: null,
-        phoneCiphertext: cipher.encrypt(phone),
+        phoneCiphertext: cipher.encrypt(phone, userPhoneField(id)),
         phoneBlindIndex: cipher.blindIndex(phone, 'phone'),
         passwordHash,
         passwordChangedAt: now,

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
       const dataSource = new DataSource(dataSourceOptions(databaseUrl, 4));
       try {
         await dataSource.initialize();
-        await runMigrations(dataSource);
+        await runMigrations(dataSource, config.crypto);
         const ctx: BenchContext = { config, dataSource, databaseUrl, options, report, log };
         for (const benchmark of withDatabase) {
           ctx.log(`${benchmark.name}: ${benchmark.description}`);

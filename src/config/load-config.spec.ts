@@ -107,7 +107,8 @@ describe('loadConfig: crypto keys', () => {
     const config = loadConfig({ env: { NODE_ENV: nodeEnv }, configDir: CONFIG_DIR });
     expect(config.crypto).toEqual(DEVELOPMENT_CRYPTO);
     const cipher = new FieldCipher(fieldCipherOptionsFrom(config.crypto));
-    expect(cipher.decrypt(cipher.encrypt('110101199003074514'))).toBe('110101199003074514');
+    const where = { table: 'archives', column: 'head_id_number_ciphertext', rowId: 'a1' };
+    expect(cipher.decrypt(cipher.encrypt('110101199003074514', where), where)).toBe('110101199003074514');
   });
 
   it('reads the three settings from BANGFU__CRYPTO__* variables', () => {

@@ -32,7 +32,7 @@ async function main(command: string | undefined, arg: string | undefined): Promi
         return await generate(server, undefined);
       case 'run':
         return await withDataSource(server.url, async (ds) => {
-          const ran = await runMigrations(ds);
+          const ran = await runMigrations(ds, config.crypto);
           console.log(ran.length ? `已执行: ${ran.map((m) => m.name).join(', ')}` : '没有待执行的迁移');
           return 0;
         });

@@ -47,7 +47,7 @@ export class DatabaseModule {
             try {
               await dataSource.initialize();
               if (config.database.migrationsRun) {
-                const ran = await runMigrations(dataSource);
+                const ran = await runMigrations(dataSource, config.crypto);
                 if (ran.length) new Logger('Database').log(`已执行迁移 ${ran.map((m) => m.name).join(', ')}`);
               }
             } catch (error) {

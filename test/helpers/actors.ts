@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { FieldCipher } from '../../src/common/crypto/field-cipher';
+import { totpSecretField } from '../../src/common/crypto/stored-fields';
 import { ROLES_REQUIRING_TOTP, type AccountKind, type StaffRole } from '../../src/modules/auth/principal';
 import { base32Encode } from '../../src/modules/auth/totp/base32';
 import { generateTotpSecret, totpAt } from '../../src/modules/auth/totp/totp';
@@ -55,7 +56,7 @@ export async function createActor(
     totpSecret = generateTotpSecret();
     await dataSource.query(
       `UPDATE users SET totp_secret_ciphertext = $2, totp_enabled_at = now() WHERE id = $1`,
-      [user.id, app.get(FieldCipher).encrypt(base32Encode(totpSecret))],
+      [user.id, app.get(FieldCipher).encrypt(base32Encode(totpSecret), totpSecretField(user.id))],
     );
   }
   const actor: Actor = {

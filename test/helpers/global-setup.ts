@@ -33,7 +33,7 @@ export default async function globalSetup(): Promise<void> {
   const template = new DataSource(dataSourceOptions(withDatabase(adminUrl, TEST_TEMPLATE_DB), 2));
   await template.initialize();
   try {
-    await runMigrations(template);
+    await runMigrations(template, config.crypto);
   } finally {
     await template.destroy();
   }

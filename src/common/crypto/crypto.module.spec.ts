@@ -19,9 +19,11 @@ describe('CryptoModule', () => {
       BANGFU__CRYPTO__KEYS: `old:${Buffer.alloc(32, 0x01).toString('base64')},new:${OWN_KEY}`,
       BANGFU__CRYPTO__ACTIVE_KEY_ID: 'new',
     });
-    const token = cipher.encrypt('13812342210');
+    const token = cipher.encrypt('13812342210', { table: 'users', column: 'phone_ciphertext', rowId: 'u1' });
     expect(token.split(':')[1]).toBe('new');
-    expect(cipher.decrypt(token)).toBe('13812342210');
+    expect(cipher.decrypt(token, { table: 'users', column: 'phone_ciphertext', rowId: 'u1' })).toBe(
+      '13812342210',
+    );
   });
 
   it('encrypts under the configured key material (another keyring cannot decrypt)', async () => {
@@ -34,6 +36,7 @@ describe('CryptoModule', () => {
       activeKeyId: 'k1',
       blindIndexKey: Buffer.alloc(32, 0x42),
     });
-    expect(() => stranger.decrypt(cipher.encrypt('x'))).toThrow();
+    const where = { table: 'users', column: 'phone_ciphertext', rowId: 'u1' };
+    expect(() => stranger.decrypt(cipher.encrypt('x', where), where)).toThrow();
   });
 });

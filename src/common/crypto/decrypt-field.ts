@@ -11,7 +11,7 @@ const logger = new Logger('FieldCipher');
  */
 export function decryptField(cipher: FieldCipher, token: string, field: FieldContext): string {
   try {
-    return cipher.decrypt(token);
+    return cipher.decrypt(token, field);
   } catch (error) {
     logger.error(
       { table: field.table, column: field.column, rowId: field.rowId, err: error },

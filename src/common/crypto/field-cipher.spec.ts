@@ -9,11 +9,19 @@ import {
   parseBase64Key,
   parseKeyring,
 } from './field-cipher';
+import { legacyV1Token } from '../../../test/helpers/legacy-token';
+
+/** Where the values of these tests are stored. */
+const F = {
+  table: 'archives',
+  column: 'bank_account_ciphertext',
+  rowId: '0b6f9c3e-2f4a-4d8e-9a51-1c2d3e4f5a6b',
+};
 
 const K1 = Buffer.alloc(32, 0x01);
 const K2 = Buffer.alloc(32, 0x02);
 const BLIND_KEY = Buffer.alloc(32, 0x42);
-const TOKEN_SHAPE = /^v1:k1:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]*:[A-Za-z0-9_-]{22}$/;
+const TOKEN_SHAPE = /^v2:k1:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]*:[A-Za-z0-9_-]{22}$/;
 
 function cipher(overrides: Partial<FieldCipherOptions> = {}): FieldCipher {
   return new FieldCipher({ keys: { k1: K1 }, activeKeyId: 'k1', blindIndexKey: BLIND_KEY, ...overrides });
@@ -53,6 +61,41 @@ function withPart(token: string, partIndex: number, value: string): string {
 }
 
 describe('FieldCipher', () => {
+  describe('a token is bound to its table, column and row', () => {
+    const c = cipher();
+    const token = c.encrypt('6222021234567890128', F);
+
+    it.each([
+      ['another row', { ...F, rowId: '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6' }],
+      ['another column of the row', { ...F, column: 'head_phone_ciphertext' }],
+      ['another table', { ...F, table: 'archive_members' }],
+    ])('copied to %s, it fails authentication', (_case, elsewhere) => {
+      expect(errorOf(() => c.decrypt(token, elsewhere)).code).toBe('authentication_failed');
+      expect(c.decrypt(token, F)).toBe('6222021234567890128');
+    });
+
+    it.each([
+      ['no context', undefined],
+      ['a table with a capital', { ...F, table: 'Archives' }],
+      ['an empty row id', { ...F, rowId: '' }],
+      ['a row id with a NUL (could fake the separator)', { ...F, rowId: 'a\u0000b' }],
+    ])('refuses %s (invalid_input)', (_case, field) => {
+      expect(errorOf(() => c.encrypt('x', field as never)).code).toBe('invalid_input');
+      expect(errorOf(() => c.decrypt(token, field as never)).code).toBe('invalid_input');
+    });
+
+    it('a v1 token (header-only AAD) is refused by decrypt, read by decryptUnbound, rebound by rotate', () => {
+      const v1 = legacyV1Token(K1, 'k1', '13812342210');
+      expect(errorOf(() => c.decrypt(v1, F)).code).toBe('unbound_token');
+      expect(c.decryptUnbound(v1)).toBe('13812342210');
+      expect(c.needsRotation(v1)).toBe(true);
+      const rebound = c.rotate(v1, F);
+      expect(rebound).toMatch(TOKEN_SHAPE);
+      expect(c.decrypt(rebound, F)).toBe('13812342210');
+      expect(errorOf(() => c.decryptUnbound(rebound)).code).toBe('malformed_token');
+    });
+  });
+
   describe('encrypt → decrypt round trip', () => {
     it.each([
       ['an ID number', '11010519491231002X'],
@@ -63,32 +106,33 @@ describe('FieldCipher', () => {
       ['a long value', '帮'.repeat(10_000)],
     ])('%s', (_case, plaintext) => {
       const c = cipher();
-      expect(c.decrypt(c.encrypt(plaintext))).toBe(plaintext);
+      expect(c.decrypt(c.encrypt(plaintext, F), F)).toBe(plaintext);
     });
   });
 
   it('produces the compact v1:<keyId>:<iv>:<ciphertext>:<tag> form', () => {
-    expect(cipher().encrypt('13812342210')).toMatch(TOKEN_SHAPE);
+    expect(cipher().encrypt('13812342210', F)).toMatch(TOKEN_SHAPE);
   });
 
   it('produces a different token (fresh IV) every time for the same plaintext', () => {
     const c = cipher();
-    const tokens = Array.from({ length: 20 }, () => c.encrypt('13812342210'));
+    const tokens = Array.from({ length: 20 }, () => c.encrypt('13812342210', F));
     expect(new Set(tokens).size).toBe(20);
     expect(new Set(tokens.map((t) => t.split(':')[2])).size).toBe(20);
   });
 
   it('refuses a plaintext with a lone surrogate (it would not round-trip)', () => {
-    expect(errorOf(() => cipher().encrypt('a\uD800b')).code).toBe('invalid_input');
+    expect(errorOf(() => cipher().encrypt('a\uD800b', F)).code).toBe('invalid_input');
   });
 
   describe('decrypt rejects a tampered or malformed token', () => {
     const c = new FieldCipher({ keys: { k1: K1, k2: K2 }, activeKeyId: 'k1', blindIndexKey: BLIND_KEY });
-    const token = c.encrypt('110101199003074514');
+    const token = c.encrypt('110101199003074514', F);
     const [, , iv, ciphertext, tag] = token.split(':');
     // prettier-ignore
     const cases: Array<[string, string, FieldCipherErrorCode]> = [
-      ['version changed', withPart(token, 0, 'v2'), 'malformed_token'],
+      ['version changed', withPart(token, 0, 'v3'), 'malformed_token'],
+      ['version changed to v1', withPart(token, 0, 'v1'), 'unbound_token'],
       ['key id changed to an unknown id', withPart(token, 1, 'k9'), 'unknown_key'],
       ['key id changed to another known key', withPart(token, 1, 'k2'), 'authentication_failed'],
       ['one IV byte flipped', flipByteIn(token, 2), 'authentication_failed'],
@@ -108,14 +152,14 @@ describe('FieldCipher', () => {
 
     it.each(cases)('%s → %s', (_case, tampered, code) => {
       expect(tampered).not.toBe(token);
-      const error = errorOf(() => c.decrypt(tampered));
+      const error = errorOf(() => c.decrypt(tampered, F));
       expect(error.code).toBe(code);
       expect(error.message).not.toContain(ciphertext);
     });
   });
 
   it('non-canonical tag fixture really decodes to the same bytes (so only strict parsing catches it)', () => {
-    const tag = cipher().encrypt('x').split(':')[4];
+    const tag = cipher().encrypt('x', F).split(':')[4];
     const altered = nonCanonical(tag);
     expect(altered).not.toBe(tag);
     expect(Buffer.from(altered, 'base64url').equals(Buffer.from(tag, 'base64url'))).toBe(true);
@@ -123,13 +167,13 @@ describe('FieldCipher', () => {
 
   it('authenticates the header: relabelling to an id with the same key material fails', () => {
     const twins = new FieldCipher({ keys: { k1: K1, k2: K1 }, activeKeyId: 'k1', blindIndexKey: BLIND_KEY });
-    const token = twins.encrypt('13812342210');
-    expect(errorOf(() => twins.decrypt(withPart(token, 1, 'k2'))).code).toBe('authentication_failed');
+    const token = twins.encrypt('13812342210', F);
+    expect(errorOf(() => twins.decrypt(withPart(token, 1, 'k2'), F)).code).toBe('authentication_failed');
   });
 
   it('names the error FieldCipherError and never quotes the token', () => {
-    const token = cipher().encrypt('秘密');
-    const error = errorOf(() => cipher({ keys: { k1: K2 } }).decrypt(token));
+    const token = cipher().encrypt('秘密', F);
+    const error = errorOf(() => cipher({ keys: { k1: K2 } }).decrypt(token, F));
     expect(error).toBeInstanceOf(FieldCipherError);
     expect(error.name).toBe('FieldCipherError');
     expect(error.code).toBe('authentication_failed');
@@ -138,34 +182,34 @@ describe('FieldCipher', () => {
 
   describe('key rotation', () => {
     const before = cipher();
-    const oldToken = before.encrypt('13812342210');
+    const oldToken = before.encrypt('13812342210', F);
     const after = new FieldCipher({ keys: { k1: K1, k2: K2 }, activeKeyId: 'k2', blindIndexKey: BLIND_KEY });
 
     it('still decrypts a token written under the retired key', () => {
-      expect(after.decrypt(oldToken)).toBe('13812342210');
+      expect(after.decrypt(oldToken, F)).toBe('13812342210');
     });
 
     it('encrypts new values under the active key', () => {
-      expect(after.encrypt('x').split(':')[1]).toBe('k2');
+      expect(after.encrypt('x', F).split(':')[1]).toBe('k2');
     });
 
     it.each([
       ['a token under a retired key', () => oldToken, true],
-      ['a token under the active key', () => after.encrypt('13812342210'), false],
+      ['a token under the active key', () => after.encrypt('13812342210', F), false],
     ])('needsRotation: %s → %s', (_case, token, expected) => {
       expect(after.needsRotation(token())).toBe(expected);
     });
 
     it('rotate re-encrypts a retired-key token under the active key', () => {
-      const rotated = after.rotate(oldToken);
+      const rotated = after.rotate(oldToken, F);
       expect(rotated.split(':')[1]).toBe('k2');
-      expect(after.decrypt(rotated)).toBe('13812342210');
+      expect(after.decrypt(rotated, F)).toBe('13812342210');
       expect(after.needsRotation(rotated)).toBe(false);
     });
 
     it('rotate leaves an active-key token unchanged', () => {
-      const current = after.encrypt('13812342210');
-      expect(after.rotate(current)).toBe(current);
+      const current = after.encrypt('13812342210', F);
+      expect(after.rotate(current, F)).toBe(current);
     });
 
     it('needsRotation throws on a malformed token', () => {
@@ -174,7 +218,7 @@ describe('FieldCipher', () => {
 
     it('fails with unknown_key once the retired key is removed from the keyring', () => {
       const pruned = new FieldCipher({ keys: { k2: K2 }, activeKeyId: 'k2', blindIndexKey: BLIND_KEY });
-      const error = errorOf(() => pruned.decrypt(oldToken));
+      const error = errorOf(() => pruned.decrypt(oldToken, F));
       expect(error.code).toBe('unknown_key');
       expect(error.message).toContain("'k1'");
     });
@@ -279,9 +323,9 @@ describe('FieldCipher', () => {
     it('is unaffected by later changes to the caller’s key buffers', () => {
       const key = Buffer.alloc(32, 5);
       const c = cipher({ keys: { k1: key } });
-      const token = c.encrypt('x');
+      const token = c.encrypt('x', F);
       key.fill(0);
-      expect(c.decrypt(token)).toBe('x');
+      expect(c.decrypt(token, F)).toBe('x');
     });
 
     it('does not show key material when inspected or serialised', () => {
@@ -338,7 +382,7 @@ describe('parseKeyring', () => {
       activeKeyId: 'k2',
       blindIndexKey: parseBase64Key(generateKey(), { label: 'blindIndexKey', minBytes: 32 }),
     });
-    expect(c.decrypt(c.encrypt('张小明'))).toBe('张小明');
+    expect(c.decrypt(c.encrypt('张小明', F), F)).toBe('张小明');
   });
 });
 

@@ -14,10 +14,14 @@ import { normalizeMobile } from '../validation/mobile';
  * Field-level encryption of personal data at rest (DESIGN §4): AES-256-GCM with key ids for rotation,
  * plus HMAC-SHA256 blind indexes for equality lookup.
  *
- * Token: `v1:<keyId>:<iv>:<ciphertext>:<tag>` — base64url without padding, a fresh random 12-byte IV per
- * call, a 16-byte tag. The header `v1:<keyId>` is bound as additional authenticated data, so it cannot be
- * edited without detection. Decryption uses the key named in the token, so retired keys keep decrypting
- * after rotation; `needsRotation` / `rotate` move values to the active key.
+ * Token: `v2:<keyId>:<iv>:<ciphertext>:<tag>` — base64url without padding, a fresh random 12-byte IV per
+ * call, a 16-byte tag. The additional authenticated data is the header `v2:<keyId>` and where the value is
+ * stored — table, column and row id (FieldContext) — so the header cannot be edited, and a ciphertext
+ * copied to another row or column no longer decrypts there. Decryption uses the key named in the token, so
+ * retired keys keep decrypting after rotation; `needsRotation` / `rotate` move values to the active key.
+ *
+ * `v1` tokens (header-only AAD, from before values were bound to their place) are refused by `decrypt`;
+ * only `decryptUnbound` reads them, for the migration that re-encrypts them as `v2`.
  *
  * Blind index: HMAC-SHA256 (lowercase hex, 64 chars) of the normalised value, keyed by a per-purpose subkey
  * HKDF-SHA256(blindIndexKey, info = purpose). The same value under two purposes gives unrelated indexes.
@@ -27,7 +31,12 @@ import { normalizeMobile } from '../validation/mobile';
  */
 
 export type FieldCipherErrorCode =
-  'invalid_config' | 'invalid_input' | 'malformed_token' | 'unknown_key' | 'authentication_failed';
+  | 'invalid_config'
+  | 'invalid_input'
+  | 'malformed_token'
+  | 'unknown_key'
+  | 'authentication_failed'
+  | 'unbound_token';
 
 export class FieldCipherError extends Error {
   constructor(
@@ -76,7 +85,10 @@ const PURPOSE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const LONE_SURROGATE = /\p{Cs}/u;
-const TOKEN_VERSION = 'v1';
+const TOKEN_VERSION = 'v2';
+const UNBOUND_TOKEN_VERSION = 'v1';
+const FIELD_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+const MAX_ROW_ID_LENGTH = 200;
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -126,7 +138,9 @@ export class FieldCipher {
     this.#blindIndexKey = createSecretKey(Buffer.from(blindIndexKey));
   }
 
-  encrypt(plaintext: string): string {
+  /** `plaintext` encrypted for the place `field` names (table, column, row id); only there does it decrypt. */
+  encrypt(plaintext: string, field: FieldContext): string {
+    const aad = boundAad(`${TOKEN_VERSION}:${this.activeKeyId}`, field);
     if (typeof plaintext !== 'string')
       throw new FieldCipherError('invalid_input', 'FieldCipher: plaintext must be a string');
     if (LONE_SURROGATE.test(plaintext)) {
@@ -137,7 +151,7 @@ export class FieldCipher {
     const cipher = createCipheriv('aes-256-gcm', this.#key(this.activeKeyId), iv, {
       authTagLength: TAG_BYTES,
     });
-    cipher.setAAD(Buffer.from(header, 'utf8'));
+    cipher.setAAD(aad);
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
     return [
@@ -148,10 +162,33 @@ export class FieldCipher {
     ].join(':');
   }
 
-  decrypt(token: string): string {
-    const { keyId, header, iv, ciphertext, tag } = parseToken(token);
+  /**
+   * The plaintext of a token stored at `field`. Fails (`authentication_failed`) for a token tampered with,
+   * under other key material, or written for another table, column or row; `unbound_token` for a v1 token.
+   */
+  decrypt(token: string, field: FieldContext): string {
+    const parsed = parseToken(token);
+    if (parsed.version !== TOKEN_VERSION) {
+      throw new FieldCipherError(
+        'unbound_token',
+        'FieldCipher: token is not bound to its table, column and row (v1); run the migrations',
+      );
+    }
+    return this.#open(parsed, boundAad(parsed.header, field));
+  }
+
+  /** A v1 token (AAD: its header only), for the migration that rebinds them; refuses v2 tokens. */
+  decryptUnbound(token: string): string {
+    const parsed = parseToken(token);
+    if (parsed.version !== UNBOUND_TOKEN_VERSION) {
+      throw new FieldCipherError('malformed_token', 'FieldCipher: malformed token (not a v1 token)');
+    }
+    return this.#open(parsed, Buffer.from(parsed.header, 'utf8'));
+  }
+
+  #open({ keyId, iv, ciphertext, tag }: ParsedToken, aad: Buffer): string {
     const decipher = createDecipheriv('aes-256-gcm', this.#key(keyId), iv, { authTagLength: TAG_BYTES });
-    decipher.setAAD(Buffer.from(header, 'utf8'));
+    decipher.setAAD(aad);
     decipher.setAuthTag(tag);
     try {
       return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
@@ -163,14 +200,18 @@ export class FieldCipher {
     }
   }
 
-  /** True when the token is not under the active key (throws on a malformed token). */
+  /** True when the token is not a v2 token under the active key (throws on a malformed token). */
   needsRotation(token: string): boolean {
-    return parseToken(token).keyId !== this.activeKeyId;
+    const { version, keyId } = parseToken(token);
+    return version !== TOKEN_VERSION || keyId !== this.activeKeyId;
   }
 
-  /** The token re-encrypted under the active key, or the same token when it already is. */
-  rotate(token: string): string {
-    return this.needsRotation(token) ? this.encrypt(this.decrypt(token)) : token;
+  /** The token (v1 or v2) re-encrypted as v2 under the active key for `field`, or the same token when it already is. */
+  rotate(token: string, field: FieldContext): string {
+    if (!this.needsRotation(token)) return token;
+    const plaintext =
+      parseToken(token).version === TOKEN_VERSION ? this.decrypt(token, field) : this.decryptUnbound(token);
+    return this.encrypt(plaintext, field);
   }
 
   /**
@@ -228,6 +269,7 @@ export class FieldCipher {
 }
 
 interface ParsedToken {
+  version: string;
   keyId: string;
   header: string;
   iv: Buffer;
@@ -242,7 +284,7 @@ function parseToken(token: string): ParsedToken {
   const parts = token.split(':');
   if (parts.length !== 5) throw malformed('expected 5 colon-separated parts');
   const [version, keyId, ivPart, ciphertextPart, tagPart] = parts;
-  if (version !== TOKEN_VERSION) throw malformed('unsupported version');
+  if (version !== TOKEN_VERSION && version !== UNBOUND_TOKEN_VERSION) throw malformed('unsupported version');
   if (!KEY_ID_PATTERN.test(keyId)) throw malformed('invalid key id');
   const iv = decodeBase64Url(ivPart);
   const ciphertext = decodeBase64Url(ciphertextPart);
@@ -250,7 +292,25 @@ function parseToken(token: string): ParsedToken {
   if (!iv || iv.length !== IV_BYTES) throw malformed('bad IV');
   if (!ciphertext) throw malformed('bad ciphertext encoding');
   if (!tag || tag.length !== TAG_BYTES) throw malformed('bad tag');
-  return { keyId, header: `${version}:${keyId}`, iv, ciphertext, tag };
+  return { version, keyId, header: `${version}:${keyId}`, iv, ciphertext, tag };
+}
+
+/** The AAD of a v2 token: its header and the place it is stored, NUL-separated (no part may hold a NUL). */
+function boundAad(header: string, field: FieldContext): Buffer {
+  const invalid = (why: string) =>
+    new FieldCipherError('invalid_input', `FieldCipher: invalid field context (${why})`);
+  if (typeof field !== 'object' || field === null) throw invalid('missing');
+  if (!FIELD_NAME_PATTERN.test(field.table)) throw invalid('table');
+  if (!FIELD_NAME_PATTERN.test(field.column)) throw invalid('column');
+  if (
+    typeof field.rowId !== 'string' ||
+    field.rowId.length === 0 ||
+    field.rowId.length > MAX_ROW_ID_LENGTH ||
+    field.rowId.includes('\u0000')
+  ) {
+    throw invalid('row id');
+  }
+  return Buffer.from([header, field.table, field.column, field.rowId].join('\u0000'), 'utf8');
 }
 
 /** Strict: only the base64url alphabet, no padding, and the canonical encoding of the bytes. */

@@ -1,3 +1,4 @@
 export * from './field-cipher';
 export * from './unreadable-field.error';
 export * from './decrypt-field';
+export * from './stored-fields';

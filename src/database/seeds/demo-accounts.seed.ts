@@ -1,5 +1,7 @@
 import { EntityManager } from 'typeorm';
+import { randomUUID } from 'node:crypto';
 import type { FieldCipher } from '../../common/crypto/field-cipher';
+import { userPhoneField } from '../../common/crypto/stored-fields';
 import type { AccountKind, StaffRole } from '../../modules/auth/principal';
 import { UserEntity } from '../../modules/users/user.entity';
 import type { DemoOrgTree, DemoOrgUnitKey } from './org-tree.seed';
@@ -132,14 +134,16 @@ export async function seedDemoAccounts(
   const created: string[] = [];
   for (const account of DEMO_ACCOUNTS) {
     if (await repository.existsBy({ username: account.username })) continue;
+    const id = randomUUID();
     await repository.insert({
+      id,
       username: account.username,
       displayName: account.displayName,
       kind: account.kind,
       roles: account.roles,
       orgUnitId: tree[account.unit].id,
       partnerId: account.partnerId ?? null,
-      phoneCiphertext: deps.cipher.encrypt(account.phone),
+      phoneCiphertext: deps.cipher.encrypt(account.phone, userPhoneField(id)),
       phoneBlindIndex: deps.cipher.blindIndex(account.phone, 'phone'),
       passwordHash,
       passwordChangedAt: deps.now,

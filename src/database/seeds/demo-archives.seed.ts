@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
+import { randomUUID } from 'node:crypto';
 import type { FieldCipher } from '../../common/crypto/field-cipher';
+import { archiveField, memberField } from '../../common/crypto/stored-fields';
 import { makeIdNumber } from '../../common/validation';
 import {
   ArchiveIncomeItemEntity,
@@ -1302,7 +1304,10 @@ async function insertArchive(
 ): Promise<void> {
   const figures = householdFigures(plan, excludedIncomeKinds);
   const archiveNo = (plan as PlannedArchive & { archiveNo?: string }).archiveNo ?? null;
-  const inserted = await manager.getRepository(ArchiveEntity).insert({
+  // Row ids are chosen first: FieldCipher binds each token to its row.
+  const archiveId = randomUUID();
+  await manager.getRepository(ArchiveEntity).insert({
+    id: archiveId,
     archiveNo,
     kind: plan.kind,
     category: plan.category,
@@ -1310,18 +1315,27 @@ async function insertArchive(
     orgUnitId: plan.unitId,
     ownerUserId: null,
     headName: plan.head.name,
-    headIdNumberCiphertext: cipher.encrypt(plan.head.idNumber),
+    headIdNumberCiphertext: cipher.encrypt(
+      plan.head.idNumber,
+      archiveField({ id: archiveId }, 'head_id_number_ciphertext'),
+    ),
     headIdNumberBlindIndex: cipher.blindIndex(plan.head.idNumber, 'id_number'),
     headBirthDate: plan.head.birthDate,
     headGender: plan.head.gender,
-    headPhoneCiphertext: cipher.encrypt(plan.head.phone),
+    headPhoneCiphertext: cipher.encrypt(
+      plan.head.phone,
+      archiveField({ id: archiveId }, 'head_phone_ciphertext'),
+    ),
     headPhoneBlindIndex: cipher.blindIndex(plan.head.phone, 'phone'),
     employer: plan.employer,
     employmentStatus: plan.employmentStatus,
     headMonthlyIncomeFen: plan.headMonthlyIncomeFen,
     address: plan.address,
     regionCode: plan.regionCode,
-    bankAccountCiphertext: cipher.encrypt(plan.head.bankAccount),
+    bankAccountCiphertext: cipher.encrypt(
+      plan.head.bankAccount,
+      archiveField({ id: archiveId }, 'bank_account_ciphertext'),
+    ),
     housingType: plan.housingType,
     housingAreaSqm: plan.housingAreaSqm,
     hasVehicle: plan.hasVehicle,
@@ -1354,15 +1368,16 @@ async function insertArchive(
     transferToUnitId: null,
     statusBeforeTransfer: null,
   });
-  const archiveId = (inserted.identifiers[0] as { id: string }).id;
 
   const memberIds: string[] = [];
   for (const [position, m] of plan.members.entries()) {
+    const memberId = randomUUID();
     const result = await manager.getRepository(ArchiveMemberEntity).insert({
+      id: memberId,
       archiveId,
       relation: m.relation,
       name: m.name,
-      idNumberCiphertext: cipher.encrypt(m.idNumber),
+      idNumberCiphertext: cipher.encrypt(m.idNumber, memberField({ id: memberId })),
       idNumberBlindIndex: cipher.blindIndex(m.idNumber, 'id_number'),
       birthDate: m.birthDate,
       gender: m.gender,

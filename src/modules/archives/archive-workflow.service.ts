@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { calendarDays } from '../../common/calendar/china-calendar';
 import { Clock } from '../../common/clock/clock';
 import { requestContext } from '../../common/context/request-context';
-import { FieldCipher } from '../../common/crypto/field-cipher';
+import { decryptField, FieldCipher, objectionContactField } from '../../common/crypto';
 import { DomainError } from '../../common/errors';
 import { findUnmaskedPersonalData, maskName, maskPhone } from '../../common/masking';
 import { Page, pageOf, pageWindow, PaginationQueryDto } from '../../common/pagination/pagination';
@@ -514,12 +515,17 @@ export class ArchiveWorkflowService {
       ) {
         throw new DomainError(ArchiveWorkflowErrorCode.PUBLIC_NOTICE_NOT_FOUND);
       }
+      // The row id is chosen first: the contact is encrypted for this objection's row.
+      const objectionId = randomUUID();
       const objection = await this.repository.insertObjection(manager, {
+        id: objectionId,
         archiveId,
         lodgedAt: now,
         noticeStartsOn: archive.noticeStartsOn,
         reason: dto.reason,
-        contactCiphertext: dto.contact ? this.cipher.encrypt(dto.contact) : null,
+        contactCiphertext: dto.contact
+          ? this.cipher.encrypt(dto.contact, objectionContactField(objectionId))
+          : null,
       });
       await this.repository.insertEvent(manager, {
         archiveId,
@@ -1108,12 +1114,8 @@ export class ArchiveWorkflowService {
   private objectionResponse(o: ArchiveObjectionEntity): ObjectionResponseDto {
     let contact: string | null = null;
     if (o.contactCiphertext) {
-      try {
-        contact = maskPhone(this.cipher.decrypt(o.contactCiphertext));
-      } catch (error) {
-        this.logger.error({ objectionId: o.id, err: error }, '异议联系电话无法解密');
-        contact = '***********';
-      }
+      // One that does not decrypt fails the request, logged with its row; never a made-up placeholder.
+      contact = maskPhone(decryptField(this.cipher, o.contactCiphertext, objectionContactField(o.id)));
     }
     return {
       id: o.id,

@@ -40,7 +40,11 @@ export interface ArchiveListCriteria {
   q?: string;
 }
 
-export type NewMember = Omit<ArchiveMemberEntity, 'id' | 'archive' | 'archiveId'> & { id?: string };
+/** `id`: a stored member kept; else `newId`, the id chosen for the new row (its ciphertext is bound to it). */
+export type NewMember = Omit<ArchiveMemberEntity, 'id' | 'archive' | 'archiveId'> & {
+  id?: string;
+  newId?: string;
+};
 export type NewIncomeItem = Omit<ArchiveIncomeItemEntity, 'id' | 'archive' | 'archiveId'>;
 
 function escapeLike(value: string): string {
@@ -212,9 +216,9 @@ export class ArchivesRepository {
       await repo.delete({ archiveId, id: In(removed) });
     }
     for (const [position, member] of members.entries()) {
-      const { id, ...values } = member;
+      const { id, newId, ...values } = member;
       if (id) await repo.update({ id, archiveId }, { ...values, position });
-      else await repo.insert({ ...values, archiveId, position });
+      else await repo.insert({ ...values, ...(newId ? { id: newId } : {}), archiveId, position });
     }
   }
 

@@ -31,10 +31,11 @@
  * `householdDuplicateViolations`, `consentProblems`, `diffArchives`.
  */
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { requestContext } from '../../common/context/request-context';
-import { decryptField, FieldCipher, type FieldContext } from '../../common/crypto';
+import { archiveField, decryptField, FieldCipher, memberField, type FieldContext } from '../../common/crypto';
 import { CommonErrorCode, DomainError } from '../../common/errors';
 import { findUnmaskedPersonalData, maskBankAccount, maskIdNumber, maskPhone } from '../../common/masking';
 import { Page, pageOf, pageWindow } from '../../common/pagination/pagination';
@@ -466,7 +467,9 @@ export class ArchivesService {
     const placement = await this.deniedIsAudited(principal, 'archives.create', null, () =>
       this.placeNew(principal, dto),
     );
-    const head = this.sealHead(dto.head);
+    // The row id is chosen before the insert: the head's identifiers are encrypted for this row.
+    const id = randomUUID();
+    const head = this.sealHead(dto.head, id);
     const members = this.resolveMembers(dto.members ?? [], []);
     const incomeItems = incomeRows(dto.incomeItems ?? []);
     const figures = householdFigures(
@@ -489,7 +492,8 @@ export class ArchivesService {
         if (unended)
           throw new DomainError(ArchivesErrorCode.ARCHIVE_OWNER_HAS_OPEN_ARCHIVE, { archiveId: unended });
       }
-      const id = await this.repository.insertArchive(manager, {
+      await this.repository.insertArchive(manager, {
+        id,
         kind: dto.kind,
         category: dto.category,
         status: 'draft',
@@ -778,10 +782,10 @@ export class ArchivesService {
       return found;
     });
     const ciphertext = revealCiphertext(archive, dto.field);
-    if (ciphertext === undefined || ciphertext === null) {
+    if (ciphertext === undefined || ciphertext.token === null) {
       throw new DomainError(ArchivesErrorCode.ARCHIVE_REVEAL_FIELD_EMPTY, { field: dto.field });
     }
-    const value = this.cipher.decrypt(ciphertext);
+    const value = decryptField(this.cipher, ciphertext.token, ciphertext.field);
     await this.audit.record({
       action: ArchiveAuditAction.REVEAL,
       outcome: 'success',
@@ -905,7 +909,11 @@ export class ArchivesService {
   }
 
   /** The encrypted, indexed head columns of a new archive, plus the plaintext ID for the identity rule. */
-  private sealHead(head: HeadInputDto): { columns: Partial<ArchiveEntity>; idNumber: string } {
+  private sealHead(
+    head: HeadInputDto,
+    archiveId: string,
+  ): { columns: Partial<ArchiveEntity>; idNumber: string } {
+    const at = (column: Parameters<typeof archiveField>[1]) => archiveField({ id: archiveId }, column);
     const parsed = parseIdNumber(head.idNumber, { now: this.clock.now() });
     if (!parsed.ok) {
       // The DTO validated it; a failure here means the clock moved past a birth date typed as today.
@@ -921,16 +929,18 @@ export class ArchivesService {
       idNumber: parsed.idNumber,
       columns: {
         headName: head.name,
-        headIdNumberCiphertext: this.cipher.encrypt(parsed.idNumber),
+        headIdNumberCiphertext: this.cipher.encrypt(parsed.idNumber, at('head_id_number_ciphertext')),
         headIdNumberBlindIndex: this.cipher.blindIndex(parsed.idNumber, 'id_number'),
         headBirthDate: parsed.birthDate,
         headGender: parsed.gender,
-        headPhoneCiphertext: head.phone ? this.cipher.encrypt(head.phone) : null,
+        headPhoneCiphertext: head.phone ? this.cipher.encrypt(head.phone, at('head_phone_ciphertext')) : null,
         headPhoneBlindIndex: head.phone ? this.cipher.blindIndex(head.phone, 'phone') : null,
         employer: head.employer ?? null,
         employmentStatus: head.employmentStatus,
         headMonthlyIncomeFen: head.monthlyIncomeFen,
-        bankAccountCiphertext: head.bankAccount ? this.cipher.encrypt(head.bankAccount) : null,
+        bankAccountCiphertext: head.bankAccount
+          ? this.cipher.encrypt(head.bankAccount, at('bank_account_ciphertext'))
+          : null,
       },
     };
   }
@@ -940,7 +950,10 @@ export class ArchivesService {
     if (head?.idNumber !== undefined) {
       const parsed = parseIdNumber(head.idNumber, { now: this.clock.now() });
       if (parsed.ok) {
-        archive.headIdNumberCiphertext = this.cipher.encrypt(parsed.idNumber);
+        archive.headIdNumberCiphertext = this.cipher.encrypt(
+          parsed.idNumber,
+          archiveField(archive, 'head_id_number_ciphertext'),
+        );
         archive.headIdNumberBlindIndex = this.cipher.blindIndex(parsed.idNumber, 'id_number');
         archive.headBirthDate = parsed.birthDate;
         archive.headGender = parsed.gender;
@@ -949,21 +962,34 @@ export class ArchivesService {
     if (head) {
       if (head.name !== undefined) archive.headName = head.name;
       if (head.phone !== undefined) {
-        archive.headPhoneCiphertext = head.phone ? this.cipher.encrypt(head.phone) : null;
+        archive.headPhoneCiphertext = head.phone
+          ? this.cipher.encrypt(head.phone, archiveField(archive, 'head_phone_ciphertext'))
+          : null;
         archive.headPhoneBlindIndex = head.phone ? this.cipher.blindIndex(head.phone, 'phone') : null;
       }
       if (head.employer !== undefined) archive.employer = head.employer;
       if (head.employmentStatus !== undefined) archive.employmentStatus = head.employmentStatus;
       if (head.monthlyIncomeFen !== undefined) archive.headMonthlyIncomeFen = head.monthlyIncomeFen;
       if (head.bankAccount !== undefined) {
-        archive.bankAccountCiphertext = head.bankAccount ? this.cipher.encrypt(head.bankAccount) : null;
+        archive.bankAccountCiphertext = head.bankAccount
+          ? this.cipher.encrypt(head.bankAccount, archiveField(archive, 'bank_account_ciphertext'))
+          : null;
       }
     }
-    return head?.idNumber ?? this.cipher.decrypt(archive.headIdNumberCiphertext);
+    return (
+      head?.idNumber ??
+      decryptField(
+        this.cipher,
+        archive.headIdNumberCiphertext,
+        archiveField(archive, 'head_id_number_ciphertext'),
+      )
+    );
   }
 
   private memberIdNumbers(members: readonly ArchiveMemberEntity[]): Map<string, string> {
-    return new Map(members.map((m) => [m.id, this.cipher.decrypt(m.idNumberCiphertext)]));
+    return new Map(
+      members.map((m) => [m.id, decryptField(this.cipher, m.idNumberCiphertext, memberField(m))]),
+    );
   }
 
   private keepMember(m: ArchiveMemberEntity, idNumbers: Map<string, string>): PreparedMember {
@@ -1006,6 +1032,8 @@ export class ArchivesService {
       const match = stored ?? (blindIndex ? byBlindIndex.get(blindIndex) : undefined);
       const id = match && !used.has(match.id) ? match.id : undefined;
       if (id) used.add(id);
+      // A new member's row id is chosen now: its ID number is encrypted for that row.
+      const rowId = id ?? randomUUID();
       return {
         idNumber,
         idNumberChanged: match !== undefined && id !== undefined && match.idNumberBlindIndex !== blindIndex,
@@ -1013,9 +1041,12 @@ export class ArchivesService {
         statedBirthDate: dto.birthDate ?? null,
         row: {
           id,
+          newId: id ? undefined : rowId,
           relation: dto.relation,
           name: dto.name,
-          idNumberCiphertext: parsed.ok ? this.cipher.encrypt(parsed.idNumber) : '',
+          idNumberCiphertext: parsed.ok
+            ? this.cipher.encrypt(parsed.idNumber, memberField({ id: rowId }))
+            : '',
           idNumberBlindIndex: blindIndex,
           birthDate: parsed.ok ? parsed.birthDate : '1900-01-01',
           gender: parsed.ok ? parsed.gender : 'male',
@@ -1093,9 +1124,15 @@ export class ArchivesService {
       jobWishes: archive.jobWishes,
       stateOfMind: archive.stateOfMind,
       headMonthlyIncomeFen: archive.headMonthlyIncomeFen,
-      head: { idNumber: this.cipher.decrypt(archive.headIdNumberCiphertext) },
+      head: {
+        idNumber: decryptField(
+          this.cipher,
+          archive.headIdNumberCiphertext,
+          archiveField(archive, 'head_id_number_ciphertext'),
+        ),
+      },
       members: archive.members.map((m) => ({
-        idNumber: this.cipher.decrypt(m.idNumberCiphertext),
+        idNumber: decryptField(this.cipher, m.idNumberCiphertext, memberField(m)),
         relation: m.relation,
         schoolingStage: m.schoolingStage,
         monthlyIncomeFen: m.monthlyIncomeFen,
@@ -1158,16 +1195,6 @@ function mask(kind: 'id_number' | 'phone' | 'bank_account', value: string): stri
   return maskBankAccount(value);
 }
 
-/** Where an encrypted column of the archive row is stored. */
-function archiveField(archive: { id: string }, column: string): FieldContext {
-  return { table: 'archives', column, rowId: archive.id };
-}
-
-/** Where a member's encrypted ID number is stored. */
-function memberField(member: { id: string }): FieldContext {
-  return { table: 'archive_members', column: 'id_number_ciphertext', rowId: member.id };
-}
-
 function identityMember(m: PreparedMember): IdentityMember {
   return {
     idNumber: m.idNumber,
@@ -1227,14 +1254,23 @@ function applyScalars(archive: ArchiveEntity, dto: UpdateArchiveDto): void {
   if (dto.incidentExpenseFen !== undefined) archive.incidentExpenseFen = dto.incidentExpenseFen;
 }
 
-/** The stored ciphertext a reveal field names (undefined: no such member). */
-function revealCiphertext(archive: LoadedArchive, field: string): string | null | undefined {
-  if (field === 'headIdNumber') return archive.headIdNumberCiphertext;
-  if (field === 'headPhone') return archive.headPhoneCiphertext;
-  if (field === 'bankAccount') return archive.bankAccountCiphertext;
-  const member = /^members\.(\d+)\.idNumber$/.exec(field);
-  if (member) return archive.members[Number(member[1])]?.idNumberCiphertext;
-  return undefined;
+/** The stored ciphertext a reveal field names and where it is stored (undefined: no such member). */
+function revealCiphertext(
+  archive: LoadedArchive,
+  field: string,
+): { token: string | null; field: FieldContext } | undefined {
+  if (field === 'headIdNumber')
+    return {
+      token: archive.headIdNumberCiphertext,
+      field: archiveField(archive, 'head_id_number_ciphertext'),
+    };
+  if (field === 'headPhone')
+    return { token: archive.headPhoneCiphertext, field: archiveField(archive, 'head_phone_ciphertext') };
+  if (field === 'bankAccount')
+    return { token: archive.bankAccountCiphertext, field: archiveField(archive, 'bank_account_ciphertext') };
+  const index = /^members\.(\d+)\.idNumber$/.exec(field);
+  const member = index ? archive.members[Number(index[1])] : undefined;
+  return member ? { token: member.idNumberCiphertext, field: memberField(member) } : undefined;
 }
 
 function consentDto(c: ArchiveConsentEntity): ArchiveConsentDto {

@@ -11,6 +11,8 @@ import { UsersErrorCode } from './users.errors';
 export type UserWithUnit = UserEntity & { orgUnit: OrgUnitEntity | null };
 
 export interface NewUser {
+  /** Chosen by the caller when a column is encrypted for this row (FieldCipher binds it to its row id). */
+  id?: string;
   username: string;
   displayName: string;
   kind: AccountKind;

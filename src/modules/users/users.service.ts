@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
-import { decryptField, FieldCipher } from '../../common/crypto';
+import { randomUUID } from 'node:crypto';
+import { decryptField, FieldCipher, userPhoneField } from '../../common/crypto';
 import { DomainError } from '../../common/errors';
 import { findUnmaskedPersonalData, maskPhone } from '../../common/masking';
 import { Page, pageOf, pageWindow } from '../../common/pagination/pagination';
@@ -96,13 +97,18 @@ export class UsersService {
         throw new DomainError(UsersErrorCode.USERNAME_TAKEN);
       this.policy.assertAcceptable(dto.password, { username: dto.username, displayName: dto.displayName });
       const passwordHash = await this.hasher.hash(dto.password);
-      const phone = dto.phone ? this.sealPhone(dto.phone) : { phoneCiphertext: null, phoneBlindIndex: null };
+      // The row id is chosen first: the phone is encrypted for this user's row.
+      const newUserId = randomUUID();
+      const phone = dto.phone
+        ? this.sealPhone(dto.phone, newUserId)
+        : { phoneCiphertext: null, phoneBlindIndex: null };
 
       return this.repository.transaction(async (manager) => {
         if (phone.phoneBlindIndex && (await this.repository.phoneInUse(manager, phone.phoneBlindIndex))) {
           throw new DomainError(UsersErrorCode.PHONE_IN_USE);
         }
         const userId = await this.repository.insert(manager, {
+          id: newUserId,
           username: dto.username,
           displayName: dto.displayName,
           kind: dto.kind,
@@ -250,7 +256,9 @@ export class UsersService {
         }
         if (dto.phone !== undefined) {
           const phone =
-            dto.phone === null ? { phoneCiphertext: null, phoneBlindIndex: null } : this.sealPhone(dto.phone);
+            dto.phone === null
+              ? { phoneCiphertext: null, phoneBlindIndex: null }
+              : this.sealPhone(dto.phone, user.id);
           if (phone.phoneBlindIndex !== user.phoneBlindIndex) {
             if (
               phone.phoneBlindIndex &&
@@ -439,7 +447,9 @@ export class UsersService {
       this.assertManages(principal, found);
       return found;
     });
-    const value = user.phoneCiphertext ? this.cipher.decrypt(user.phoneCiphertext) : null;
+    const value = user.phoneCiphertext
+      ? decryptField(this.cipher, user.phoneCiphertext, userPhoneField(user.id))
+      : null;
     await this.audit.record({
       action: UserAuditAction.REVEAL,
       outcome: 'success',
@@ -536,9 +546,9 @@ export class UsersService {
     return this.audit.auditDenials(principal, action, { type: 'user', id: targetId }, work);
   }
 
-  private sealPhone(phone: string): { phoneCiphertext: string; phoneBlindIndex: string } {
+  private sealPhone(phone: string, userId: string): { phoneCiphertext: string; phoneBlindIndex: string } {
     return {
-      phoneCiphertext: this.cipher.encrypt(phone),
+      phoneCiphertext: this.cipher.encrypt(phone, userPhoneField(userId)),
       phoneBlindIndex: this.cipher.blindIndex(phone, 'phone'),
     };
   }
@@ -546,13 +556,7 @@ export class UsersService {
   private maskedPhone(user: UserEntity): string | null {
     if (!user.phoneCiphertext) return null;
     // A value that does not decrypt fails the request, logged with the row; never a made-up placeholder.
-    return maskPhone(
-      decryptField(this.cipher, user.phoneCiphertext, {
-        table: 'users',
-        column: 'phone_ciphertext',
-        rowId: user.id,
-      }),
-    );
+    return maskPhone(decryptField(this.cipher, user.phoneCiphertext, userPhoneField(user.id)));
   }
 
   private response(user: UserWithUnit, now: Date = this.clock.now()): UserResponseDto {

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { totpSecretField } from '../../../src/common/crypto/stored-fields';
 import { FakeClock } from '../../../src/common/clock/clock';
 import { findUnmaskedPersonalData } from '../../../src/common/masking';
 import { JobName, JobQueue } from '../../../src/infra/queue';
@@ -52,7 +53,7 @@ describe('archive workflow over HTTP (whole app)', () => {
       secret = generateTotpSecret();
       await t.db.dataSource.query(
         `UPDATE users SET totp_secret_ciphertext = $2, totp_enabled_at = now() WHERE id = $1`,
-        [user.id, testCipher().encrypt(base32Encode(secret))],
+        [user.id, testCipher().encrypt(base32Encode(secret), totpSecretField(user.id))],
       );
     }
     const login = async () => {

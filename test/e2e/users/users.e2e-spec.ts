@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { FieldCipher } from '../../../src/common/crypto';
+import { FieldCipher, totpSecretField } from '../../../src/common/crypto';
 import { findUnmaskedPersonalData } from '../../../src/common/masking';
 import { JobName, JobQueue } from '../../../src/infra/queue';
 import { base32Encode } from '../../../src/modules/auth/totp/base32';
@@ -58,7 +58,7 @@ describe('/api/v1/users (whole app)', () => {
     const secret = generateTotpSecret();
     await t.db.dataSource.query(
       `UPDATE users SET totp_secret_ciphertext = $2, totp_enabled_at = now() WHERE id = $1`,
-      [user.id, cipher.encrypt(base32Encode(secret))],
+      [user.id, cipher.encrypt(base32Encode(secret), totpSecretField(user.id))],
     );
     return { id: user.id, token: await login(user.username, password, secret) };
   }

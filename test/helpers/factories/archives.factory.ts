@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
 import { FieldCipher } from '../../../src/common/crypto/field-cipher';
+import { archiveField, memberField } from '../../../src/common/crypto/stored-fields';
 import { makeIdNumber } from '../../../src/common/validation';
 import { fieldCipherOptionsFrom } from '../../../src/config/crypto-config.check';
 import type {
@@ -112,6 +114,8 @@ export interface CreatedArchive {
   archive: ArchiveEntity;
   headIdNumber: string;
   memberIdNumbers: string[];
+  /** The members' row ids, in position order. */
+  memberIds: string[];
 }
 
 /**
@@ -138,15 +142,19 @@ export async function createArchive(
   const memberInputs: MemberOverrides[] = overrides.members ?? [
     { relation: 'spouse', name: '李秀英', birthDate: '1970-02-03', gender: 'female', health: 'chronic' },
   ];
+  // Row ids are chosen first: FieldCipher binds each token to its table, column and row.
+  const id = randomUUID();
   const members = memberInputs.map((m, position) => {
+    const memberId = randomUUID();
     const gender = m.gender ?? 'female';
     const idNumber = nextIdNumber(regionCode, gender, m.birthDate ?? '1970-02-03');
     return {
       idNumber,
       row: {
+        id: memberId,
         relation: m.relation ?? 'spouse',
         name: m.name ?? '李秀英',
-        idNumberCiphertext: cipher.encrypt(idNumber),
+        idNumberCiphertext: cipher.encrypt(idNumber, memberField({ id: memberId })),
         idNumberBlindIndex: cipher.blindIndex(idNumber, 'id_number'),
         birthDate: `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`,
         gender,
@@ -173,7 +181,8 @@ export async function createArchive(
   const causes = overrides.causes ?? ['illness', 'low_income'];
 
   const repo = dataSource.getRepository(ArchiveEntity);
-  const inserted = await repo.insert({
+  await repo.insert({
+    id,
     archiveNo: overrides.archiveNo ?? null,
     kind: overrides.kind ?? 'formal',
     category: overrides.category ?? 'dibao',
@@ -181,18 +190,21 @@ export async function createArchive(
     orgUnitId: overrides.orgUnitId,
     ownerUserId: overrides.ownerUserId ?? null,
     headName: overrides.headName ?? '张建明',
-    headIdNumberCiphertext: cipher.encrypt(headIdNumber),
+    headIdNumberCiphertext: cipher.encrypt(headIdNumber, archiveField({ id }, 'head_id_number_ciphertext')),
     headIdNumberBlindIndex: cipher.blindIndex(headIdNumber, 'id_number'),
     headBirthDate,
     headGender,
-    headPhoneCiphertext: cipher.encrypt('13812342210'),
+    headPhoneCiphertext: cipher.encrypt('13812342210', archiveField({ id }, 'head_phone_ciphertext')),
     headPhoneBlindIndex: cipher.blindIndex('13812342210', 'phone'),
     employer: '杭州绿源纺织有限公司',
     employmentStatus: 'employed',
     headMonthlyIncomeFen: headIncome,
     address: '杭州市西湖区文三路100号3幢2单元401室',
     regionCode,
-    bankAccountCiphertext: cipher.encrypt('6222021234567890128'),
+    bankAccountCiphertext: cipher.encrypt(
+      '6222021234567890128',
+      archiveField({ id }, 'bank_account_ciphertext'),
+    ),
     housingType: 'rented',
     housingAreaSqm: '45.50',
     hasVehicle: false,
@@ -232,7 +244,6 @@ export async function createArchive(
     transferToUnitId: overrides.transferToUnitId ?? null,
     statusBeforeTransfer: overrides.statusBeforeTransfer ?? null,
   });
-  const id = (inserted.identifiers[0] as { id: string }).id;
   const memberIds: string[] = [];
   for (const m of members) {
     const r = await dataSource.getRepository(ArchiveMemberEntity).insert({ ...m.row, archiveId: id });
@@ -267,5 +278,5 @@ export async function createArchive(
     }
   }
   const archive = await repo.findOneByOrFail({ id });
-  return { archive, headIdNumber, memberIdNumbers: members.map((m) => m.idNumber) };
+  return { archive, headIdNumber, memberIdNumbers: members.map((m) => m.idNumber), memberIds };
 }

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Algorithm, hash } from '@node-rs/argon2';
 import { DataSource } from 'typeorm';
 import type { FieldCipher } from '../../../src/common/crypto/field-cipher';
+import { userPhoneField } from '../../../src/common/crypto/stored-fields';
 import type { AccountKind, StaffRole } from '../../../src/modules/auth/principal';
 import type { OrgLevel } from '../../../src/modules/org-units/org-unit.entity';
 import { UserEntity } from '../../../src/modules/users/user.entity';
@@ -116,15 +117,19 @@ export async function createUser(
   const password = overrides.password ?? DEFAULT_TEST_PASSWORD;
   if (overrides.phone && !overrides.cipher) throw new Error('createUser: phone needs a cipher');
   const repo = dataSource.getRepository(UserEntity);
+  const id = randomUUID();
   const user = await repo.save(
     repo.create({
+      id,
       username: (overrides.username ?? `user.${suffix()}`).toLowerCase(),
       displayName: overrides.displayName ?? '测试用户',
       kind,
       roles: overrides.roles ?? (kind === 'staff' ? ['caseworker'] : []),
       orgUnitId: orgUnit?.id ?? null,
       partnerId: overrides.partnerId ?? null,
-      phoneCiphertext: overrides.phone ? overrides.cipher!.encrypt(overrides.phone) : null,
+      phoneCiphertext: overrides.phone
+        ? overrides.cipher!.encrypt(overrides.phone, userPhoneField(id))
+        : null,
       phoneBlindIndex: overrides.phone ? overrides.cipher!.blindIndex(overrides.phone, 'phone') : null,
       passwordHash: await hashPassword(password),
       passwordChangedAt: overrides.passwordChangedAt ?? new Date(),

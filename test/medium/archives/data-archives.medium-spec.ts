@@ -1,6 +1,6 @@
 import { forceArchiveStatus } from '../../helpers/archive-status';
 import { Logger } from '@nestjs/common';
-import { UnreadableFieldError } from '../../../src/common/crypto';
+import { archiveField, memberField, UnreadableFieldError } from '../../../src/common/crypto';
 import { DomainError } from '../../../src/common/errors';
 import { createOrgUnit } from '../../helpers/factories/users.factory';
 import { findUnmaskedPersonalData } from '../../../src/common/masking';
@@ -127,12 +127,18 @@ describe('Archives — create, update, read (real PostgreSQL)', () => {
       }
       expect(findUnmaskedPersonalData(raw)).toEqual([]);
       expect(row.head_id_number_ciphertext).not.toBe(head.idNumber);
-      expect(t.cipher.decrypt(row.head_id_number_ciphertext)).toBe(head.idNumber);
-      expect(t.cipher.decrypt(row.head_phone_ciphertext)).toBe(head.phone);
-      expect(t.cipher.decrypt(row.bank_account_ciphertext)).toBe(head.bankAccount);
+      expect(
+        t.cipher.decrypt(row.head_id_number_ciphertext, archiveField(created, 'head_id_number_ciphertext')),
+      ).toBe(head.idNumber);
+      expect(
+        t.cipher.decrypt(row.head_phone_ciphertext, archiveField(created, 'head_phone_ciphertext')),
+      ).toBe(head.phone);
+      expect(
+        t.cipher.decrypt(row.bank_account_ciphertext, archiveField(created, 'bank_account_ciphertext')),
+      ).toBe(head.bankAccount);
       expect(row.head_id_number_blind_index).toBe(t.cipher.blindIndex(head.idNumber, 'id_number'));
       expect(members[0].id_number_blind_index).toBe(t.cipher.blindIndex(memberId, 'id_number'));
-      expect(t.cipher.decrypt(members[0].id_number_ciphertext)).toBe(memberId);
+      expect(t.cipher.decrypt(members[0].id_number_ciphertext, memberField(members[0]))).toBe(memberId);
     });
 
     it('a worker applies for itself: its own grassroots unit, itself as owner', async () => {
@@ -221,9 +227,67 @@ describe('Archives — create, update, read (real PostgreSQL)', () => {
       expect(JSON.stringify(row)).not.toContain(phone);
       expect(JSON.stringify(row)).not.toContain(bankAccount);
       expect(findUnmaskedPersonalData(JSON.stringify(row))).toEqual([]);
-      expect(t.cipher.decrypt(row.head_phone_ciphertext)).toBe(phone);
-      expect(t.cipher.decrypt(row.bank_account_ciphertext)).toBe(bankAccount);
+      expect(
+        t.cipher.decrypt(row.head_phone_ciphertext, archiveField(created, 'head_phone_ciphertext')),
+      ).toBe(phone);
+      expect(
+        t.cipher.decrypt(row.bank_account_ciphertext, archiveField(created, 'bank_account_ciphertext')),
+      ).toBe(bankAccount);
       expect(row.head_phone_blind_index).toBe(t.cipher.blindIndex(phone, 'phone'));
+    });
+
+    it('a ciphertext copied to another archive, or to another column, does not decrypt there: the read fails, logged', async () => {
+      const other = await t.archives.create(
+        caseworker,
+        createDto(
+          householdPlain({
+            head: { ...(householdPlain().head as object), idNumber: idNumber('1975-01-01', 'male') },
+            members: [],
+          }),
+        ),
+      );
+      const [original] = await t.db.dataSource.query(
+        `SELECT head_phone_ciphertext, head_id_number_ciphertext FROM archives WHERE id = $1`,
+        [created.id],
+      );
+      const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      try {
+        // The other archive's phone, as a whole valid token, written into this archive's row.
+        await t.db.dataSource.query(
+          `UPDATE archives SET head_phone_ciphertext = (SELECT head_phone_ciphertext FROM archives WHERE id = $2) WHERE id = $1`,
+          [created.id, other.id],
+        );
+        const copiedRow = await t.archives.get(reviewerCityA, created.id).catch((e: unknown) => e);
+        expect(copiedRow).toBeInstanceOf(UnreadableFieldError);
+        expect((copiedRow as UnreadableFieldError).field).toEqual(
+          archiveField(created, 'head_phone_ciphertext'),
+        );
+        // A member's ID number token moved into the head's ID number column of the same archive.
+        await t.db.dataSource.query(
+          `UPDATE archives SET head_id_number_ciphertext = (SELECT id_number_ciphertext FROM archive_members WHERE archive_id = $1 ORDER BY position LIMIT 1) WHERE id = $1`,
+          [created.id],
+        );
+        const copiedColumn = await t.archives.get(reviewerCityA, created.id).catch((e: unknown) => e);
+        expect(copiedColumn).toBeInstanceOf(UnreadableFieldError);
+        expect((copiedColumn as UnreadableFieldError).field).toEqual(
+          archiveField(created, 'head_id_number_ciphertext'),
+        );
+        expect(logged).toHaveBeenCalledWith(
+          expect.objectContaining(archiveField(created, 'head_id_number_ciphertext')),
+          '加密字段无法解密',
+        );
+        // The token is fine where it belongs.
+        await expect(t.archives.get(reviewerCityA, other.id)).resolves.toMatchObject({
+          head: { phone: '138****2210' },
+        });
+      } finally {
+        logged.mockRestore();
+        // Later tests list every archive in scope: leave this one readable.
+        await t.db.dataSource.query(
+          `UPDATE archives SET head_phone_ciphertext = $2, head_id_number_ciphertext = $3 WHERE id = $1`,
+          [created.id, original.head_phone_ciphertext, original.head_id_number_ciphertext],
+        );
+      }
     });
 
     it('a stored identifier that does not decrypt fails the read and is logged with its row, never shown as a placeholder', async () => {

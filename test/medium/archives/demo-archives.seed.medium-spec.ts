@@ -1,4 +1,4 @@
-import { FieldCipher } from '../../../src/common/crypto/field-cipher';
+import { archiveField, FieldCipher, memberField, type FieldContext } from '../../../src/common/crypto';
 import { parseIdNumber } from '../../../src/common/validation';
 import { DEMO_ARCHIVE_COUNTS, seedDemoArchives } from '../../../src/database/seeds/demo-archives.seed';
 import { seedDemoAccounts } from '../../../src/database/seeds/demo-accounts.seed';
@@ -96,7 +96,7 @@ describe('seedDemoArchives (real PostgreSQL)', () => {
     publicNoticeWorkingDays: 5,
   });
   const membersOf = (id: string) => members.filter((m) => m.archive_id === id);
-  const decrypt = (token: string) => cipher.decrypt(token);
+  const decrypt = (token: string, field: FieldContext) => cipher.decrypt(token, field);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -145,11 +145,15 @@ describe('seedDemoArchives (real PostgreSQL)', () => {
   it('gives every head and member a valid ID number whose birth date and gender match the stored ones', () => {
     const people = [
       ...archives.map((a) => ({
-        id: decrypt(a.head_id_number_ciphertext),
+        id: decrypt(a.head_id_number_ciphertext, archiveField(a, 'head_id_number_ciphertext')),
         birth: a.head_birth_date,
         gender: a.head_gender,
       })),
-      ...members.map((m) => ({ id: decrypt(m.id_number_ciphertext), birth: m.birth_date, gender: m.gender })),
+      ...members.map((m) => ({
+        id: decrypt(m.id_number_ciphertext, memberField(m)),
+        birth: m.birth_date,
+        gender: m.gender,
+      })),
     ];
     expect(people.length).toBeGreaterThan(500);
     for (const person of people) {
@@ -246,9 +250,11 @@ describe('seedDemoArchives (real PostgreSQL)', () => {
           jobWishes: a.job_wishes,
           stateOfMind: a.state_of_mind,
           headMonthlyIncomeFen: a.head_monthly_income_fen,
-          head: { idNumber: decrypt(a.head_id_number_ciphertext) },
+          head: {
+            idNumber: decrypt(a.head_id_number_ciphertext, archiveField(a, 'head_id_number_ciphertext')),
+          },
           members: own.map((m) => ({
-            idNumber: decrypt(m.id_number_ciphertext),
+            idNumber: decrypt(m.id_number_ciphertext, memberField(m)),
             relation: m.relation as never,
             schoolingStage: m.schooling_stage as never,
             monthlyIncomeFen: m.monthly_income_fen,

@@ -168,7 +168,7 @@ describe('public notice, objections and activation (real PostgreSQL, FakeClock)'
         `SELECT contact_ciphertext FROM archive_objections WHERE id = $1`,
         [lodged.id],
       );
-      expect(stored.contact_ciphertext).toMatch(/^v1:/);
+      expect(stored.contact_ciphertext).toMatch(/^v2:/);
       expect(stored.contact_ciphertext).not.toContain('13905718888');
 
       const listed = await workflow.listObjections(reviewer, state.id, {});

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock, FakeClock } from '../../../src/common/clock/clock';
 import { ClockModule } from '../../../src/common/clock/clock.module';
 import { CryptoModule } from '../../../src/common/crypto/crypto.module';
-import { FieldCipher } from '../../../src/common/crypto';
+import { FieldCipher, userPhoneField } from '../../../src/common/crypto';
 import { ConfigModule } from '../../../src/config';
 import { AuditModule } from '../../../src/modules/audit/audit.module';
 import type { Principal } from '../../../src/modules/auth/principal';
@@ -169,8 +169,8 @@ describe('UsersService (real PostgreSQL)', () => {
 
       expect(JSON.stringify(row)).not.toContain('13912345678');
       expect(JSON.stringify(row)).not.toContain('12345678');
-      expect(row.phone_ciphertext).toMatch(/^v1:dev1:/);
-      expect(cipher.decrypt(row.phone_ciphertext)).toBe('13912345678');
+      expect(row.phone_ciphertext).toMatch(/^v2:dev1:/);
+      expect(cipher.decrypt(row.phone_ciphertext, userPhoneField(created.id))).toBe('13912345678');
       expect(row.phone_blind_index).toBe(cipher.blindIndex('13912345678', 'phone'));
       expect(row.password_hash).toMatch(/^\$argon2id\$/);
       expect(row.password_hash).not.toContain(PASSWORD);
@@ -267,7 +267,13 @@ describe('UsersService (real PostgreSQL)', () => {
         repository.transaction((manager) =>
           repository.insert(
             manager,
-            newUserRow({ phoneBlindIndex, phoneCiphertext: cipher.encrypt('13700002222') }),
+            newUserRow({
+              phoneBlindIndex,
+              phoneCiphertext: cipher.encrypt(
+                '13700002222',
+                userPhoneField('00000000-0000-4000-8000-000000000001'),
+              ),
+            }),
           ),
         ),
       ).rejects.toMatchObject({ code: 'PHONE_IN_USE' });

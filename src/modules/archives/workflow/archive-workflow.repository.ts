@@ -192,7 +192,7 @@ export class ArchiveWorkflowRepository {
     manager: EntityManager,
     objection: Pick<
       ArchiveObjectionEntity,
-      'archiveId' | 'lodgedAt' | 'noticeStartsOn' | 'reason' | 'contactCiphertext'
+      'id' | 'archiveId' | 'lodgedAt' | 'noticeStartsOn' | 'reason' | 'contactCiphertext'
     >,
   ): Promise<ArchiveObjectionEntity> {
     const repo = manager.getRepository(ArchiveObjectionEntity);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
 import { requestContext } from '../../../common/context/request-context';
-import { FieldCipher } from '../../../common/crypto/field-cipher';
+import { decryptField, FieldCipher, totpSecretField } from '../../../common/crypto';
 import { DomainError } from '../../../common/errors';
 import { AppConfig } from '../../../config';
 import { AuditActor, AuditService } from '../../audit/audit.service';
@@ -180,7 +180,9 @@ export class LoginService {
   }
 
   private async acceptTotp(user: UserEntity, code: string, now: Date): Promise<boolean> {
-    const secret = base32Decode(this.cipher.decrypt(user.totpSecretCiphertext!));
+    const secret = base32Decode(
+      decryptField(this.cipher, user.totpSecretCiphertext!, totpSecretField(user.id)),
+    );
     const lastStep = user.totpLastStep === null ? null : Number(user.totpLastStep);
     const step = matchTotp(secret, code.replace(/\s/g, ''), now, this.config.auth.totp.window, lastStep);
     return step !== null && (await this.users.acceptTotpStep(user.id, step));

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { FieldCipher } from '../../../common/crypto/field-cipher';
+import { decryptField, FieldCipher, userPhoneField } from '../../../common/crypto';
 import { DomainError } from '../../../common/errors';
 import { maskPhone } from '../../../common/masking';
 import type { OrgLevel } from '../../org-units/org-unit.entity';
@@ -47,7 +47,9 @@ export class MeService {
       restriction: principal.restriction,
       totpEnabled: user.totpEnabledAt !== null,
       passwordExpiresAt: this.policy.expiresAt(user),
-      phone: user.phoneCiphertext ? maskPhone(this.cipher.decrypt(user.phoneCiphertext)) : null,
+      phone: user.phoneCiphertext
+        ? maskPhone(decryptField(this.cipher, user.phoneCiphertext, userPhoneField(user.id)))
+        : null,
       expiresAt: user.expiresAt,
     };
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
-import { FieldCipher } from '../../../common/crypto/field-cipher';
+import { decryptField, FieldCipher, totpSecretField } from '../../../common/crypto';
 import { DomainError } from '../../../common/errors';
 import { AppConfig } from '../../../config';
 import { AuditService } from '../../audit/audit.service';
@@ -43,7 +43,7 @@ export class TotpEnrolmentService {
     const secret = generateTotpSecret();
     // The pending secret and its audit row commit together: no secret is stored unaudited.
     await this.dataSource.transaction(async (manager) => {
-      const pending = this.cipher.encrypt(base32Encode(secret));
+      const pending = this.cipher.encrypt(base32Encode(secret), totpSecretField(principal.userId));
       if (!(await this.users.setPendingTotpSecret(principal.userId, pending, manager))) {
         throw new DomainError(AuthErrorCode.AUTH_TOTP_ALREADY_ENABLED);
       }
@@ -71,7 +71,9 @@ export class TotpEnrolmentService {
     if (!user.totpSecretCiphertext) throw new DomainError(AuthErrorCode.AUTH_TOTP_NOT_ENROLLED);
 
     const now = this.clock.now();
-    const secret = base32Decode(this.cipher.decrypt(user.totpSecretCiphertext));
+    const secret = base32Decode(
+      decryptField(this.cipher, user.totpSecretCiphertext, totpSecretField(user.id)),
+    );
     const step = matchTotp(secret, code.replace(/\s/g, ''), now, this.config.auth.totp.window, null);
     if (step === null) {
       await this.audit.record({
