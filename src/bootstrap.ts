@@ -13,6 +13,7 @@ import { applyBodyDepthLimit } from './common/http/body-depth';
 import { applyHttpHardening } from './common/http/http-hardening';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger';
+import { OneLinePerRequest } from './common/logging/request-log';
 import { AppConfig } from './config';
 import { JobWorkerService } from './infra/queue/job-worker.service';
 import { buildOpenApiDocument } from './openapi-document';
@@ -31,6 +32,7 @@ export async function createHttpApp(
     bodyLimit: config.http.bodyLimit,
     ...(config.http.trustProxy ? { trustProxy: config.http.trustProxy } : {}),
     requestIdHeader: false,
+    logController: new OneLinePerRequest(),
     // Honour a well-formed X-Request-Id from a proxy so one id follows the request; otherwise mint one.
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'];
@@ -50,7 +52,7 @@ export async function createHttpApp(
 }
 
 export function configureHttpApp(app: NestFastifyApplication, config: AppConfig): void {
-  app.setGlobalPrefix(config.http.apiPrefix, { exclude: ['health'] });
+  app.setGlobalPrefix(config.http.apiPrefix, { exclude: ['health', 'health/live', 'health/ready'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   applyHttpHardening(app, config);

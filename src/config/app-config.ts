@@ -201,6 +201,12 @@ export class SessionConfig {
   @IsInt() @Min(1) @Max(720) absoluteLifetimeHours!: number;
   /** `last_seen_at` is written at most this often per session. */
   @IsInt() @Min(0) @Max(600) touchIntervalSeconds!: number;
+  /**
+   * How long one process may reuse a session check (session, account, token version) before reading it
+   * again: a revocation by anything but this process's own logout/password change is seen this late at
+   * most. Capped at one second; 0 = read on every request.
+   */
+  @IsInt() @Min(0) @Max(1000) verifyCacheMs!: number;
 }
 
 export class LockoutConfig {
@@ -254,6 +260,14 @@ export class AuthConfig {
   @IsObject() @ValidateNested() @Type(() => LockoutConfig) lockout!: LockoutConfig;
   @IsObject() @ValidateNested() @Type(() => TotpConfig) totp!: TotpConfig;
   @IsObject() @ValidateNested() @Type(() => RateLimitConfig) rateLimit!: RateLimitConfig;
+}
+
+export class HealthConfig {
+  /**
+   * GET /health/ready (and /health) answers from a report this young instead of probing every
+   * dependency again (a load balancer and compose poll it; 0 = probe on every call).
+   */
+  @IsInt() @Min(0) @Max(10000) readyCacheMs!: number;
 }
 
 export class UsersConfig {
@@ -345,6 +359,7 @@ export class AppConfig {
   @IsObject() @ValidateNested() @Type(() => CryptoConfig) crypto!: CryptoConfig;
   @IsObject() @ValidateNested() @Type(() => AuthConfig) auth!: AuthConfig;
   @IsObject() @ValidateNested() @Type(() => UsersConfig) users!: UsersConfig;
+  @IsObject() @ValidateNested() @Type(() => HealthConfig) health!: HealthConfig;
   @IsObject() @ValidateNested() @Type(() => StorageConfig) storage!: StorageConfig;
   @IsObject() @ValidateNested() @Type(() => ArchivesConfig) archives!: ArchivesConfig;
   @IsObject() @ValidateNested() @Type(() => CalendarConfig) calendar!: CalendarConfig;

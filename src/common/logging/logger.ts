@@ -25,7 +25,9 @@ export function createRootLogger(config: LogConfig, destination?: pino.Destinati
       err: safeErrorSerializer,
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  // Asynchronous writes to stdout (a write in flight gathers the lines behind it): a synchronous write
+  // per line held the event loop on every request. pino flushes what is buffered when the process exits.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 /**

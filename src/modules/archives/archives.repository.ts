@@ -27,6 +27,30 @@ export type LoadedArchive = ArchiveEntity & {
 /** A list row: the archive with its unit. */
 export type ArchiveWithUnit = ArchiveEntity & { orgUnit: OrgUnitEntity };
 
+/** The columns a list page shows (and masks): no other ciphertext or free text is read for a list. */
+const LIST_COLUMNS = [
+  'id',
+  'archiveNo',
+  'kind',
+  'category',
+  'status',
+  'orgUnitId',
+  'headName',
+  'headIdNumberCiphertext',
+  'primaryCause',
+  'householdSize',
+  'perCapitaIncomeFen',
+  'flags',
+  'createdAt',
+  'updatedAt',
+  'version',
+] as const;
+
+/** A row of a list page: only the columns the page shows, and its unit's name. */
+export type ArchiveListRow = Pick<ArchiveEntity, (typeof LIST_COLUMNS)[number]> & {
+  orgUnit: Pick<OrgUnitEntity, 'id' | 'name'>;
+};
+
 export interface ArchiveListCriteria {
   /** Staff: units whose path starts with this. */
   scopePath?: string;
@@ -79,7 +103,13 @@ export class ArchivesRepository {
 
   /** Same, without a lock (reads). */
   async load(id: string, manager: EntityManager = this.dataSource.manager): Promise<LoadedArchive | null> {
-    const archive = await manager.getRepository(ArchiveEntity).findOne({ where: { id } });
+    // The unit comes in the same query (the locking variant above reads it apart: FOR UPDATE would lock it).
+    const archive = await manager
+      .getRepository(ArchiveEntity)
+      .createQueryBuilder('a')
+      .innerJoinAndSelect('a.orgUnit', 'u')
+      .where('a.id = :id', { id })
+      .getOne();
     if (!archive) return null;
     return this.withHousehold(manager, archive);
   }
@@ -87,7 +117,9 @@ export class ArchivesRepository {
   // One after another: a transaction's manager holds a single connection, and pg refuses (and warns
   // about) a query issued while another is still running on it.
   private async withHousehold(manager: EntityManager, archive: ArchiveEntity): Promise<LoadedArchive> {
-    const orgUnit = await manager.getRepository(OrgUnitEntity).findOneByOrFail({ id: archive.orgUnitId });
+    const orgUnit =
+      archive.orgUnit ??
+      (await manager.getRepository(OrgUnitEntity).findOneByOrFail({ id: archive.orgUnitId }));
     const members = await manager
       .getRepository(ArchiveMemberEntity)
       .find({ where: { archiveId: archive.id }, order: { position: 'ASC' } });
@@ -266,11 +298,12 @@ export class ArchivesRepository {
   async list(
     criteria: ArchiveListCriteria,
     window: { skip: number; take: number },
-  ): Promise<{ rows: ArchiveWithUnit[]; total: number }> {
+  ): Promise<{ rows: ArchiveListRow[]; total: number }> {
     const qb = this.dataSource
       .getRepository(ArchiveEntity)
       .createQueryBuilder('a')
-      .innerJoinAndSelect('a.orgUnit', 'u');
+      .innerJoin('a.orgUnit', 'u')
+      .select([...LIST_COLUMNS.map((c) => `a.${c}`), 'u.id', 'u.name']);
     if (criteria.scopePath !== undefined) {
       qb.andWhere(`u.path LIKE :scope ESCAPE '\\'`, { scope: `${escapeLike(criteria.scopePath)}%` });
     }
@@ -291,13 +324,20 @@ export class ArchivesRepository {
         ),
       );
     }
-    const [rows, total] = await qb
+    // One query: the join is many-to-one, so plain OFFSET/LIMIT pages correctly (TypeORM's skip/take
+    // would first select distinct ids, then the rows, then count: three round trips), and the total
+    // comes along as a window count. Only a page past the end needs a count of its own.
+    const counted = qb.clone();
+    const { entities, raw } = await qb
+      .addSelect('COUNT(*) OVER ()', 'total_count')
       .orderBy('a.updated_at', 'DESC')
       .addOrderBy('a.id', 'ASC')
-      .skip(window.skip)
-      .take(window.take)
-      .getManyAndCount();
-    return { rows: rows as ArchiveWithUnit[], total };
+      .offset(window.skip)
+      .limit(window.take)
+      .getRawAndEntities<{ total_count: string }>();
+    const total =
+      raw.length > 0 ? Number(raw[0].total_count) : window.skip === 0 ? 0 : await counted.getCount();
+    return { rows: entities as ArchiveListRow[], total };
   }
 
   consentsOf(manager: EntityManager, archiveId: string): Promise<ArchiveConsentEntity[]> {

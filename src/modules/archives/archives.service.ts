@@ -54,6 +54,7 @@ import type { ArchiveMemberEntity } from './archive-household.entities';
 import { ArchivesErrorCode } from './archives.errors';
 import {
   ArchivesRepository,
+  type ArchiveListRow,
   type ArchiveWithUnit,
   type LoadedArchive,
   type NewIncomeItem,
@@ -364,7 +365,7 @@ export class ArchivesService {
     });
   }
 
-  toListDto(archive: ArchiveEntity & { orgUnit?: { name: string } | null }): ArchiveListItemDto {
+  toListDto(archive: ArchiveListRow): ArchiveListItemDto {
     return {
       id: archive.id,
       archiveNo: archive.archiveNo,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { OrgLevel } from '../org-units/org-unit.entity';
+import type { AccountKind, StaffRole } from './principal';
 import { UserEntity } from '../users/user.entity';
 
 export interface FailureResult {
@@ -9,11 +10,35 @@ export interface FailureResult {
   lockedUntil: Date | null;
 }
 
-export interface OrgUnitSummary {
+/** What GET /me shows of an account, with its unit: one query. */
+export interface ProfileRow {
   id: string;
-  name: string;
-  level: OrgLevel;
-  path: string;
+  username: string;
+  displayName: string;
+  kind: AccountKind;
+  roles: StaffRole[];
+  partnerId: string | null;
+  phoneCiphertext: string | null;
+  passwordChangedAt: Date;
+  totpEnabledAt: Date | null;
+  expiresAt: Date | null;
+  orgUnit: { id: string; name: string; level: OrgLevel } | null;
+}
+
+interface ProfileSqlRow {
+  id: string;
+  username: string;
+  display_name: string;
+  kind: AccountKind;
+  roles: StaffRole[];
+  partner_id: string | null;
+  phone_ciphertext: string | null;
+  password_changed_at: Date;
+  totp_enabled_at: Date | null;
+  expires_at: Date | null;
+  unit_id: string | null;
+  unit_name: string | null;
+  unit_level: OrgLevel | null;
 }
 
 /**
@@ -33,12 +58,33 @@ export class AuthUsersRepository {
     return (manager ?? this.dataSource.manager).getRepository(UserEntity).findOne({ where: { id } });
   }
 
-  async findOrgUnit(id: string): Promise<OrgUnitSummary | null> {
-    const rows: OrgUnitSummary[] = await this.dataSource.query(
-      `SELECT id, name, level, path FROM org_units WHERE id = $1`,
+  async findProfile(id: string): Promise<ProfileRow | null> {
+    const rows: ProfileSqlRow[] = await this.dataSource.query(
+      `SELECT u.id, u.username, u.display_name, u.kind, u.roles, u.partner_id, u.phone_ciphertext,
+              u.password_changed_at, u.totp_enabled_at, u.expires_at,
+              o.id AS unit_id, o.name AS unit_name, o.level AS unit_level
+       FROM users u LEFT JOIN org_units o ON o.id = u.org_unit_id
+       WHERE u.id = $1`,
       [id],
     );
-    return rows[0] ?? null;
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      kind: row.kind,
+      roles: row.roles,
+      partnerId: row.partner_id,
+      phoneCiphertext: row.phone_ciphertext,
+      passwordChangedAt: row.password_changed_at,
+      totpEnabledAt: row.totp_enabled_at,
+      expiresAt: row.expires_at,
+      orgUnit:
+        row.unit_id && row.unit_name && row.unit_level
+          ? { id: row.unit_id, name: row.unit_name, level: row.unit_level }
+          : null,
+    };
   }
 
   /**

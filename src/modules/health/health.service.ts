@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
+import { AppConfig } from '../../config';
 import { DatabaseServer } from '../../database/database-server';
 import { QUEUE_DRIVER, QueueDriver } from '../../infra/queue/queue.port';
 import { SEARCH_ENGINE, SearchEngine } from '../../infra/search/search-engine';
@@ -14,21 +16,67 @@ export interface DependencyHealth {
 export interface HealthReport {
   /** `ok`: all up; `degraded`: serving, but on the search fallback; `down`: cannot serve. */
   status: 'ok' | 'degraded' | 'down';
+  /** When the dependencies were probed (a ready report is reused for `health.readyCacheMs`). */
+  checkedAt: string;
   checks: { database: DependencyHealth; queue: DependencyHealth; search: DependencyHealth };
+}
+
+/** What anyone may see: the states, never error messages, hosts or engine names. */
+export function publicHealthView(report: HealthReport): HealthReport {
+  const state = (check: DependencyHealth): DependencyHealth => ({ ok: check.ok });
+  return {
+    status: report.status,
+    checkedAt: report.checkedAt,
+    checks: {
+      database: state(report.checks.database),
+      queue: state(report.checks.queue),
+      search: state(report.checks.search),
+    },
+  };
 }
 
 const CHECK_TIMEOUT_MS = 3_000;
 
+/**
+ * Liveness (the process answers: no I/O, so a slow database never gets a healthy process restarted) and
+ * readiness (every dependency probed, the report reused for `health.readyCacheMs` and shared by
+ * concurrent callers, so polling it costs the dependencies at most one probe per period).
+ */
 @Injectable()
 export class HealthService {
+  private cached?: { report: HealthReport; at: number };
+  private probing?: Promise<HealthReport>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly server: DatabaseServer,
     @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
     @Inject(SEARCH_ENGINE) private readonly search: SearchEngine,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  async ready(): Promise<HealthReport> {
+    const ttl = this.config.health.readyCacheMs;
+    if (ttl <= 0) return this.report();
+    if (this.cached && performance.now() - this.cached.at < ttl) return this.cached.report;
+    this.probing ??= this.report()
+      .then((report) => {
+        this.cached = { report, at: performance.now() };
+        return report;
+      })
+      .finally(() => {
+        this.probing = undefined;
+      });
+    return this.probing;
+  }
+
   async report(): Promise<HealthReport> {
+    const checkedAt = this.clock.now().toISOString();
     const [database, queue, search] = await Promise.all([
       this.database(),
       this.queueHealth(),
@@ -36,7 +84,7 @@ export class HealthService {
     ]);
     const serving = database.ok && queue.ok && search.ok;
     const status = !serving ? 'down' : search.fallbackActive ? 'degraded' : 'ok';
-    return { status, checks: { database, queue, search } };
+    return { status, checkedAt, checks: { database, queue, search } };
   }
 
   private async database(): Promise<DependencyHealth> {

@@ -86,6 +86,8 @@ const none = (path: string, body?: object): Fixture => ({ prepare: async () => (
 
 export const FIXTURES: Record<string, Fixture> = {
   'GET /health': none('/health'),
+  'GET /health/live': none('/health/live'),
+  'GET /health/ready': none('/health/ready'),
   'POST /api/v1/auth/login': {
     prepare: async (cell) => ({ path: '/api/v1/auth/login', body: cell.world.loginProbe }),
   },

@@ -14,6 +14,7 @@ import type { Principal } from '../principal';
 import { sessionRestriction } from '../rules/account-state.rule';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { SessionsService, TokenPair } from '../sessions/sessions.service';
+import { TokensService } from '../tokens/tokens.service';
 
 /**
  * A user changes their own password (also the way out of a `password_change` session). Every other
@@ -31,6 +32,7 @@ export class PasswordChangeService {
     private readonly policy: PasswordPolicy,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly tokens: TokensService,
   ) {}
 
   /**
@@ -40,7 +42,7 @@ export class PasswordChangeService {
   private async countFailure(principal: Principal, userId: string, reason: string): Promise<void> {
     const { maxFailures, durationMinutes } = this.config.auth.lockout;
     const now = this.clock.now();
-    await this.dataSource.transaction(async (manager) => {
+    const locked = await this.dataSource.transaction(async (manager) => {
       const result = await this.users.recordFailure(userId, now, maxFailures, durationMinutes, manager);
       await this.audit.record(
         {
@@ -69,7 +71,9 @@ export class PasswordChangeService {
           manager,
         );
       }
+      return result?.lockedUntil != null;
     });
+    if (locked) this.tokens.forgetSessions({ userId });
   }
 
   async change(principal: Principal, currentPassword: string, newPassword: string): Promise<TokenPair> {
@@ -92,7 +96,7 @@ export class PasswordChangeService {
 
     const hash = await this.hasher.hash(newPassword);
     const now = this.clock.now();
-    return this.dataSource.transaction(async (manager) => {
+    const pair = await this.dataSource.transaction(async (manager) => {
       const tokenVersion = await this.users.changePassword(user.id, hash, now, manager);
       const ended = await this.sessionsRepository.revokeUserSessions(
         user.id,
@@ -114,5 +118,7 @@ export class PasswordChangeService {
       );
       return pair;
     });
+    this.tokens.forgetSessions({ userId: user.id });
+    return pair;
   }
 }

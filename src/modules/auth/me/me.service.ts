@@ -33,16 +33,16 @@ export class MeService {
   ) {}
 
   async profile(principal: Principal): Promise<MyProfile> {
-    const user = await this.users.findById(principal.userId);
+    // One query (account joined with its unit): this runs on every page load of both web apps.
+    const user = await this.users.findProfile(principal.userId);
     if (!user) throw new DomainError(AuthErrorCode.AUTH_TOKEN_REVOKED);
-    const unit = user.orgUnitId ? await this.users.findOrgUnit(user.orgUnitId) : null;
     return {
       id: user.id,
       username: user.username,
       displayName: user.displayName,
       kind: user.kind,
       roles: user.kind === 'staff' ? user.roles : [],
-      orgUnit: unit ? { id: unit.id, name: unit.name, level: unit.level } : null,
+      orgUnit: user.orgUnit,
       partnerId: user.partnerId,
       restriction: principal.restriction,
       totpEnabled: user.totpEnabledAt !== null,

@@ -167,6 +167,9 @@ export class SessionsService {
         manager,
       );
     });
+    this.tokens.forgetSessions(
+      everywhere ? { userId: principal.userId } : { sessionId: principal.sessionId },
+    );
   }
 
   private async revokeForReuse(
@@ -193,5 +196,6 @@ export class SessionsService {
         manager,
       );
     });
+    this.tokens.forgetSessions({ sessionId });
   }
 }

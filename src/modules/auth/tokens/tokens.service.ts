@@ -7,7 +7,7 @@ import type { AccessTokenVerifier } from '../access-token-verifier';
 import { AuthErrorCode } from '../auth.errors';
 import type { Principal } from '../principal';
 import { sessionEnd } from '../rules/account-state.rule';
-import { SessionsRepository } from '../sessions/sessions.repository';
+import { SessionsRepository, SessionWithUser } from '../sessions/sessions.repository';
 import { signJwt, verifyJwt } from './jwt';
 
 /** The claims of an access token. */
@@ -22,19 +22,47 @@ export interface AccessClaims {
 
 const MFA_PURPOSE = 'mfa';
 
+/** Sessions whose check is remembered at once; past this the oldest entries are dropped. */
+const MAX_CACHED_SESSIONS = 10_000;
+
+interface CachedSession {
+  row: SessionWithUser;
+  /** performance.now() when the row was read from PostgreSQL. */
+  readAt: number;
+}
+
 /**
  * Access tokens (HS256 JWT, short-lived), refresh tokens (random, stored as SHA-256) and login
  * challenges. `verify` is the AccessTokenVerifier AuthGuard uses on every request: the signature and
  * expiry come from the token, everything that can be revoked (session, account, token version) from
- * PostgreSQL, so revocation takes effect on the next request.
+ * PostgreSQL.
+ *
+ * That session read was the largest cost of an authenticated request (one query of three on GET /me),
+ * so each process remembers it for `auth.session.verifyCacheMs` (at most 1 s; 0 = never). Every check
+ * (revoked, disabled, expired, token version, idle, absolute lifetime) still runs on each request
+ * against the remembered row and the current time; a change made by another process or an admin (disable,
+ * role change, logout everywhere elsewhere) is seen within that time. Changes this process makes to the
+ * caller's own sessions (logout, refresh-token reuse, password change) call `forgetSessions` after
+ * their commit, so they are refused on the very next request.
  */
 @Injectable()
 export class TokensService implements AccessTokenVerifier {
+  private readonly cache = new Map<string, CachedSession>();
+  /** Reads in flight, shared by concurrent requests of one session (only while the cache is on). */
+  private readonly reading = new Map<string, Promise<SessionWithUser | null>>();
+  /** Bumped by forgetSessions: a read that started before it is not remembered. */
+  private generation = 0;
+
   constructor(
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly sessions: SessionsRepository,
   ) {}
+
+  /** Monotonic milliseconds for the cache's age (not the Clock: tests move that one by hours). */
+  protected monotonicMs(): number {
+    return performance.now();
+  }
 
   get accessTokenTtlSeconds(): number {
     return this.config.auth.session.accessTokenTtlSeconds;
@@ -56,7 +84,7 @@ export class TokensService implements AccessTokenVerifier {
   async verify(token: string): Promise<Principal> {
     const claims = this.decodeAccessToken(token);
     const now = this.clock.now();
-    const row = await this.sessions.findSessionWithUser(claims.sid);
+    const row = await this.sessionWithUser(claims.sid);
     if (!row || row.userId !== claims.sub) throw new DomainError(AuthErrorCode.AUTH_TOKEN_INVALID);
 
     if (
@@ -72,6 +100,9 @@ export class TokensService implements AccessTokenVerifier {
 
     if (now.getTime() - row.lastSeenAt.getTime() >= this.config.auth.session.touchIntervalSeconds * 1000) {
       await this.sessions.touch(row.sessionId, now, this.config.auth.session.touchIntervalSeconds);
+      // The remembered row must not ask for another write on every request until it is read again.
+      const cached = this.cache.get(row.sessionId);
+      if (cached) cached.row = { ...cached.row, lastSeenAt: now };
     }
     return {
       userId: row.userId,
@@ -84,6 +115,49 @@ export class TokensService implements AccessTokenVerifier {
       sessionId: row.sessionId,
       restriction: row.restriction,
     };
+  }
+
+  /**
+   * Drops remembered session checks, after a change to them has committed: one session (logout, token
+   * reuse) or every session of a user (logout everywhere, password change, lockout).
+   */
+  forgetSessions(which: { sessionId: string } | { userId: string }): void {
+    this.generation++;
+    // A read in flight may have started before the change committed: later requests start their own.
+    this.reading.clear();
+    if ('sessionId' in which) {
+      this.cache.delete(which.sessionId);
+      return;
+    }
+    for (const [sessionId, cached] of this.cache) {
+      if (cached.row.userId === which.userId) this.cache.delete(sessionId);
+    }
+  }
+
+  private async sessionWithUser(sessionId: string): Promise<SessionWithUser | null> {
+    const ttl = this.config.auth.session.verifyCacheMs;
+    if (ttl <= 0) return this.sessions.findSessionWithUser(sessionId);
+    const cached = this.cache.get(sessionId);
+    if (cached && this.monotonicMs() - cached.readAt < ttl) return cached.row;
+    const inFlight = this.reading.get(sessionId);
+    if (inFlight) return inFlight;
+    const generation = this.generation;
+    const readAt = this.monotonicMs();
+    const read = this.sessions.findSessionWithUser(sessionId);
+    this.reading.set(sessionId, read);
+    let row: SessionWithUser | null;
+    try {
+      row = await read;
+    } finally {
+      if (this.reading.get(sessionId) === read) this.reading.delete(sessionId);
+    }
+    if (generation !== this.generation) return row;
+    this.cache.delete(sessionId);
+    if (row) {
+      if (this.cache.size >= MAX_CACHED_SESSIONS) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(sessionId, { row, readAt });
+    }
+    return row;
   }
 
   /** A fresh refresh token and the hash that is stored. */

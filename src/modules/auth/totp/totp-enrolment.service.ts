@@ -10,6 +10,7 @@ import { AuthErrorCode } from '../auth.errors';
 import { AuthUsersRepository } from '../auth-users.repository';
 import type { Principal } from '../principal';
 import { SessionsRepository } from '../sessions/sessions.repository';
+import { TokensService } from '../tokens/tokens.service';
 import { base32Decode, base32Encode } from './base32';
 import { generateRecoveryCode, hashRecoveryCode } from './recovery-codes';
 import { RecoveryCodesRepository } from './recovery-codes.repository';
@@ -37,6 +38,7 @@ export class TotpEnrolmentService {
     private readonly recoveryCodes: RecoveryCodesRepository,
     private readonly cipher: FieldCipher,
     private readonly audit: AuditService,
+    private readonly tokens: TokensService,
   ) {}
 
   async enrol(principal: Principal): Promise<TotpEnrolment> {
@@ -104,6 +106,8 @@ export class TotpEnrolmentService {
         manager,
       );
     });
+    // The lifted restriction applies to the very next request, not after the session cache ages out.
+    this.tokens.forgetSessions({ userId: user.id });
     return codes;
   }
 }
