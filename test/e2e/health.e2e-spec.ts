@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import request from 'supertest';
 import { AppConfig } from '../../src/config';
 import { QUEUE_DRIVER, QueueDriver } from '../../src/infra/queue/queue.port';
