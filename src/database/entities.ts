@@ -1,6 +1,7 @@
 import { OutboxEntity } from '../infra/outbox/outbox.entity';
 import { ArchiveIncomeItemEntity, ArchiveMemberEntity } from '../modules/archives/archive-household.entities';
 import { ArchiveEntity } from '../modules/archives/archive.entity';
+import { ArchiveAidExclusionEntity } from '../modules/archives/aid-exclusions/archive-aid-exclusion.entity';
 import { ArchiveConsentEntity } from '../modules/archives/consents/archive-consent.entity';
 import { DibaoLineEntity } from '../modules/archives/dibao-lines/dibao-line.entity';
 import { ArchiveVersionEntity } from '../modules/archives/versions/archive-version.entity';
@@ -31,4 +32,5 @@ export const ENTITIES: Function[] = [
   ...ARCHIVE_WORKFLOW_ENTITIES,
   ArchiveChangeRequestEntity,
   ArchiveEvidenceEntity,
+  ArchiveAidExclusionEntity,
 ];

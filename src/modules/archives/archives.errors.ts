@@ -25,6 +25,12 @@ export const ArchivesErrorCode = defineErrors({
   /** details: `{ status }`: consents may be recorded only while the archive is open. */
   ARCHIVE_CONSENT_NOT_ALLOWED: { status: 409, message: '档案当前状态不能登记同意' },
   ARCHIVE_CONSENT_IN_FUTURE: { status: 422, message: '同意签署时间不能晚于当前时间' },
+  /** details: `{ status }`: only an active archive is marked out of a year's aid. */
+  ARCHIVE_AID_EXCLUSION_NOT_ACTIVE: { status: 409, message: '只有在档的档案可以标记本年度不纳入帮扶' },
+  /** details: `{ year, allowed }`. */
+  ARCHIVE_AID_EXCLUSION_YEAR_INVALID: { status: 422, message: '只能标记今年或明年不纳入帮扶' },
+  /** details: `{ year }`. */
+  ARCHIVE_AID_EXCLUSION_EXISTS: { status: 409, message: '该档案已标记该年度不纳入帮扶' },
   DIBAO_LINE_EXISTS: { status: 409, message: '该地区在该日期已登记低保标准' },
   DIBAO_LINE_NOT_FOUND: { status: 404, message: '该地区在该日期没有登记低保标准' },
 });

@@ -11,6 +11,8 @@ import { DibaoLinesController } from './dibao-lines/dibao-lines.controller';
 import { DibaoLinesRepository } from './dibao-lines/dibao-lines.repository';
 import { DibaoLinesService } from './dibao-lines/dibao-lines.service';
 import { EvidenceModule } from './evidence/evidence.module';
+import { AidExclusionsController } from './aid-exclusions/aid-exclusions.controller';
+import { AidExclusionsService } from './aid-exclusions/aid-exclusions.service';
 import {
   ARCHIVE_WORKFLOW_CONTROLLERS,
   ARCHIVE_WORKFLOW_PROVIDERS,
@@ -27,6 +29,7 @@ import {
     ArchivesController,
     DibaoLinesController,
     ArchiveChangeRequestsController,
+    AidExclusionsController,
     ...ARCHIVE_WORKFLOW_CONTROLLERS,
   ],
   providers: [
@@ -36,6 +39,7 @@ import {
     DibaoLinesService,
     ArchiveChangeRequestsRepository,
     ArchiveChangeRequestsService,
+    AidExclusionsService,
     // Workflow (engineer B): service, repository, jobs, objection rate limit, and the ARCHIVE_RECORDS port
     // binding ArchivesService (validateForSubmission, snapshot, recordVersion) for it.
     ...ARCHIVE_WORKFLOW_PROVIDERS,

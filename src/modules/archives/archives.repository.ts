@@ -3,6 +3,7 @@ import { Brackets, DataSource, EntityManager, In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { OrgUnitEntity } from '../org-units/org-unit.entity';
 import { ArchiveEntity } from './archive.entity';
+import { ArchiveAidExclusionEntity } from './aid-exclusions/archive-aid-exclusion.entity';
 import {
   ENDED_ARCHIVE_STATUSES,
   RESERVING_ARCHIVE_STATUSES,
@@ -176,6 +177,13 @@ export class ArchivesRepository {
       archiveId: r.archive_id,
       orgUnitName: r.unit_name,
     }));
+  }
+
+  /** The archive's 本年度不纳入帮扶 marks, newest year first. */
+  aidExclusionsOf(manager: EntityManager, archiveId: string): Promise<ArchiveAidExclusionEntity[]> {
+    return manager
+      .getRepository(ArchiveAidExclusionEntity)
+      .find({ where: { archiveId }, order: { year: 'DESC' } });
   }
 
   /**

@@ -227,6 +227,10 @@ export class ArchivesService {
     viewer?: Principal,
   ): Promise<ArchiveDetailDto> {
     const consents = await this.repository.consentsOf(manager ?? this.repository.defaultManager, archive.id);
+    const aidExclusions = await this.repository.aidExclusionsOf(
+      manager ?? this.repository.defaultManager,
+      archive.id,
+    );
     const draftWarnings = await this.draftWarnings(
       manager ?? this.repository.defaultManager,
       archive,
@@ -326,6 +330,12 @@ export class ArchivesService {
       updatedAt: archive.updatedAt.toISOString(),
       version: archive.version,
       draftWarnings,
+      aidExclusions: aidExclusions.map((e) => ({
+        year: e.year,
+        reason: e.reason,
+        markedBy: e.markedBy,
+        markedAt: e.markedAt.toISOString(),
+      })),
     };
   }
 

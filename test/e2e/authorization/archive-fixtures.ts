@@ -242,6 +242,10 @@ export const ARCHIVE_FIXTURES: Record<string, Fixture> = {
     version,
     reason: '子女已就业，家庭收入明显提高',
   })),
+  'POST /api/v1/archives/{id}/aid-exclusions': command('aid-exclusions', 'active', () => ({
+    year: Number(chinaDate().slice(0, 4)),
+    reason: '本人表示今年暂不需要帮扶',
+  })),
   'POST /api/v1/archives/{id}/cancel': command('cancel', 'active', (version) => ({
     version,
     reason: 'left_unit',

@@ -1,3 +1,6 @@
+import { MarkAidExclusionDto } from '../../../src/modules/archives/aid-exclusions/aid-exclusions.dto';
+import { AidExclusionsService } from '../../../src/modules/archives/aid-exclusions/aid-exclusions.service';
+import { ArchivesService } from '../../../src/modules/archives/archives.service';
 import type { Principal } from '../../../src/modules/auth/principal';
 import type { ArchiveWorkflowService } from '../../../src/modules/archives/archive-workflow.service';
 import {
@@ -858,6 +861,42 @@ describe('dynamic management and daily sweeps (real PostgreSQL, FakeClock)', () 
       h.clock.advance(4 * DAY);
       expect(await workflow.cancelExpiredTemporary()).toEqual({ cancelled: 1 });
       expect((await archiveRow(h.db.dataSource, young.id)).status).toBe('cancelled');
+    });
+  });
+
+  describe('本年度不纳入帮扶 (a year out of aid, without cancelling)', () => {
+    it('marks an active archive out of this year with a reason; it stays active; once per year; audited', async () => {
+      const exclusions = h.moduleRef.get(AidExclusionsService);
+      const archive = await active();
+      const mark = (who: Principal, id: string, year: number) =>
+        exclusions.mark(who, id, dto(MarkAidExclusionDto, { year, reason: '本人表示今年家庭收入已有改善' }));
+
+      const marked = await mark(caseworker, archive.id, 2026);
+      expect(marked).toMatchObject({ archiveId: archive.id, year: 2026, markedBy: caseworker.userId });
+      expect((await archiveRow(h.db.dataSource, archive.id)).status).toBe('active');
+      const detail = await h.moduleRef.get(ArchivesService).get(caseworker, archive.id);
+      expect(detail.aidExclusions).toEqual([
+        expect.objectContaining({ year: 2026, reason: '本人表示今年家庭收入已有改善' }),
+      ]);
+      expect(await auditRows(h.db.dataSource, archive.id, 'archive.exclude-aid-year')).toEqual([
+        expect.objectContaining({
+          actor_id: caseworker.userId,
+          details: expect.objectContaining({ year: 2026 }),
+        }),
+      ]);
+
+      expect((await domainError(mark(reviewer, archive.id, 2026))).code).toBe('ARCHIVE_AID_EXCLUSION_EXISTS');
+      expect((await domainError(mark(caseworker, archive.id, 2024))).code).toBe(
+        'ARCHIVE_AID_EXCLUSION_YEAR_INVALID',
+      );
+      await expect(mark(caseworker, archive.id, 2027)).resolves.toMatchObject({ year: 2027 });
+      const { archive: draft } = await createArchive(h.db.dataSource, { orgUnitId: h.tree.grassroots.id });
+      expect(await domainError(mark(caseworker, draft.id, 2026))).toMatchObject({
+        code: 'ARCHIVE_AID_EXCLUSION_NOT_ACTIVE',
+        details: { status: 'draft' },
+      });
+      const outsider = await staff(h.db.dataSource, h.tree.grassroots3, ['caseworker']);
+      expect((await domainError(mark(outsider, archive.id, 2026))).code).toBe('OUT_OF_SCOPE');
     });
   });
 

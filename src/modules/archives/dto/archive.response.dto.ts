@@ -201,6 +201,18 @@ export class ArchiveDetailDto {
     description: '仅工作人员可见：本档案人员也出现在其他尚未提交的草稿中（草稿不占用名额，仅提示）',
   })
   draftWarnings!: ArchiveDraftWarningDto[];
+  @ApiNested(() => ArchiveAidYearMarkDto, {
+    isArray: true,
+    description: '本年度不纳入帮扶的标记（按年度倒序；档案仍在档）',
+  })
+  aidExclusions!: ArchiveAidYearMarkDto[];
+}
+
+export class ArchiveAidYearMarkDto {
+  @ApiInt({ example: 2026 }) year!: number;
+  @ApiText() reason!: string;
+  @ApiUuid() markedBy!: string;
+  @ApiDateTime() markedAt!: string;
 }
 
 export class ArchiveDraftWarningDto {

@@ -26,6 +26,8 @@ export const PERMISSIONS = {
   'archives.cancel': { staff: ['reviewer', 'archivist'] },
   'archives.convert': { staff: ['caseworker'] },
   'archives.exit': { staff: ['caseworker', 'reviewer'] },
+  /** 本年度不纳入帮扶 (the archive stays active). */
+  'archives.exclude-aid-year': { staff: ['caseworker', 'reviewer'] },
   'archives.list-objections': { staff: ['caseworker', 'reviewer', 'approver'] },
   'archives.read-history': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'], worker: true },
   'archives.reject-transfer': { staff: ['archivist'] },
