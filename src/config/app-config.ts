@@ -103,6 +103,13 @@ export class DatabaseConfig {
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\//, { message: 'database.url 必须是 postgres:// 地址' })
   url?: string;
+  /**
+   * The login migrations run as (the owner of the schema), when the login in `url` is only a member of
+   * the application role (production); unset → migrations use `url`. Only with `url`.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'database.migrationUrl 必须是 postgres:// 地址' })
+  migrationUrl?: string;
   @IsBoolean() migrationsRun!: boolean;
   @IsInt() @Min(1) @Max(200) poolSize!: number;
   @IsObject() @ValidateNested() @Type(() => EmbeddedDatabaseConfig) embedded!: EmbeddedDatabaseConfig;

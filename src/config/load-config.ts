@@ -18,6 +18,7 @@ const ENV_MAP: Record<string, string> = {
   PORT: 'http.port',
   HOST: 'http.host',
   DATABASE_URL: 'database.url',
+  DATABASE_MIGRATION_URL: 'database.migrationUrl',
   PG_DATA_DIR: 'database.embedded.dataDir',
   REDIS_URL: 'redis.url',
   MEILI_URL: 'search.meili.url',

@@ -1,5 +1,6 @@
 /**
- * Migration commands, on the configured server or the embedded one:
+ * Migration commands, on the configured server (as database.migrationUrl's login when set) or the
+ * embedded one:
  *   npm run migration:generate -- <Name>   diff the entities against a scratch database built from
  *                                          the migrations, write src/database/migrations/<ts>-<Name>.ts
  *   npm run migration:check                the same diff; exits 1 if it is not empty (schema drift)
@@ -31,13 +32,13 @@ async function main(command: string | undefined, arg: string | undefined): Promi
       case 'check':
         return await generate(server, undefined);
       case 'run':
-        return await withDataSource(server.url, async (ds) => {
+        return await withDataSource(server.migrationUrl, async (ds) => {
           const ran = await runMigrations(ds, config.crypto);
           console.log(ran.length ? `已执行: ${ran.map((m) => m.name).join(', ')}` : '没有待执行的迁移');
           return 0;
         });
       case 'revert':
-        return await withDataSource(server.url, async (ds) => {
+        return await withDataSource(server.migrationUrl, async (ds) => {
           await ds.undoLastMigration({ transaction: 'each' });
           console.log('已回滚最后一个迁移');
           return 0;
@@ -64,9 +65,9 @@ async function withDataSource(url: string, fn: (ds: DataSource) => Promise<numbe
 /** Diffs the entities against a scratch database migrated from scratch, so local data never skews it. */
 async function generate(server: DatabaseServer, name: string | undefined): Promise<number> {
   const scratch = `bangfu_migration_scratch_${process.pid}`;
-  await admin(server.url, `CREATE DATABASE "${scratch}"`);
+  await admin(server.migrationUrl, `CREATE DATABASE "${scratch}"`);
   try {
-    const { up, down } = await withScratch(server.urlFor(scratch));
+    const { up, down } = await withScratch(server.urlFor(scratch, server.migrationUrl));
     if (up.length === 0) {
       console.log('实体与迁移一致 (no schema changes)');
       return 0;
@@ -83,7 +84,7 @@ async function generate(server: DatabaseServer, name: string | undefined): Promi
     console.log(`已生成 src/database/migrations/${file}; 请阅读并按需修改`);
     return 0;
   } finally {
-    await admin(server.url, `DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);
+    await admin(server.migrationUrl, `DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);
   }
 }
 

@@ -3,7 +3,11 @@ import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+/**
+ * Connections to `url`; with `role`, every connection works as that role (the startup option
+ * `-c role=…`, i.e. SET ROLE before the first query), so the application never acts as the owner.
+ */
+export function dataSourceOptions(url: string, poolSize = 10, role?: string): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -17,6 +21,6 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'bangfu' },
+    extra: { max: poolSize, application_name: 'bangfu', ...(role ? { options: `-c role=${role}` } : {}) },
   };
 }

@@ -5,11 +5,17 @@ import { EmbeddedPostgresServer } from './embedded-postgres';
 export class DatabaseServer {
   private constructor(
     readonly url: string,
+    /** The login migrations run as: database.migrationUrl, or the same as `url`. */
+    readonly migrationUrl: string,
     readonly embedded?: EmbeddedPostgresServer,
   ) {}
 
   static async start(config: DatabaseConfig): Promise<DatabaseServer> {
-    if (config.url) return new DatabaseServer(config.url);
+    if (config.url) return new DatabaseServer(config.url, config.migrationUrl ?? config.url);
+    if (config.migrationUrl)
+      throw new Error(
+        'database.migrationUrl (DATABASE_MIGRATION_URL) 只能与 database.url (DATABASE_URL) 一起设置',
+      );
     const embedded = await EmbeddedPostgresServer.start(config.embedded);
     try {
       await embedded.ensureDatabase(config.embedded.database);
@@ -17,16 +23,17 @@ export class DatabaseServer {
       await embedded.stop();
       throw error;
     }
-    return new DatabaseServer(embedded.url(config.embedded.database), embedded);
+    const url = embedded.url(config.embedded.database);
+    return new DatabaseServer(url, url, embedded);
   }
 
   get kind(): 'embedded' | 'external' {
     return this.embedded ? 'embedded' : 'external';
   }
 
-  /** The same server with another database name in the URL. */
-  urlFor(database: string): string {
-    const url = new URL(this.url);
+  /** The same server with another database name in the URL (of `base`: the app's login by default). */
+  urlFor(database: string, base = this.url): string {
+    const url = new URL(base);
     url.pathname = `/${database}`;
     return url.toString();
   }

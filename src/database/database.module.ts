@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config';
+import { APP_ROLE } from './app-role';
 import { DatabaseServer } from './database-server';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrations } from './migrate';
@@ -26,7 +27,25 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** Provides the PostgreSQL DataSource (embedded unless database.url is set), migrated at start. */
+/**
+ * Migrates as the owner (database.migrationUrl, or the same login), on connections of its own: two,
+ * as runMigrations holds the migration lock on one and migrates on the other.
+ */
+async function migrate(server: DatabaseServer, config: AppConfig): Promise<void> {
+  const owner = new DataSource(dataSourceOptions(server.migrationUrl, 2));
+  await owner.initialize();
+  try {
+    const ran = await runMigrations(owner, config.crypto);
+    if (ran.length) new Logger('Database').log(`已执行迁移 ${ran.map((m) => m.name).join(', ')}`);
+  } finally {
+    await owner.destroy();
+  }
+}
+
+/**
+ * Provides the PostgreSQL DataSource (embedded unless database.url is set), migrated at start; its
+ * connections work as the application role, which owns nothing (app-role.ts).
+ */
 @Global()
 @Module({})
 export class DatabaseModule {
@@ -43,19 +62,17 @@ export class DatabaseModule {
           provide: DataSource,
           inject: [DatabaseServer, AppConfig],
           useFactory: async (server: DatabaseServer, config: AppConfig) => {
-            const dataSource = new DataSource(dataSourceOptions(server.url, config.database.poolSize));
             try {
+              if (config.database.migrationsRun) await migrate(server, config);
+              const dataSource = new DataSource(
+                dataSourceOptions(server.url, config.database.poolSize, APP_ROLE),
+              );
               await dataSource.initialize();
-              if (config.database.migrationsRun) {
-                const ran = await runMigrations(dataSource, config.crypto);
-                if (ran.length) new Logger('Database').log(`已执行迁移 ${ran.map((m) => m.name).join(', ')}`);
-              }
+              return dataSource;
             } catch (error) {
-              if (dataSource.isInitialized) await dataSource.destroy();
               await server.stop();
               throw error;
             }
-            return dataSource;
           },
         },
         DatabaseLifecycle,

@@ -28,7 +28,7 @@ export async function createTestApp(
   options: {
     overrides?: Record<string, unknown>;
     extraModules?: Type[];
-    /** Runs on the fresh database before the app starts (e.g. a table a probe module needs). */
+    /** Runs on the fresh database, as its owner, before the app starts (e.g. a table a probe module needs). */
     beforeStart?: (dataSource: DataSource) => Promise<unknown>;
     /**
      * The app's time source (e.g. a FakeClock): the app's one Clock instance reads its time from it, so
@@ -38,7 +38,7 @@ export async function createTestApp(
   } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
-  await options.beforeStart?.(db.dataSource);
+  await options.beforeStart?.(db.owner);
   const config = testConfig({
     ...options.overrides,
     database: { ...(options.overrides?.database as object), url: db.url, migrationsRun: true },

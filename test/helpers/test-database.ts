@@ -1,14 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { APP_ROLE } from '../../src/database/app-role';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { TEST_DB_PREFIX, TEST_TEMPLATE_DB, testServerUrl, withDatabase } from './test-env';
 
 export interface TestDatabase {
   name: string;
   url: string;
-  /** An initialised DataSource on the fresh database (the schema is already migrated). */
+  /**
+   * An initialised DataSource on the fresh database (the schema is already migrated), working as the
+   * application role like the app's own: it cannot change what the app may not.
+   */
   dataSource: DataSource;
+  /** The owner's DataSource, for what only a migration or an attacker with the owner's login does. */
+  owner: DataSource;
   /** Closes the DataSource and drops the database. */
   drop(): Promise<void>;
 }
@@ -19,14 +25,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `${TEST_DB_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`;
   await adminQuery(serverUrl, `CREATE DATABASE "${name}" TEMPLATE "${TEST_TEMPLATE_DB}"`);
   const url = withDatabase(serverUrl, name);
-  const dataSource = new DataSource(dataSourceOptions(url, 5));
-  await dataSource.initialize();
+  const dataSource = new DataSource(dataSourceOptions(url, 5, APP_ROLE));
+  const owner = new DataSource(dataSourceOptions(url, 2));
+  await Promise.all([dataSource.initialize(), owner.initialize()]);
   return {
     name,
     url,
     dataSource,
+    owner,
     async drop() {
-      if (dataSource.isInitialized) await dataSource.destroy();
+      await Promise.all([dataSource, owner].map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
       await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };

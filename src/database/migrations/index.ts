@@ -14,6 +14,7 @@ import { ArchiveConsentsKeepProof1795461375424 } from './1795461375424-ArchiveCo
 import { OrgTreeAnyLevel1796406589502 } from './1796406589502-OrgTreeAnyLevel';
 import { AuditChain1796407759858 } from './1796407759858-AuditChain';
 import { ArchiveCategoryFacts1796409000000 } from './1796409000000-ArchiveCategoryFacts';
+import { AppRole1796454906671 } from './1796454906671-AppRole';
 import { ArchiveStatusTransitions1796455981043 } from './1796455981043-ArchiveStatusTransitions';
 import { ArchiveReopenTransition1796456674654 } from './1796456674654-ArchiveReopenTransition';
 import { ArchiveConversion1796456988014 } from './1796456988014-ArchiveConversion';
@@ -21,4 +22,4 @@ import { ArchiveChangeRequests1796458701381 } from './1796458701381-ArchiveChang
 import { BindEncryptedFields1796459479268 } from './1796459479268-BindEncryptedFields';
 import { ArchiveAidExclusions1796460036402 } from './1796460036402-ArchiveAidExclusions';
 
-export const MIGRATIONS = [Init1795456985110, SearchDocuments1795457301129, OrgUnitsAndUsers1795457900344, AuthSessions1795458189326, AuditLogs1795458202541, UsersPhoneUnique1795458238159, OrgUnitConstraints1795458240506, Archives1795458696337, ArchiveWorkflow1795458840343, ArchiveData1795459097259, ArchiveEvidence1795459323994, ArchiveConsentsKeepProof1795461375424, OrgTreeAnyLevel1796406589502, AuditChain1796407759858, ArchiveCategoryFacts1796409000000, ArchiveStatusTransitions1796455981043, ArchiveReopenTransition1796456674654, ArchiveConversion1796456988014, ArchiveChangeRequests1796458701381, BindEncryptedFields1796459479268, ArchiveAidExclusions1796460036402];
+export const MIGRATIONS = [Init1795456985110, SearchDocuments1795457301129, OrgUnitsAndUsers1795457900344, AuthSessions1795458189326, AuditLogs1795458202541, UsersPhoneUnique1795458238159, OrgUnitConstraints1795458240506, Archives1795458696337, ArchiveWorkflow1795458840343, ArchiveData1795459097259, ArchiveEvidence1795459323994, ArchiveConsentsKeepProof1795461375424, OrgTreeAnyLevel1796406589502, AuditChain1796407759858, ArchiveCategoryFacts1796409000000, AppRole1796454906671, ArchiveStatusTransitions1796455981043, ArchiveReopenTransition1796456674654, ArchiveConversion1796456988014, ArchiveChangeRequests1796458701381, BindEncryptedFields1796459479268, ArchiveAidExclusions1796460036402];

@@ -8,6 +8,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../../config';
 import { DatabaseServer } from '../../database/database-server';
+import { APP_ROLE } from '../../database/app-role';
 import { dataSourceOptions } from '../../database/data-source-options';
 import { Clock } from '../../common/clock/clock';
 import { AuditSealer } from './audit-sealer';
@@ -29,7 +30,7 @@ async function main(args: string[]): Promise<number> {
   }
   const config = loadConfig({ overrides: { log: { level: 'silent' } } });
   const server = await DatabaseServer.start(config.database);
-  const dataSource = new DataSource(dataSourceOptions(server.url, 2));
+  const dataSource = new DataSource(dataSourceOptions(server.url, 2, APP_ROLE));
   try {
     await dataSource.initialize();
     const repository = new AuditRepository(dataSource);

@@ -12,6 +12,7 @@ import { requestContext } from '../../../src/common/context/request-context';
 import { DomainError } from '../../../src/common/errors';
 import { makeIdNumber } from '../../../src/common/validation';
 import { processEnv } from '../../../src/config/load-config';
+import { APP_ROLE } from '../../../src/database/app-role';
 import { GENESIS_HASH } from '../../../src/modules/audit/audit-hash';
 import { AuditErrorCode } from '../../../src/modules/audit/audit.errors';
 import { createTestDatabase, TestDatabase } from '../../helpers/test-database';
@@ -297,15 +298,48 @@ describe('audit log chain', () => {
       ['audit_chain', 'UPDATE', `UPDATE audit_chain SET hash = hash`],
       ['audit_chain', 'DELETE', 'DELETE FROM audit_chain'],
       ['audit_chain', 'TRUNCATE', 'TRUNCATE audit_chain'],
-    ])('%s refuses %s (%s)', async (table, op, sql) => {
+    ])('%s refuses %s (%s), even to the owner', async (table, op, sql) => {
       await recordSome(h, 2);
       await h.sealer.seal({ wait: true });
       const rowsBefore = await allRows(db.dataSource);
       const linksBefore = await allLinks(db.dataSource);
       expect(linksBefore.length).toBeGreaterThan(0);
-      await expect(db.dataSource.query(sql)).rejects.toThrow(
-        new RegExp(`${table} is append-only: ${op} refused`),
+      await expect(db.owner.query(sql)).rejects.toThrow(new RegExp(`${table} is append-only: ${op} refused`));
+      expect(await allRows(db.dataSource)).toEqual(rowsBefore);
+      expect(await allLinks(db.dataSource)).toEqual(linksBefore);
+    });
+  });
+
+  describe('the application role (what the app connects as)', () => {
+    it('works as bangfu_app, which owns no table', async () => {
+      expect(await db.dataSource.query('SELECT current_user AS "user"')).toEqual([{ user: APP_ROLE }]);
+      const owned = await db.dataSource.query(
+        `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user`,
       );
+      expect(owned).toEqual([{ n: 0 }]);
+    });
+
+    it.each([
+      ['ALTER TABLE audit_logs DISABLE TRIGGER USER', /must be owner of table audit_logs/],
+      [
+        'ALTER TABLE audit_chain DISABLE TRIGGER audit_chain_append_only',
+        /must be owner of table audit_chain/,
+      ],
+      [
+        'DROP TRIGGER audit_chain_append_only ON audit_chain',
+        /must be owner of (table|relation) audit_chain/,
+      ],
+      ['DELETE FROM audit_logs', /permission denied for table audit_logs/],
+      ['UPDATE audit_chain SET hash = hash', /permission denied for table audit_chain/],
+      ['TRUNCATE audit_logs CASCADE', /permission denied for table audit_logs/],
+      ['SET session_replication_role = replica', /permission denied to set parameter/],
+      ['CREATE TABLE sneaky (id int)', /permission denied for schema public/],
+    ])('cannot %s', async (sql, refusal) => {
+      await recordSome(h, 2);
+      await h.sealer.seal({ wait: true });
+      const rowsBefore = await allRows(db.dataSource);
+      const linksBefore = await allLinks(db.dataSource);
+      await expect(db.dataSource.query(sql)).rejects.toThrow(refusal);
       expect(await allRows(db.dataSource)).toEqual(rowsBefore);
       expect(await allLinks(db.dataSource)).toEqual(linksBefore);
     });
@@ -313,7 +347,7 @@ describe('audit log chain', () => {
 
   describe('all or nothing with the operation', () => {
     beforeAll(async () => {
-      await db.dataSource.query('CREATE TABLE scratch_changes (id int PRIMARY KEY, note text)');
+      await db.owner.query('CREATE TABLE scratch_changes (id int PRIMARY KEY, note text)');
     });
 
     it('commits with the caller’s transaction', async () => {
@@ -327,7 +361,7 @@ describe('audit log chain', () => {
 
     it('leaves no row when the caller’s transaction rolls back after recording, and no hole in the chain', async () => {
       await withScratchDatabase(async (scratch, s) => {
-        await scratch.dataSource.query('CREATE TABLE scratch_changes (id int PRIMARY KEY, note text)');
+        await scratch.owner.query('CREATE TABLE scratch_changes (id int PRIMARY KEY, note text)');
         await scratch.dataSource.query(`INSERT INTO scratch_changes VALUES (1, 'submitted')`);
         await expect(
           scratch.dataSource.transaction(async (m) => {
@@ -394,7 +428,7 @@ describe('audit log chain', () => {
     });
 
     it('fails the operation with AUDIT_WRITE_FAILED when the database refuses the write', async () => {
-      await db.dataSource.query('ALTER TABLE audit_logs RENAME TO audit_logs_away');
+      await db.owner.query('ALTER TABLE audit_logs RENAME TO audit_logs_away');
       try {
         await expect(
           db.dataSource.transaction(async (m) => {
@@ -406,7 +440,7 @@ describe('audit log chain', () => {
           h.audit.record({ action: 'auth.login', outcome: 'failure', actor: null }),
         ).rejects.toMatchObject({ code: AuditErrorCode.AUDIT_WRITE_FAILED });
       } finally {
-        await db.dataSource.query('ALTER TABLE audit_logs_away RENAME TO audit_logs');
+        await db.owner.query('ALTER TABLE audit_logs_away RENAME TO audit_logs');
       }
       expect(await db.dataSource.query('SELECT * FROM scratch_changes WHERE id = 3')).toEqual([]);
     });
@@ -571,7 +605,7 @@ describe('tamper detection', () => {
       expect(ok).toMatchObject({ code: 0 });
       expect(ok.stdout).toContain('audit chain ok: 5 rows');
 
-      await tamper(db.dataSource, `UPDATE audit_logs SET action = 'archive.export' WHERE id = 3`);
+      await tamper(db.owner, `UPDATE audit_logs SET action = 'archive.export' WHERE id = 3`);
 
       const report = await h.audit.verifyChain();
       expect(report.ok).toBe(false);
@@ -588,7 +622,7 @@ describe('tamper detection', () => {
     await withScratchDatabase(async (db, h) => {
       await recordSome(h, 4);
       await h.sealer.seal();
-      await tamper(db.dataSource, 'DELETE FROM audit_logs WHERE id = 2');
+      await tamper(db.owner, 'DELETE FROM audit_logs WHERE id = 2');
       const report = await h.audit.verifyChain();
       expect(report.problems).toEqual([
         { seq: '2', id: '2', kind: 'missing_row', detail: expect.any(String) },
@@ -600,7 +634,7 @@ describe('tamper detection', () => {
     await withScratchDatabase(async (db, h) => {
       await recordSome(h, 5);
       await h.sealer.seal();
-      await tamper(db.dataSource, 'DELETE FROM audit_chain WHERE seq = 3');
+      await tamper(db.owner, 'DELETE FROM audit_chain WHERE seq = 3');
       const report = await h.audit.verifyChain({ batchSize: 2 });
       expect(report.ok).toBe(false);
       expect(report.rows).toBe(4);
@@ -619,7 +653,7 @@ describe('tamper detection', () => {
       await recordSome(h, 4);
       await h.sealer.seal();
       // A forger who knows the format rewrites link 2 consistently; link 3 still links to the old hash.
-      await tamper(db.dataSource, `UPDATE audit_chain SET hash = $1 WHERE seq = 2`, ['a'.repeat(64)]);
+      await tamper(db.owner, `UPDATE audit_chain SET hash = $1 WHERE seq = 2`, ['a'.repeat(64)]);
       const report = await h.audit.verifyChain();
       expect(report.problems).toEqual([
         { seq: '2', id: '2', kind: 'hash_mismatch', detail: expect.any(String) },
@@ -633,7 +667,7 @@ describe('tamper detection', () => {
       await recordSome(h, 2);
       await h.sealer.seal();
       await tamper(
-        db.dataSource,
+        db.owner,
         `UPDATE audit_logs SET occurred_at = occurred_at + interval '1 microsecond' WHERE id = 1`,
       );
       expect((await h.audit.verifyChain()).problems).toEqual([
@@ -646,7 +680,7 @@ describe('tamper detection', () => {
     await withScratchDatabase(async (db, h) => {
       await recordSome(h, 6);
       await h.sealer.seal();
-      await tamper(db.dataSource, `UPDATE audit_logs SET outcome = 'failure'`);
+      await tamper(db.owner, `UPDATE audit_logs SET outcome = 'failure'`);
       const report = await h.audit.verifyChain({ maxProblems: 4 });
       expect(report.problems.map((p) => p.seq)).toEqual(['1', '2', '3', '4']);
       expect(report.truncated).toBe(true);

@@ -155,7 +155,7 @@ describe('transactional outbox', () => {
 
   // Every test starts from nothing: no notes, no outbox rows, an empty index.
   beforeEach(async () => {
-    await t.db.dataSource.query('TRUNCATE test_notes, outbox');
+    await t.db.owner.query('TRUNCATE test_notes, outbox');
     await engine.clear(NOTES.name);
   });
 
