@@ -6,11 +6,11 @@
 #   docker run ... bangfu node dist/worker.js   → job consumers
 # In containers DATABASE_URL is always set: the embedded PostgreSQL is never used (see the runtime stage).
 
-# ---- base: Node 20 plus the npm the project pins -------------------------------------------------
-# node:20 ships npm 10, which ignores the `allowScripts` field of package.json and would run every
-# dependency install script, denied ones included. npm 11 (the version the lockfile is maintained with)
-# skips the scripts package.json denies and runs the approved ones.
-FROM node:20-bookworm-slim AS base
+# ---- base: the current Node LTS (24) plus the npm the project pins ------------------------------
+# Node 20 reached end of life in April 2026. CI runs the suite on Node 20 (embedded pass) and on Node 24
+# (real-services pass). The npm the lockfile is maintained with (11.x) is pinned: it skips the install
+# scripts package.json denies (allowScripts) and runs the approved ones.
+FROM node:24-bookworm-slim AS base
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false

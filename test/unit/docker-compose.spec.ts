@@ -475,9 +475,9 @@ describe('Dockerfile', () => {
     expect(dockerfileText.match(/^\s*FROM\s/gim)?.length).toBe(stages.length);
   });
 
-  it('builds every stage on node:20-bookworm-slim', () => {
+  it('builds every stage on node:24-bookworm-slim (the current LTS)', () => {
     const external = stages.map((s) => s.from).filter((from) => !stages.some((s) => s.name === from));
-    expect(new Set(external)).toEqual(new Set(['node:20-bookworm-slim']));
+    expect(new Set(external)).toEqual(new Set(['node:24-bookworm-slim']));
   });
 
   it('ends on a non-root user', () => {
