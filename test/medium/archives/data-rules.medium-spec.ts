@@ -540,6 +540,18 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
   });
 
   describe('低保 lines', () => {
+    // These tests add lines; the submission checks above judge archives against the seeded ones, so
+    // this block works on a context of its own whatever order the tests run in (--randomize).
+    let shared: ArchivesTestContext;
+    beforeAll(async () => {
+      shared = t;
+      t = await createArchivesContext();
+    });
+    afterAll(async () => {
+      await t.close();
+      t = shared;
+    });
+
     it('lookup: the district’s own line, else its city’s, else its province’s, as of the date', async () => {
       await insertLine(t.db.dataSource, '320505', '2026-01-01', 105_000);
       await insertLine(t.db.dataSource, '320505', '2026-07-01', 107_000);
@@ -609,13 +621,12 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
           monthlyAmountFen: 112_000,
         }),
       ).resolves.toMatchObject({ regionCode: '320102', effectiveFrom: '2026-11-23' });
+      // The refused back-dated line left nothing behind (other tests add 320102 lines of their own).
       expect(
-        (
-          await t.db.dataSource.query(
-            `SELECT count(*)::int AS n FROM dibao_lines WHERE region_code = '320102'`,
-          )
-        )[0].n,
-      ).toBe(1);
+        await t.db.dataSource.query(
+          `SELECT count(*)::int AS n FROM dibao_lines WHERE region_code = '320102' AND effective_from = '2026-11-22'`,
+        ),
+      ).toEqual([{ n: 0 }]);
     });
 
     it('an archivist adds a dated line for its own region and below; duplicates and other regions are refused', async () => {

@@ -157,7 +157,7 @@ describe('EvidenceService (real PostgreSQL, local-disk storage)', () => {
         sizeBytes: data.length,
         sha256: sha256(data),
         uploadedBy: worker.userId,
-        uploadedAt: '2026-11-23T02:00:00.000Z',
+        uploadedAt: clock.now().toISOString(),
       });
       const row = await rowOf(dto.id);
       expect(row.storageKey).toMatch(/^archive-evidence\/2026\/11\/[0-9a-f-]{36}$/);

@@ -55,8 +55,14 @@ describe('OrgUnitsService (PostgreSQL)', () => {
   let repository: OrgUnitsRepository;
   let tree: DemoOrgTree;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
+  /** A database of its own with the demo tree, and the service on it. */
+  async function setup(): Promise<{
+    db: TestDatabase;
+    service: OrgUnitsService;
+    repository: OrgUnitsRepository;
+    tree: DemoOrgTree;
+  }> {
+    const fresh = await createTestDatabase();
     const moduleRef = await Test.createTestingModule({
       providers: [
         OrgUnitsRepository,
@@ -67,12 +73,34 @@ describe('OrgUnitsService (PostgreSQL)', () => {
         AuditSealer,
         Clock,
         { provide: AppConfig, useValue: testConfig() },
-        { provide: DataSource, useValue: db.dataSource },
+        { provide: DataSource, useValue: fresh.dataSource },
       ],
     }).compile();
-    service = moduleRef.get(OrgUnitsService);
-    repository = moduleRef.get(OrgUnitsRepository);
-    tree = await db.dataSource.transaction((manager) => seedDemoOrgTree(manager));
+    return {
+      db: fresh,
+      service: moduleRef.get(OrgUnitsService),
+      repository: moduleRef.get(OrgUnitsRepository),
+      tree: await fresh.dataSource.transaction((manager) => seedDemoOrgTree(manager)),
+    };
+  }
+  /**
+   * Blocks that add units work on a database of their own, so the blocks that read the demo tree see
+   * it as seeded whatever order the tests run in (--randomize).
+   */
+  function onOwnDatabase(): void {
+    let shared: Awaited<ReturnType<typeof setup>>;
+    beforeAll(async () => {
+      shared = { db, service, repository, tree };
+      ({ db, service, repository, tree } = await setup());
+    });
+    afterAll(async () => {
+      await db.drop();
+      ({ db, service, repository, tree } = shared);
+    });
+  }
+
+  beforeAll(async () => {
+    ({ db, service, repository, tree } = await setup());
   });
   afterAll(async () => {
     await db?.drop();
@@ -259,6 +287,7 @@ describe('OrgUnitsService (PostgreSQL)', () => {
   });
 
   describe('create', () => {
+    onOwnDatabase();
     const input = (
       parent: OrgUnitEntity,
       overrides: Partial<CreateOrgUnitInput> = {},
@@ -488,6 +517,7 @@ describe('OrgUnitsService (PostgreSQL)', () => {
   });
 
   describe('the path index', () => {
+    onOwnDatabase();
     beforeAll(async () => {
       // A few thousand units: 40 more districts under Hangzhou with 80 grassroots unions each.
       await db.dataSource.query(
@@ -502,7 +532,8 @@ describe('OrgUnitsService (PostgreSQL)', () => {
          SELECT id, parent_id, '压测基层工会' || n, 'grassroots', '330106', parent_path || id::text || '/' FROM g`,
         [tree.hangzhou.id, tree.hangzhou.path],
       );
-      await db.dataSource.query('ANALYZE org_units');
+      // Only the owner may ANALYZE (the app role would be skipped with a warning).
+      await db.owner.query('ANALYZE org_units');
     });
 
     it('has a few thousand rows to plan against', async () => {
