@@ -7,15 +7,29 @@ import { createQueueDriver } from './queue.module';
 describe('InProcessDriver', () => {
   const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
-  it('holds a delay longer than setTimeout can express (~24.8 days) instead of firing at once', async () => {
-    const driver = new InProcessDriver(silent);
-    let runs = 0;
-    await driver.consume('q', async () => void (runs += 1), 1);
-    await driver.enqueue('q', 'far', {}, { delayMs: 30 * 24 * 3600_000 });
-    await driver.schedule('q', 'yearly', {}, { key: 'yearly', cron: '0 0 0 1 1 *' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(runs).toBe(0);
-    await driver.close();
+  it('holds a delay longer than setTimeout can express (~24.8 days) instead of firing at once, then fires it (jest clock)', async () => {
+    jest.useFakeTimers({ now: new Date('2026-03-01T00:00:00Z') });
+    try {
+      const driver = new InProcessDriver(silent);
+      const ran: string[] = [];
+      await driver.consume(
+        'q',
+        async (_payload, job) => void ran.push(`${job.name} ${new Date().toISOString()}`),
+        1,
+      );
+      await driver.enqueue('q', 'far', {}, { delayMs: 30 * 24 * 3600_000 });
+      await driver.schedule('q', 'yearly', {}, { key: 'yearly', cron: '0 0 0 1 1 *' });
+      // Past setTimeout's limit, not yet due: nothing.
+      await jest.advanceTimersByTimeAsync(29 * 24 * 3600_000);
+      expect(ran).toEqual([]);
+      // Due: it runs once, at its time; the yearly schedule still waits for 1 January.
+      await jest.advanceTimersByTimeAsync(2 * 24 * 3600_000);
+      expect(ran).toEqual(['far 2026-03-31T00:00:00.000Z']);
+      expect((await driver.nextRun('q', 'yearly'))?.getUTCMonth()).toBe(0);
+      await driver.close();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('refuses a second consumer and a bad concurrency', async () => {

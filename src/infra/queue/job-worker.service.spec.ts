@@ -79,16 +79,17 @@ describe('JobWorkerService', () => {
   });
 
   it('dispatches each job to its handler by name, retrying a failing handler per policy', async () => {
-    const calls: { handler: string; payload: unknown; context: JobContext }[] = [];
+    const calls: { handler: string; payload: unknown; context: JobContext; started: boolean }[] = [];
+    let started = false;
     @Injectable()
     class Handlers {
       @JobHandler(A)
       async handleA(payload: unknown, context: JobContext): Promise<void> {
-        calls.push({ handler: 'A', payload, context });
+        calls.push({ handler: 'A', payload, context, started });
       }
       @JobHandler(B)
       async handleB(payload: unknown, context: JobContext): Promise<void> {
-        calls.push({ handler: 'B', payload, context });
+        calls.push({ handler: 'B', payload, context, started });
         if (context.attempt === 1) throw new Error('首次失败');
       }
     }
@@ -99,17 +100,17 @@ describe('JobWorkerService', () => {
       const worker = moduleRef.get(JobWorkerService);
       expect(worker.consuming).toBe(false);
       await driver.enqueue('test-q', A, { id: 'a-1' });
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      expect(calls).toEqual([]); // nothing runs before startConsumers()
-
+      // Every handler run records whether startConsumers() had been called: nothing runs before it,
+      // shown without waiting for a moment in which it might have.
+      started = true;
       await worker.startConsumers();
       await worker.startConsumers(); // idempotent
       await driver.enqueue('test-q', B, { id: 'b-1' }, { retry: { attempts: 2 } });
       await waitFor(() => calls.length === 3);
-      expect(calls.map((c) => [c.handler, c.payload, c.context.attempt])).toEqual([
-        ['A', { id: 'a-1' }, 1],
-        ['B', { id: 'b-1' }, 1],
-        ['B', { id: 'b-1' }, 2],
+      expect(calls.map((c) => [c.handler, c.payload, c.context.attempt, c.started])).toEqual([
+        ['A', { id: 'a-1' }, 1, true],
+        ['B', { id: 'b-1' }, 1, true],
+        ['B', { id: 'b-1' }, 2, true],
       ]);
     } finally {
       await moduleRef.close();
