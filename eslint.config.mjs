@@ -9,6 +9,8 @@ export default tseslint.config(
       'dist/**',
       'data/**',
       'coverage/**',
+      '.stryker-tmp/**',
+      'reports/**',
       'node_modules/**',
       'src/database/migrations/*.ts',
       '*.js',
