@@ -26,10 +26,13 @@ describe('access tokens, refresh rotation and revocation', () => {
     await t?.close();
   });
 
-  /** Resolves once `count` backends of this database wait on a row lock (bounded: 10 s). */
+  /**
+   * Resolves once `count` backends of this database wait on a row lock (bounded: 10 s). Asked as the
+   * owner: the app role sees no other session's wait events in pg_stat_activity.
+   */
   async function waitForLockWaiters(count: number): Promise<void> {
     for (let attempt = 0; attempt < 1000; attempt += 1) {
-      const [{ n }] = await t.db.dataSource.query(
+      const [{ n }] = await t.db.owner.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity
           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
       );
