@@ -4,6 +4,7 @@ import { AppConfig } from '../../src/config';
 import { QUEUE_DRIVER, QueueDriver } from '../../src/infra/queue/queue.port';
 import { SEARCH_ENGINE, SearchEngine } from '../../src/infra/search/search-engine';
 import { HealthService } from '../../src/modules/health/health.service';
+import { HolidayCalendar } from '../../src/common/calendar/holiday-calendar';
 import { createActor } from '../helpers/actors';
 import { rootOrgUnit } from '../helpers/factories/users.factory';
 import { createTestApp, TestApp } from '../helpers/test-app';
@@ -26,6 +27,15 @@ describe('health checks', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
+  /** The calendar judged on `date` (China time); the app's own clock stays real for logins. */
+  function calendarOn(date: string): void {
+    const calendar = t.app.get(HolidayCalendar);
+    const coverage = HolidayCalendar.prototype.coverage; // the real one, even when already spied on
+    jest.spyOn(calendar, 'coverage').mockImplementation(() => coverage.call(calendar, new Date(date)));
+  }
+  // Before 1 December the shipped calendar (2025, 2026) covers the year: nothing to warn about.
+  beforeEach(() => calendarOn('2026-11-20T10:00:00+08:00'));
+
   it('GET /health/live answers without asking any dependency', async () => {
     // Background jobs (the outbox relay) query on their own: watch the probes instead.
     const probe = jest.spyOn(t.app.get(HealthService), 'report');
@@ -45,13 +55,39 @@ describe('health checks', () => {
     expect(res.body).toEqual({
       status: 'ok',
       checkedAt: expect.any(String),
-      checks: { database: { ok: true }, queue: { ok: true }, search: { ok: true } },
+      checks: { database: { ok: true }, queue: { ok: true }, search: { ok: true }, calendar: { ok: true } },
     });
+  });
+
+  it('warns from 1 December while next year’s holiday notice is missing, and is degraded without this year’s', async () => {
+    {
+      calendarOn('2026-12-01T00:10:00+08:00');
+      const anonymous = await http().get('/health/ready').expect(200);
+      expect(anonymous.body.status).toBe('ok'); // a warning: still serving, working days still right
+      expect(anonymous.body.checks.calendar).toEqual({ ok: false });
+      const admin = await http()
+        .get('/health/ready')
+        .set('authorization', `Bearer ${adminToken}`)
+        .expect(200);
+      expect(admin.body.checks.calendar).toEqual({
+        ok: false,
+        coverage: 'warn',
+        detail: expect.stringContaining('2027'),
+      });
+      calendarOn('2027-01-02T10:00:00+08:00');
+      const lapsed = await http().get('/health').expect(200);
+      expect(lapsed.body).toMatchObject({ status: 'degraded', checks: { calendar: { ok: false } } });
+    }
   });
 
   it('shows staff without the admin role the states only', async () => {
     const res = await http().get('/health/ready').set('authorization', `Bearer ${reviewerToken}`).expect(200);
-    expect(res.body.checks).toEqual({ database: { ok: true }, queue: { ok: true }, search: { ok: true } });
+    expect(res.body.checks).toEqual({
+      database: { ok: true },
+      queue: { ok: true },
+      search: { ok: true },
+      calendar: { ok: true },
+    });
   });
 
   it('shows the admin role what each dependency is and the search fallback', async () => {

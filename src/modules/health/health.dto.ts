@@ -21,18 +21,26 @@ export class DependencyHealthDto {
   @ApiBool({ optional: true, description: 'search: serving from the PostgreSQL fallback' })
   fallbackActive?: boolean;
   @ApiDateTime({ optional: true, description: 'search: primary down since' }) downSince?: string;
+  @ApiEnum(['ok', 'warn', 'fail'], {
+    optional: true,
+    description: 'calendar: warn = 12 月起缺下一年节假日安排；fail = 缺当年安排',
+  })
+  coverage?: 'ok' | 'warn' | 'fail';
 }
 
 export class HealthChecksDto {
   @ApiNested(() => DependencyHealthDto) database!: DependencyHealthDto;
   @ApiNested(() => DependencyHealthDto) queue!: DependencyHealthDto;
   @ApiNested(() => DependencyHealthDto) search!: DependencyHealthDto;
+  @ApiNested(() => DependencyHealthDto, { description: '法定节假日日历（config/holidays.yml）' })
+  calendar!: DependencyHealthDto;
 }
 
 /** GET /health/ready and GET /health: 200 while serving (ok or degraded), 503 when down. */
 export class HealthReportDto {
   @ApiEnum(HEALTH_STATUSES, {
-    description: 'ok：全部正常；degraded：可服务，但搜索在用 PostgreSQL 备用；down：不能服务',
+    description:
+      'ok：全部正常；degraded：可服务，但搜索在用 PostgreSQL 备用或缺当年节假日安排；down：不能服务',
   })
   status!: (typeof HEALTH_STATUSES)[number];
   @ApiDateTime({ description: '检查时间（就绪结果会缓存 health.readyCacheMs）' }) checkedAt!: string;

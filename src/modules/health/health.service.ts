@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { HolidayCalendar } from '../../common/calendar/holiday-calendar';
 import { Clock } from '../../common/clock/clock';
 import { AppConfig } from '../../config';
 import { DatabaseServer } from '../../database/database-server';
@@ -14,11 +15,23 @@ export interface DependencyHealth {
 }
 
 export interface HealthReport {
-  /** `ok`: all up; `degraded`: serving, but on the search fallback; `down`: cannot serve. */
+  /**
+   * `ok`: all up; `degraded`: serving, but on the search fallback or without this year's holiday
+   * calendar (working days unreliable); `down`: cannot serve.
+   */
   status: 'ok' | 'degraded' | 'down';
   /** When the dependencies were probed (a ready report is reused for `health.readyCacheMs`). */
   checkedAt: string;
-  checks: { database: DependencyHealth; queue: DependencyHealth; search: DependencyHealth };
+  checks: {
+    database: DependencyHealth;
+    queue: DependencyHealth;
+    search: DependencyHealth;
+    /**
+     * The official holiday calendar (config/holidays.yml): not ok from 1 December while next year's
+     * notice is missing (a warning: still serving) and whenever this year's is (degraded).
+     */
+    calendar: DependencyHealth;
+  };
 }
 
 /** What anyone may see: the states, never error messages, hosts or engine names. */
@@ -31,6 +44,7 @@ export function publicHealthView(report: HealthReport): HealthReport {
       database: state(report.checks.database),
       queue: state(report.checks.queue),
       search: state(report.checks.search),
+      calendar: state(report.checks.calendar),
     },
   };
 }
@@ -54,6 +68,7 @@ export class HealthService {
     @Inject(SEARCH_ENGINE) private readonly search: SearchEngine,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly calendar: HolidayCalendar,
   ) {}
 
   live(): { status: 'ok' } {
@@ -82,9 +97,24 @@ export class HealthService {
       this.queueHealth(),
       this.searchHealth(),
     ]);
+    const calendar = this.calendarHealth();
     const serving = database.ok && queue.ok && search.ok;
-    const status = !serving ? 'down' : search.fallbackActive ? 'degraded' : 'ok';
-    return { status, checkedAt, checks: { database, queue, search } };
+    const status = !serving
+      ? 'down'
+      : search.fallbackActive || calendar.coverage === 'fail'
+        ? 'degraded'
+        : 'ok';
+    return { status, checkedAt, checks: { database, queue, search, calendar } };
+  }
+
+  /** No I/O: the calendar was loaded and validated at start; only today's date moves. */
+  private calendarHealth(): DependencyHealth {
+    const coverage = this.calendar.coverage();
+    return {
+      ok: coverage.status === 'ok',
+      coverage: coverage.status,
+      ...(coverage.problems.length ? { detail: coverage.problems.join('；') } : {}),
+    };
   }
 
   private async database(): Promise<DependencyHealth> {
