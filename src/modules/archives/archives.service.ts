@@ -84,7 +84,11 @@ import {
 import { submissionRuleViolations, type HouseholdFacts } from './rules/archive-rules';
 import { withAssetFlags } from './rules/assets.rule';
 import { fiveClearsStatus } from './rules/five-clears.rule';
-import { householdFigures } from './rules/household-figures.rule';
+import {
+  householdFigures,
+  type HouseholdFigures,
+  type HouseholdIncomeInput,
+} from './rules/household-figures.rule';
 import { householdDuplicateViolations, type HouseholdPerson } from './rules/household-duplicate.rule';
 import { identityViolations, type IdentityMember } from './rules/identity.rule';
 import { ageOn, chinaDate, type RuleViolation } from './rules/rule-violation';
@@ -436,17 +440,7 @@ export class ArchivesService {
     const incomeItems = change.incomeItems
       ? change.incomeItems.map((item, position) => ({ ...item, position }))
       : archive.incomeItems.map(incomeRowOf);
-    Object.assign(
-      archive,
-      householdFigures(
-        {
-          headMonthlyIncomeFen: archive.headMonthlyIncomeFen,
-          members: members.map((m) => m.row),
-          incomeItems,
-        },
-        this.config.archives.excludedIncomeKinds,
-      ),
-    );
+    this.applyHouseholdFigures(archive, members, incomeItems);
     if (!(await this.repository.saveArchive(manager, archive))) {
       throw new DomainError(ArchivesErrorCode.ARCHIVE_VERSION_CONFLICT, { currentVersion: null });
     }
@@ -483,14 +477,7 @@ export class ArchivesService {
     const head = this.sealHead(dto.head, id);
     const members = this.resolveMembers(dto.members ?? [], []);
     const incomeItems = incomeRows(dto.incomeItems ?? []);
-    const figures = householdFigures(
-      {
-        headMonthlyIncomeFen: dto.head.monthlyIncomeFen,
-        members: members.map((m) => m.row),
-        incomeItems,
-      },
-      this.config.archives.excludedIncomeKinds,
-    );
+    const figures = this.figuresOf(dto.head.monthlyIncomeFen, members, incomeItems);
     const assets = {
       hasVehicle: dto.hasVehicle ?? false,
       hasSecondProperty: dto.hasSecondProperty ?? false,
@@ -600,17 +587,7 @@ export class ArchivesService {
         const incomeItems = dto.incomeItems
           ? incomeRows(dto.incomeItems)
           : archive.incomeItems.map(incomeRowOf);
-        Object.assign(
-          archive,
-          householdFigures(
-            {
-              headMonthlyIncomeFen: archive.headMonthlyIncomeFen,
-              members: members.map((m) => m.row),
-              incomeItems,
-            },
-            this.config.archives.excludedIncomeKinds,
-          ),
-        );
+        this.applyHouseholdFigures(archive, members, incomeItems);
         archive.flags = withAssetFlags(archive.flags, archive);
 
         if (!(await this.repository.saveArchive(manager, archive))) {
@@ -1001,6 +978,27 @@ export class ArchivesService {
     return new Map(
       members.map((m) => [m.id, decryptField(this.cipher, m.idNumberCiphertext, memberField(m))]),
     );
+  }
+
+  /** Household size and income figures, income kinds excluded as configured (archives.excludedIncomeKinds). */
+  private figuresOf(
+    headMonthlyIncomeFen: HouseholdIncomeInput['headMonthlyIncomeFen'],
+    members: readonly PreparedMember[],
+    incomeItems: HouseholdIncomeInput['incomeItems'],
+  ): HouseholdFigures {
+    return householdFigures(
+      { headMonthlyIncomeFen, members: members.map((m) => m.row), incomeItems },
+      this.config.archives.excludedIncomeKinds,
+    );
+  }
+
+  /** Recomputes the archive's figures from its head income and the household as it will be saved. */
+  private applyHouseholdFigures(
+    archive: ArchiveEntity,
+    members: readonly PreparedMember[],
+    incomeItems: HouseholdIncomeInput['incomeItems'],
+  ): void {
+    Object.assign(archive, this.figuresOf(archive.headMonthlyIncomeFen, members, incomeItems));
   }
 
   private keepMember(m: ArchiveMemberEntity, idNumbers: Map<string, string>): PreparedMember {
