@@ -109,14 +109,21 @@ export class LocalDiskStorage implements ObjectStorage {
     return path;
   }
 
+  /**
+   * The root and what is below it are the service account's only; folders above it are created with the
+   * default mode: `./data` also holds the embedded PostgreSQL's cluster, which (as root) runs as the
+   * postgres user and must be able to walk through it.
+   */
   private ensureRoot(): Promise<void> {
-    this.ready ??= mkdir(join(this.root, TEMP_DIR), { recursive: true, mode: DIR_MODE }).then(
-      () => undefined,
-      (error: unknown) => {
-        this.ready = undefined;
-        throw error;
-      },
-    );
+    this.ready ??= mkdir(dirname(this.root), { recursive: true })
+      .then(() => mkdir(join(this.root, TEMP_DIR), { recursive: true, mode: DIR_MODE }))
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.ready = undefined;
+          throw error;
+        },
+      );
     return this.ready;
   }
 }

@@ -53,6 +53,15 @@ describe('LocalDiskStorage', () => {
     await storage.put(k, Buffer.from('x'));
     expect((await stat(join(root, k))).mode & 0o777).toBe(0o600);
     expect((await stat(join(root, k, '..'))).mode & 0o777).toBe(0o700);
+    expect((await stat(root)).mode & 0o777).toBe(0o700);
+  });
+
+  it('creates the folders above its root with the default mode (the embedded PostgreSQL walks through ./data)', async () => {
+    const nested = new LocalDiskStorage(join(root, '..', 'data', 'files'));
+    await nested.put(key(), Buffer.from('x'));
+    const umask = process.umask();
+    expect((await stat(join(nested.root, '..'))).mode & 0o777).toBe(0o777 & ~umask);
+    expect((await stat(nested.root)).mode & 0o777).toBe(0o700);
   });
 
   it('writes a key once: a second put is refused and the first content stays', async () => {
