@@ -191,6 +191,7 @@ describe('findUnmaskedPersonalData', () => {
       'a hash with an 11-digit run',
       '{"hash":"ab13812342210cd0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4"}',
     ],
+    ['an archive number whose 16 digits pass the Luhn check', '{"archiveNo":"330106-2026-123455"}'],
   ])('ignores system identifiers: %s', (_case, body) => {
     expect(findUnmaskedPersonalData(body)).toEqual([]);
   });
@@ -206,6 +207,7 @@ describe('findUnmaskedPersonalData', () => {
     ['a 16-digit card', '{"bankAccount":"4111111111111111"}'],
     ['a card grouped with spaces', '卡号 6222 0212 3456 7890 128。'],
     ['a card grouped with dashes', '{"a":"4111-1111-1111-1111"}'],
+    ['a card with an archive number’s digits, not grouped as one', '{"a":"3301062026123455"}'],
   ])('finds a bank card number passing the Luhn check: %s', (_case, body) => {
     expect(findUnmaskedPersonalData(body).map((hit) => hit.kind)).toEqual(['bank_account']);
   });
