@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { ENDED_ARCHIVE_STATUSES } from '../../../src/modules/archives/archive.enums';
 import type { ArchiveKind, ArchiveStatus } from '../../../src/modules/archives/archive.enums';
 import { createHash } from 'node:crypto';
 import { OBJECT_STORAGE, ObjectStorage, newStorageKey } from '../../../src/infra/storage/object-storage';
@@ -185,11 +186,21 @@ export const ARCHIVE_FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/archives': { prepare: async () => ({ path: '/api/v1/archives' }) },
   'POST /api/v1/archives': {
     grassrootsOnly: true,
-    prepare: async (cell): Promise<PreparedRequest> => ({
-      path: '/api/v1/archives',
-      // A worker applies for itself (its unit is implied); staff enter it for a grassroots unit.
-      body: newArchiveBody(cell.caseName === 'own_record' ? undefined : cell.unit?.id),
-    }),
+    prepare: async (cell): Promise<PreparedRequest> => {
+      if (cell.caseName === 'own_record') {
+        // A worker holds one archive that has not ended: hand the ones other cells gave this worker to
+        // staff (no owner), so the application is judged on the role, whatever order the cells run in.
+        await ds(cell).query(
+          `UPDATE archives SET owner_user_id = NULL WHERE owner_user_id = $1 AND NOT (status = ANY($2))`,
+          [cell.actor!.userId, ENDED_ARCHIVE_STATUSES],
+        );
+      }
+      return {
+        path: '/api/v1/archives',
+        // A worker applies for itself (its unit is implied); staff enter it for a grassroots unit.
+        body: newArchiveBody(cell.caseName === 'own_record' ? undefined : cell.unit?.id),
+      };
+    },
   },
   'GET /api/v1/archives/{id}': readOf(''),
   'PATCH /api/v1/archives/{id}': {
