@@ -42,65 +42,77 @@ describe('authorization matrix (docs/authorization-matrix.yml)', () => {
     ).toEqual([]);
   });
 
-  it.each(Object.keys(matrix.endpoints))('%s', async (endpoint) => {
-    const [method, path] = endpoint.split(' ') as [string, string];
-    const fixture = FIXTURES[endpoint];
-    expect(fixture).toBeDefined();
-    const mismatches: string[] = [];
-    for (const [caseName, row] of Object.entries(matrix.endpoints[endpoint]!)) {
-      for (const [actorName, expected] of Object.entries(row!)) {
-        const spec = world.specs[actorName]!;
-        const unitKey =
-          caseName === 'none'
-            ? null
-            : caseUnitKey(spec.unit, caseName as CaseName, fixture!.grassrootsOnly ?? false);
-        if (expected === 'n/a') {
-          if (caseName !== 'none' && unitKey !== null && !['own_record', 'other_record'].includes(caseName)) {
-            mismatches.push(`${caseName} ${actorName}: marked n/a but the case exists (${unitKey})`);
+  it.each(Object.keys(matrix.endpoints))(
+    '%s',
+    async (endpoint) => {
+      const [method, path] = endpoint.split(' ') as [string, string];
+      const fixture = FIXTURES[endpoint];
+      expect(fixture).toBeDefined();
+      const mismatches: string[] = [];
+      for (const [caseName, row] of Object.entries(matrix.endpoints[endpoint]!)) {
+        for (const [actorName, expected] of Object.entries(row!)) {
+          const spec = world.specs[actorName]!;
+          const unitKey =
+            caseName === 'none'
+              ? null
+              : caseUnitKey(spec.unit, caseName as CaseName, fixture!.grassrootsOnly ?? false);
+          if (expected === 'n/a') {
+            if (
+              caseName !== 'none' &&
+              unitKey !== null &&
+              !['own_record', 'other_record'].includes(caseName)
+            ) {
+              mismatches.push(`${caseName} ${actorName}: marked n/a but the case exists (${unitKey})`);
+            }
+            continue;
           }
-          continue;
-        }
-        if (caseName !== 'none' && unitKey === null) {
-          mismatches.push(`${caseName} ${actorName}: no unit for this case; mark it n/a`);
-          continue;
-        }
-        const actor = world.actors[actorName] ?? null;
-        const prepared = await fixture!.prepare({
-          world,
-          actorName,
-          actor,
-          caseName: caseName as CaseName,
-          unit: unitKey ? world.units[unitKey]! : null,
-        });
-        const token = prepared.token === undefined ? actor?.token : prepared.token;
-        let req = request(t.app.getHttpServer())[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](
-          prepared.path,
-        );
-        if (token) req = req.set('authorization', `Bearer ${token}`);
-        if (prepared.multipart) {
-          for (const [name, value] of Object.entries(prepared.multipart.fields)) req = req.field(name, value);
-          const { field, data, filename, contentType } = prepared.multipart.file;
-          req = req.attach(field, data, { filename, contentType });
-        }
-        const res = prepared.body === undefined ? await req : await req.send(prepared.body);
-        // File downloads come back as bytes (no text): there is no JSON to scan.
-        const text: string = res.text ?? '';
-        if (res.status !== expected) {
-          mismatches.push(
-            `${caseName} ${actorName}: expected ${expected}, got ${res.status} ${text.slice(0, 160)}`,
-          );
-        }
-        if (!/\/reveal$/.test(path)) {
-          const leaks = findUnmaskedPersonalData(text);
-          if (leaks.length) {
-            const samples = leaks.map((l) => `${l.kind}@…${text.slice(Math.max(0, l.index - 30), l.index)}`);
-            mismatches.push(`${caseName} ${actorName}: unmasked ${samples.join(' | ')}`);
+          if (caseName !== 'none' && unitKey === null) {
+            mismatches.push(`${caseName} ${actorName}: no unit for this case; mark it n/a`);
+            continue;
+          }
+          const actor = world.actors[actorName] ?? null;
+          const prepared = await fixture!.prepare({
+            world,
+            actorName,
+            actor,
+            caseName: caseName as CaseName,
+            unit: unitKey ? world.units[unitKey]! : null,
+          });
+          const token = prepared.token === undefined ? actor?.token : prepared.token;
+          let req = request(t.app.getHttpServer())[
+            method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'
+          ](prepared.path);
+          if (token) req = req.set('authorization', `Bearer ${token}`);
+          if (prepared.multipart) {
+            for (const [name, value] of Object.entries(prepared.multipart.fields))
+              req = req.field(name, value);
+            const { field, data, filename, contentType } = prepared.multipart.file;
+            req = req.attach(field, data, { filename, contentType });
+          }
+          const res = prepared.body === undefined ? await req : await req.send(prepared.body);
+          // File downloads come back as bytes (no text): there is no JSON to scan.
+          const text: string = res.text ?? '';
+          if (res.status !== expected) {
+            mismatches.push(
+              `${caseName} ${actorName}: expected ${expected}, got ${res.status} ${text.slice(0, 160)}`,
+            );
+          }
+          if (!/\/reveal$/.test(path)) {
+            const leaks = findUnmaskedPersonalData(text);
+            if (leaks.length) {
+              const samples = leaks.map(
+                (l) => `${l.kind}@…${text.slice(Math.max(0, l.index - 30), l.index)}`,
+              );
+              mismatches.push(`${caseName} ${actorName}: unmasked ${samples.join(' | ')}`);
+            }
           }
         }
       }
-    }
-    expect(mismatches).toEqual([]);
-  });
+      expect(mismatches).toEqual([]);
+      // One endpoint is up to ~40 requests, each with its own fixture rows: minutes on a loaded machine.
+    },
+    180_000,
+  );
 
   afterAll(() => {
     const { endpoints, actors, cells } = countCells(matrix);
