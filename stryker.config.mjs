@@ -7,10 +7,12 @@ export default {
   coverageAnalysis: 'perTest',
   incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',
+  ignorePatterns: ['.mutation-test-names.json'],
   concurrency: 1,
   timeoutMS: 10000,
-  reporters: ['clear-text', 'progress', 'html'],
+  reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   ignoreStatic: true,
   mutate: [
     'src/modules/*/rules/**/*.ts',

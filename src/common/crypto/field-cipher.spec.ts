@@ -150,12 +150,17 @@ describe('FieldCipher', () => {
       ['an empty string', '', 'malformed_token'],
     ];
 
-    it.each(cases)('%s → %s', (_case, tampered, code) => {
-      expect(tampered).not.toBe(token);
-      const error = errorOf(() => c.decrypt(tampered, F));
-      expect(error.code).toBe(code);
-      expect(error.message).not.toContain(ciphertext);
-    });
+    // Named by case and code only: a name holding the token (a fresh IV each run) differs from run to run,
+    // so `jest -t` and Stryker (which re-runs a test by its name) never found these tests again.
+    it.each(cases.map(([name, tampered, code]) => [name, code, tampered] as const))(
+      '%s → %s',
+      (_case, code, tampered) => {
+        expect(tampered).not.toBe(token);
+        const error = errorOf(() => c.decrypt(tampered, F));
+        expect(error.code).toBe(code);
+        expect(error.message).not.toContain(ciphertext);
+      },
+    );
   });
 
   it('non-canonical tag fixture really decodes to the same bytes (so only strict parsing catches it)', () => {
@@ -383,6 +388,38 @@ describe('parseKeyring', () => {
       blindIndexKey: parseBase64Key(generateKey(), { label: 'blindIndexKey', minBytes: 32 }),
     });
     expect(c.decrypt(c.encrypt('张小明', F), F)).toBe('张小明');
+  });
+});
+
+describe('refuses input of the wrong type with its own error, not a TypeError from deeper down', () => {
+  const c = (): FieldCipher => cipher();
+  const notAString = 42 as unknown as string;
+  // prettier-ignore
+  const cases: Array<[string, () => unknown, FieldCipherErrorCode, RegExp]> = [
+    ['a plaintext that is not a string', () => c().encrypt(notAString, F), 'invalid_input', /plaintext must be a string/],
+    ['a blind-index value that is not a string', () => c().blindIndex(notAString, 'phone'), 'invalid_input', /value must be a string/],
+    ['a token that is not a string', () => c().decrypt(notAString, F), 'malformed_token', /not a string/],
+    ['no field context', () => c().encrypt('x', undefined as unknown as typeof F), 'invalid_input', /field context \(missing\)/],
+    ['a column name that is not a column', () => c().encrypt('x', { ...F, column: 'Bank Account' }), 'invalid_input', /field context \(column\)/],
+    ['a row id that is not a string', () => c().encrypt('x', { ...F, rowId: notAString }), 'invalid_input', /field context \(row id\)/],
+    ['a row id longer than 200 characters', () => c().encrypt('x', { ...F, rowId: 'r'.repeat(201) }), 'invalid_input', /field context \(row id\)/],
+    ['a key that is not a string', () => parseBase64Key(undefined as unknown as string, { label: 'k', minBytes: 32 }), 'invalid_config', /k: missing/],
+    ['a keyring of blanks', () => parseKeyring('  '), 'invalid_config', /keyring: empty/],
+    ['no encryption keys', () => cipher({ keys: {} }), 'invalid_config', /no encryption keys/],
+  ];
+
+  it.each(cases.map(([name, act, code, message]) => [name, code, act, message] as const))(
+    '%s → %s',
+    (_case, code, act, message) => {
+      const error = errorOf(act);
+      expect(error.code).toBe(code);
+      expect(error.message).toMatch(message);
+    },
+  );
+
+  it('accepts a row id of exactly 200 characters', () => {
+    const field = { ...F, rowId: 'r'.repeat(200) };
+    expect(cipher().decrypt(cipher().encrypt('x', field), field)).toBe('x');
   });
 });
 

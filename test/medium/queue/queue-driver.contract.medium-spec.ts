@@ -8,6 +8,12 @@ import { testConfig } from '../../helpers/test-env';
 /**
  * One contract, every configured driver: in-process always, BullMQ when REDIS_URL is set. Each test
  * gets its own driver (and, on Redis, its own key prefix, deleted afterwards).
+ *
+ * Time is the driver's: the in-process driver runs on jest's clock, which the tests move (delays,
+ * backoff, schedules and cron fire at their exact times, and "nothing ran in 400 ms" means no timer fell
+ * due, not that a machine was fast enough); BullMQ's delays are kept by Redis, whose clock cannot be
+ * moved, so there the same steps wait in real time. "Nothing else ran" is shown by a later job run in
+ * order after it where the contract allows (one queue, FIFO), not by waiting.
  */
 
 const config = testConfig();
@@ -19,11 +25,34 @@ interface Fixture {
   create(timeZone?: string): QueueDriver;
   /** After the driver is closed. */
   cleanUp?(): Promise<void>;
+  time: DriverTime;
 }
+
+/** The clock the driver keeps its delays by. */
+interface DriverTime {
+  /** Before each test, before its driver is made. */
+  start?(): void;
+  /** After each test. */
+  stop?(): void;
+  now(): number;
+  /** Lets `ms` pass: moves jest's clock (running what falls due in order) or waits. */
+  pass(ms: number): Promise<void>;
+}
+
+/** In-process: jest's clock, from a fixed instant (01:00 UTC, 09:00 in Shanghai). */
+const jestTime: DriverTime = {
+  start: () => jest.useFakeTimers({ now: new Date('2026-03-02T01:00:00Z') }),
+  stop: () => jest.useRealTimers(),
+  now: () => Date.now(),
+  pass: async (ms) => void (await jest.advanceTimersByTimeAsync(ms)),
+};
+
+/** BullMQ: Redis keeps the time; the test can only wait. */
+const realTime: DriverTime = { now: () => Date.now(), pass: (ms) => sleep(ms) };
 
 describe('queue driver contract', () => {
   describe('in-process', () => {
-    contract({ create: (timeZone) => new InProcessDriver(silent, { timeZone }) });
+    contract({ create: (timeZone) => new InProcessDriver(silent, { timeZone }), time: jestTime });
   });
 
   const redisUrl = config.redis.url;
@@ -41,6 +70,7 @@ describe('queue driver contract', () => {
         cleanUp: async () => {
           for (const prefix of prefixes.splice(0)) await deleteKeys(admin, `${prefix}:*`);
         },
+        time: realTime,
       });
     });
   } else {
@@ -51,22 +81,34 @@ describe('queue driver contract', () => {
 });
 
 function contract(fixture: Fixture): void {
+  const { time } = fixture;
   let driver: QueueDriver;
 
   beforeEach(() => {
+    time.start?.();
     driver = fixture.create();
   });
 
   afterEach(async () => {
     await driver.close();
     await fixture.cleanUp?.();
+    time.stop?.();
   });
+
+  /** Polls `condition`, letting the driver's time pass between looks; `timeoutMs` of that time at most. */
+  async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+    const deadline = time.now() + timeoutMs;
+    while (!(await condition())) {
+      if (time.now() > deadline) throw new Error(`条件在 ${timeoutMs} 毫秒内未满足 (waitFor timed out)`);
+      await time.pass(10);
+    }
+  }
 
   it('delivers the payload (as JSON) to the consumer, jobs enqueued earlier waiting for it', async () => {
     const seen: { payload: unknown; context: JobContext }[] = [];
     const result = await driver.enqueue(Q, 'contract.deliver', { id: 'a1', op: 'upsert', at: new Date(0) });
     expect(result.duplicate).toBe(false);
-    await sleep(150);
+    await time.pass(150);
 
     await driver.consume(Q, async (payload, context) => void seen.push({ payload, context }), 1);
     await waitFor(() => seen.length === 1);
@@ -83,42 +125,46 @@ function contract(fixture: Fixture): void {
 
     await driver.consume(Q, async (payload) => void runs.push(payload), 1);
     await waitFor(() => runs.length === 1);
-    await sleep(100);
-    expect(runs).toEqual([{ n: 1 }]);
 
     const third = await driver.enqueue(Q, 'contract.dedup', { n: 3 }, { jobId: 'relay' });
     expect(third.duplicate).toBe(false);
     expect(third.id).not.toBe(first.id);
     await waitFor(() => runs.length === 2);
-    expect(runs[1]).toEqual({ n: 3 });
+    // One consumer, first in first out: had the second been queued, it would have run before the third.
+    expect(runs).toEqual([{ n: 1 }, { n: 3 }]);
   });
 
   it('drops a job whose jobId is active', async () => {
     const release = deferred();
-    let runs = 0;
+    const started: string[] = [];
     await driver.consume(
       Q,
-      async () => {
-        runs += 1;
-        await release.promise;
+      async (_payload, context) => {
+        started.push(context.name);
+        if (context.name === 'contract.dedup') await release.promise;
       },
       2,
     );
     const first = await driver.enqueue(Q, 'contract.dedup', {}, { jobId: 'busy' });
-    await waitFor(() => runs === 1);
-    const second = await driver.enqueue(Q, 'contract.dedup', {}, { jobId: 'busy' });
-    expect(second).toEqual({ id: first.id, duplicate: true });
-    release.resolve();
-    await sleep(150);
-    expect(runs).toBe(1);
+    await waitFor(() => started.length === 1);
+    try {
+      const second = await driver.enqueue(Q, 'contract.dedup', {}, { jobId: 'busy' });
+      expect(second).toEqual({ id: first.id, duplicate: true });
+      // A second slot is free: had the duplicate been queued, it would have started before this one.
+      await driver.enqueue(Q, 'contract.after', {});
+      await waitFor(() => started.includes('contract.after'), 1000);
+      expect(started).toEqual(['contract.dedup', 'contract.after']);
+    } finally {
+      release.resolve();
+    }
   });
 
   it('does not run a delayed job before its delay', async () => {
     const ranAt: number[] = [];
-    await driver.consume(Q, async () => void ranAt.push(Date.now()), 1);
-    const enqueuedAt = Date.now();
+    await driver.consume(Q, async () => void ranAt.push(time.now()), 1);
+    const enqueuedAt = time.now();
     await driver.enqueue(Q, 'contract.delayed', {}, { delayMs: 700 });
-    await sleep(400);
+    await time.pass(400);
     expect(ranAt).toEqual([]);
     await waitFor(() => ranAt.length === 1);
     expect(ranAt[0] - enqueuedAt).toBeGreaterThanOrEqual(690);
@@ -129,7 +175,7 @@ function contract(fixture: Fixture): void {
     await driver.consume(
       Q,
       async (_payload, context) => {
-        tries.push({ attempt: context.attempt, at: Date.now() });
+        tries.push({ attempt: context.attempt, at: time.now() });
         throw new Error('boom');
       },
       1,
@@ -141,7 +187,7 @@ function contract(fixture: Fixture): void {
       { retry: { attempts: 3, backoff: { type: 'fixed', delayMs: 150 } } },
     );
     await waitFor(() => tries.length === 3);
-    await sleep(500);
+    await time.pass(500);
     expect(tries.map((t) => t.attempt)).toEqual([1, 2, 3]);
     expect(gaps(tries.map((t) => t.at)).every((gap) => gap >= 140)).toBe(true);
   });
@@ -151,7 +197,7 @@ function contract(fixture: Fixture): void {
     await driver.consume(
       Q,
       async () => {
-        at.push(Date.now());
+        at.push(time.now());
         throw new Error('boom');
       },
       1,
@@ -180,9 +226,13 @@ function contract(fixture: Fixture): void {
     );
     const first = await driver.enqueue(Q, 'contract.fail', {}, { jobId: 'doomed', retry: { attempts: 2 } });
     await waitFor(() => tries === 2);
-    await sleep(100);
-    const again = await driver.enqueue(Q, 'contract.fail', {}, { jobId: 'doomed', retry: { attempts: 1 } });
-    expect(again.duplicate).toBe(false);
+    // BullMQ records the final failure just after the processor throws: ask until the id is free.
+    let again = first;
+    await waitFor(
+      async () =>
+        !(again = await driver.enqueue(Q, 'contract.fail', {}, { jobId: 'doomed', retry: { attempts: 1 } }))
+          .duplicate,
+    );
     expect(again.id).not.toBe(first.id);
     await waitFor(() => tries === 3);
   });
@@ -204,7 +254,8 @@ function contract(fixture: Fixture): void {
       { retry: { attempts: 5, backoff: { type: 'fixed', delayMs: 50 } } },
     );
     await waitFor(() => tries === 1);
-    await sleep(400);
+    // Eight backoffs long: on jest's clock every retry would have fallen due.
+    await time.pass(400);
     expect(tries).toBe(1);
   });
 
@@ -234,9 +285,10 @@ function contract(fixture: Fixture): void {
     await driver.schedule(Q, 'contract.tick', {}, { key: 'tick', everyMs: 200 });
     await waitFor(() => runs >= 3);
     await driver.unschedule(Q, 'tick');
-    await sleep(250);
+    // An iteration already due may still run (as with BullMQ); after that, three periods bring none.
+    await time.pass(250);
     const settled = runs;
-    await sleep(600);
+    await time.pass(600);
     expect(runs).toBe(settled);
   });
 
@@ -254,7 +306,12 @@ function contract(fixture: Fixture): void {
   it('fires a cron schedule (6 fields, every second)', async () => {
     let runs = 0;
     await driver.consume(Q, async () => void (runs += 1), 1);
+    const scheduledAt = time.now();
     await driver.schedule(Q, 'contract.cron', {}, { key: 'cron', cron: '* * * * * *' });
+    const next = (await driver.nextRun(Q, 'cron'))!.getTime();
+    expect(next % 1000).toBe(0);
+    expect(next).toBeGreaterThan(scheduledAt);
+    expect(next).toBeLessThanOrEqual(scheduledAt + 1000);
     await waitFor(() => runs >= 2, 3500);
     await driver.unschedule(Q, 'cron');
   });
@@ -266,8 +323,8 @@ function contract(fixture: Fixture): void {
       const next = await zoned.nextRun(Q, 'daily-sh');
       expect(next).not.toBeNull();
       expect([next!.getUTCHours(), next!.getUTCMinutes()]).toEqual([16, 30]);
-      expect(next!.getTime()).toBeGreaterThan(Date.now());
-      expect(next!.getTime()).toBeLessThanOrEqual(Date.now() + 24 * 3600_000);
+      expect(next!.getTime()).toBeGreaterThan(time.now());
+      expect(next!.getTime()).toBeLessThanOrEqual(time.now() + 24 * 3600_000);
       await zoned.unschedule(Q, 'daily-sh');
       expect(await zoned.nextRun(Q, 'daily-sh')).toBeNull();
     } finally {
@@ -307,8 +364,10 @@ function contract(fixture: Fixture): void {
     );
     await driver.enqueue(Q, 'contract.slow', {});
     await waitFor(() => started);
-    await driver.close();
-    expect(finished).toBe(true);
+    // What the job had done when close() returned, not later.
+    const finishedWhenClosed = driver.close().then(() => finished);
+    await time.pass(400);
+    expect(await finishedWhenClosed).toBe(true);
     await expect(driver.enqueue(Q, 'contract.slow', {})).rejects.toThrow(/已关闭/);
     expect((await driver.health()).ok).toBe(false);
   });
@@ -331,16 +390,9 @@ function gaps(times: number[]): number[] {
   return times.slice(1).map((t, i) => t - times[i]);
 }
 
+/** On whichever clock is installed: jest's for the in-process driver, the real one for BullMQ. */
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`条件在 ${timeoutMs} 毫秒内未满足 (waitFor timed out)`);
-    await sleep(10);
-  }
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
