@@ -38,7 +38,7 @@ export class MenuController {
   @ApiOperation({ summary: '服务菜单：按类别分组的启用项目（无需登录；支持 ETag / If-None-Match）' })
   @ApiHeader({ name: 'If-None-Match', required: false, description: '上次响应的 ETag；未变化时返回 304' })
   @ApiOkResponse({ type: MenuDto })
-  @ApiResponse({ status: 304, description: '菜单未变化' })
+  @ApiResponse({ status: 304, description: '菜单未变化（无响应体）' })
   async get(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -256,6 +256,20 @@ describe('the service menu (点菜单)', () => {
     expect(unknown.status).toBe(404);
     const noVersion = await as(admin).patch('/menu-items/training_welder', { slaDays: 9 });
     expect(noVersion.status).toBe(400);
+    // null is not "leave as is": every field of an item has a value.
+    for (const field of ['name', 'documents', 'tags', 'stages', 'sortOrder', 'requiresActiveArchive']) {
+      const cleared = await as(admin).patch('/menu-items/training_welder', {
+        version: res.body.version,
+        [field]: null,
+      });
+      expect([cleared.status, cleared.body.code, JSON.stringify(cleared.body.details)]).toEqual([
+        400,
+        'VALIDATION_FAILED',
+        expect.stringContaining(field),
+      ]);
+    }
+    const createdWithNull = await as(admin).post('/menu-items', newItem({ tags: null }));
+    expect(createdWithNull.status).toBe(400);
   });
 
   it('deactivate (with a reason) hides the item; activate brings it back; both audited, each once', async () => {

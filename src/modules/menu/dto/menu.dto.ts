@@ -14,6 +14,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
 import {
   ApiBool,
@@ -37,6 +38,9 @@ import {
   type MenuCategory,
   type MenuUnit,
 } from '../menu.enums';
+
+/** Optional: may be left out, but null is validated like any other value (and refused). */
+const optional = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimEach = ({ value }: { value: unknown }) =>
@@ -165,7 +169,7 @@ export class CreateMenuItemDto {
   beneficiary!: MenuBeneficiary;
 
   @ApiEnum(MENU_SCHOOLING_STAGES, { isArray: true, optional: true, description: '仅 member_in_stage 时填写' })
-  @IsOptional()
+  @optional()
   @IsArray({ message: '学段须为列表' })
   @IsIn(MENU_SCHOOLING_STAGES, { each: true, message: '学段不存在' })
   stages?: SchoolingStage[];
@@ -183,7 +187,7 @@ export class CreateMenuItemDto {
   validityDays!: number;
 
   @ApiText({ isArray: true, optional: true })
-  @IsOptional()
+  @optional()
   @Transform(trimEach)
   @IsArray({ message: '材料须为列表' })
   @ArrayMaxSize(MENU_LIMITS.documentsMax, { message: `材料最多${MENU_LIMITS.documentsMax}项` })
@@ -193,7 +197,7 @@ export class CreateMenuItemDto {
   documents?: string[];
 
   @ApiText({ isArray: true, optional: true })
-  @IsOptional()
+  @optional()
   @Transform(trimEach)
   @IsArray({ message: '标签须为列表' })
   @ArrayMaxSize(MENU_LIMITS.tagsMax, { message: `标签最多${MENU_LIMITS.tagsMax}个` })
@@ -203,7 +207,7 @@ export class CreateMenuItemDto {
   tags?: string[];
 
   @ApiInt({ optional: true, minimum: 0, maximum: 100_000, description: '同类别内的排序（小的在前）' })
-  @IsOptional()
+  @optional()
   @IsInt({ message: '排序须为整数' })
   @Min(0, { message: '排序不能为负' })
   @Max(100_000, { message: '排序过大' })
@@ -211,7 +215,10 @@ export class CreateMenuItemDto {
 }
 
 /** A change of an item; fields left out keep their value. The code never changes. */
-export class UpdateMenuItemDto extends PartialType(OmitType(CreateMenuItemDto, ['code'] as const)) {
+export class UpdateMenuItemDto extends PartialType(OmitType(CreateMenuItemDto, ['code'] as const), {
+  // A field sent as null is validated (and refused), not skipped: every column is NOT NULL.
+  skipNullProperties: false,
+}) {
   @ApiInt({ example: 1, description: '读取时的版本号' })
   @IsInt({ message: '版本号须为整数' })
   @Min(1, { message: '版本号须为正整数' })
