@@ -11,6 +11,7 @@ import { ArchivesModule } from './modules/archives/archives.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
+import { MenuModule } from './modules/menu/menu.module';
 import { OrgUnitsModule } from './modules/org-units/org-units.module';
 import { UsersModule } from './modules/users/users.module';
 
@@ -35,6 +36,7 @@ export class AppModule {
         OrgUnitsModule,
         UsersModule,
         ArchivesModule,
+        MenuModule,
         ...extraModules,
       ],
     };

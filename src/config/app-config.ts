@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsIn,
@@ -10,6 +11,7 @@ import {
   IsTimeZone,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   ValidateNested,
@@ -17,7 +19,18 @@ import {
 import { IsDecimal } from '../common/validation/numbers';
 
 // A plain list of constants: the configuration names which income kinds the category check ignores.
-import { INCOME_KINDS, type IncomeKind } from '../modules/archives/archive.enums';
+import { INCOME_KINDS, type IncomeKind, type SchoolingStage } from '../modules/archives/archive.enums';
+import {
+  MENU_BENEFICIARIES,
+  MENU_CATEGORIES,
+  MENU_ITEM_CODE_PATTERN,
+  MENU_LIMITS,
+  MENU_SCHOOLING_STAGES,
+  MENU_UNITS,
+  type MenuBeneficiary,
+  type MenuCategory,
+  type MenuUnit,
+} from '../modules/menu/menu.enums';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -353,6 +366,40 @@ export class CalendarConfig {
   @IsArray() @ValidateNested({ each: true }) @Type(() => CalendarYearConfig) years!: CalendarYearConfig[];
 }
 
+/** One item of the service menu as shipped in config/menu.yml (see the file's header). */
+export class MenuItemConfig {
+  @Matches(MENU_ITEM_CODE_PATTERN) code!: string;
+  @IsIn(MENU_CATEGORIES) category!: MenuCategory;
+  @IsString() @MinLength(2) @MaxLength(MENU_LIMITS.nameMax) name!: string;
+  @IsString() @MaxLength(MENU_LIMITS.descriptionMax) description!: string;
+  @IsIn(MENU_UNITS) unit!: MenuUnit;
+  /** Count per need (slots, goods), or fen for `yuan`. */
+  @IsInt() @Min(1) maxPerNeed!: number;
+  @IsBoolean() requiresActiveArchive!: boolean;
+  @IsBoolean() acceptsTemporaryArchive!: boolean;
+  @IsIn(MENU_BENEFICIARIES) beneficiary!: MenuBeneficiary;
+  @IsOptional() @IsArray() @IsIn(MENU_SCHOOLING_STAGES, { each: true }) stages: SchoolingStage[] = [];
+  @IsInt() @Min(1) @Max(MENU_LIMITS.slaDaysMax) slaDays!: number;
+  @IsInt() @Min(1) @Max(MENU_LIMITS.validityDaysMax) validityDays!: number;
+  @IsArray()
+  @ArrayMaxSize(MENU_LIMITS.documentsMax)
+  @IsString({ each: true })
+  @MaxLength(MENU_LIMITS.documentMax, { each: true })
+  documents!: string[];
+  @IsArray()
+  @ArrayMaxSize(MENU_LIMITS.tagsMax)
+  @IsString({ each: true })
+  @MaxLength(MENU_LIMITS.tagMax, { each: true })
+  tags!: string[];
+  @IsOptional() @IsBoolean() active: boolean = true;
+  @IsInt() @Min(0) @Max(100_000) sortOrder!: number;
+}
+
+/** The service menu shipped in config/menu.yml, written to the menu_items table at start. */
+export class MenuConfig {
+  @IsArray() @ValidateNested({ each: true }) @Type(() => MenuItemConfig) items!: MenuItemConfig[];
+}
+
 export class AppConfig {
   @IsIn(NODE_ENVS) env!: NodeEnv;
   @IsObject() @ValidateNested() @Type(() => HttpConfig) http!: HttpConfig;
@@ -370,4 +417,5 @@ export class AppConfig {
   @IsObject() @ValidateNested() @Type(() => StorageConfig) storage!: StorageConfig;
   @IsObject() @ValidateNested() @Type(() => ArchivesConfig) archives!: ArchivesConfig;
   @IsObject() @ValidateNested() @Type(() => CalendarConfig) calendar!: CalendarConfig;
+  @IsObject() @ValidateNested() @Type(() => MenuConfig) menu!: MenuConfig;
 }

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { FieldCipher } from '../common/crypto/field-cipher';
 import { DEVELOPMENT_CRYPTO, fieldCipherOptionsFrom } from './crypto-config.check';
 import { ConfigError, loadConfig } from './load-config';
+import { MENU_CATEGORIES } from '../modules/menu/menu.enums';
 
 const CONFIG_DIR = resolve(__dirname, '..', '..', 'config');
 
@@ -239,6 +240,7 @@ describe('loadConfig: the official holiday calendar (config/holidays.yml)', () =
   function dirWithCalendar(calendar: string): string {
     const dir = mkdtempSync(join(tmpdir(), 'bangfu-calendar-'));
     writeFileSync(join(dir, 'default.yml'), readFileSync(join(CONFIG_DIR, 'default.yml')));
+    writeFileSync(join(dir, 'menu.yml'), readFileSync(join(CONFIG_DIR, 'menu.yml')));
     writeFileSync(join(dir, 'holidays.yml'), calendar);
     return dir;
   }
@@ -282,6 +284,7 @@ describe('loadConfig: the official holiday calendar (config/holidays.yml)', () =
   it('refuses a missing data file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bangfu-calendar-'));
     writeFileSync(join(dir, 'default.yml'), readFileSync(join(CONFIG_DIR, 'default.yml')));
+    writeFileSync(join(dir, 'menu.yml'), readFileSync(join(CONFIG_DIR, 'menu.yml')));
     const { problems } = configErrorOf({ env: {}, configDir: dir });
     expect(problems).toEqual(
       expect.arrayContaining([expect.stringMatching(/^缺少节假日数据文件 .*holidays\.yml$/)]),
@@ -371,5 +374,85 @@ describe('loadConfig: the Meilisearch key file', () => {
   it('never takes the master key as the application key', () => {
     const config = loadConfig({ env: { MEILI_MASTER_KEY: 'the-master-key-0000' }, configDir: CONFIG_DIR });
     expect(config.search.meili.apiKey).toBeUndefined();
+  });
+});
+
+describe('loadConfig: the service menu (config/menu.yml)', () => {
+  /** A config folder with the shipped files, the menu replaced by `menu` (YAML). */
+  function dirWithMenu(menu: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'bangfu-menu-'));
+    for (const file of ['default.yml', 'holidays.yml'])
+      writeFileSync(join(dir, file), readFileSync(join(CONFIG_DIR, file)));
+    writeFileSync(join(dir, 'menu.yml'), menu);
+    return dir;
+  }
+  const item = (fields: Record<string, unknown>) =>
+    JSON.stringify({
+      code: 'training_forklift',
+      category: 'training',
+      name: '叉车司机培训',
+      description: '场内机动车辆（叉车）司机培训与考证',
+      unit: 'slots',
+      maxPerNeed: 1,
+      requiresActiveArchive: true,
+      acceptsTemporaryArchive: false,
+      beneficiary: 'any_member',
+      slaDays: 30,
+      validityDays: 120,
+      documents: ['身份证'],
+      tags: ['叉车'],
+      sortOrder: 10,
+      ...fields,
+    });
+
+  it('ships about thirty items over all ten categories, each consistent', () => {
+    const { menu } = loadConfig({ env: {}, configDir: CONFIG_DIR });
+    expect(menu.items.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(menu.items.map((i) => i.category))).toEqual(new Set(MENU_CATEGORIES));
+    expect(new Set(menu.items.map((i) => i.code)).size).toBe(menu.items.length);
+    const tuition = menu.items.find((i) => i.code === 'tuition_college')!;
+    expect(tuition).toMatchObject({ unit: 'yuan', beneficiary: 'member_in_stage', stages: ['college'] });
+    expect(menu.items.filter((i) => i.acceptsTemporaryArchive).map((i) => i.category)).toContain('relief');
+    expect(menu.items.every((i) => i.active)).toBe(true);
+  });
+
+  it('refuses a missing file, a bad field, a duplicate code and an inconsistent item, naming each', () => {
+    const dir = dirWithMenu(
+      `items:\n` +
+        [
+          item({}),
+          item({ name: '叉车司机复训' }),
+          item({ code: 'Bad-Code', name: '错误代码' }),
+          item({ code: 'tuition_any', name: '助学', category: 'tuition', beneficiary: 'member_in_stage' }),
+          item({ code: 'cash_too_much', name: '过大金额', unit: 'yuan', maxPerNeed: 5_000_001 }),
+        ]
+          .map((line) => `  - ${line}\n`)
+          .join(''),
+    );
+    expect(configErrorOf({ env: {}, configDir: dir }).problems).toEqual([
+      expect.stringMatching(/^menu\.items\.2\.code: /),
+    ]);
+    const fixed = dirWithMenu(
+      `items:\n` +
+        [
+          item({}),
+          item({ name: '叉车司机复训' }),
+          item({ code: 'tuition_any', name: '助学', category: 'tuition', beneficiary: 'member_in_stage' }),
+          item({ code: 'cash_too_much', name: '过大金额', unit: 'yuan', maxPerNeed: 5_000_001 }),
+        ]
+          .map((line) => `  - ${line}\n`)
+          .join(''),
+    );
+    expect(configErrorOf({ env: {}, configDir: fixed }).problems).toEqual([
+      'menu training_forklift: 代码重复',
+      'menu tuition_any.stages: 受助对象为“在读家庭成员”时须列出适用的学段',
+      'menu cash_too_much.maxPerNeed: 每次申请的金额上限不能超过 50000 元（以分计）',
+    ]);
+    const missing = mkdtempSync(join(tmpdir(), 'bangfu-menu-'));
+    for (const file of ['default.yml', 'holidays.yml'])
+      writeFileSync(join(missing, file), readFileSync(join(CONFIG_DIR, file)));
+    expect(configErrorOf({ env: {}, configDir: missing }).problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^缺少服务菜单数据文件 .*menu\.yml$/)]),
+    );
   });
 });

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { AppConfig } from './app-config';
 import { authConfigProblems } from './auth-config.check';
 import { calendarConfigProblems } from './calendar-config.check';
+import { menuConfigProblems } from './menu-config.check';
 import { cryptoConfigProblems } from './crypto-config.check';
 
 type Env = Record<string, string | undefined>;
@@ -46,8 +47,14 @@ export interface LoadConfigOptions {
   now?: Date;
 }
 
-/** The official holiday calendar's data file, beside the other configuration files. */
-const CALENDAR_FILE = 'holidays.yml';
+/**
+ * Data files beside the configuration files, each loaded whole into its section: the official holiday
+ * calendar and the service menu.
+ */
+const DATA_FILES = [
+  { section: 'calendar', file: 'holidays.yml', missing: '缺少节假日数据文件' },
+  { section: 'menu', file: 'menu.yml', missing: '缺少服务菜单数据文件' },
+] as const;
 
 /** The process environment, read here and nowhere else. */
 export function processEnv(): Env {
@@ -73,13 +80,16 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       problems.push(`${file}: YAML 解析失败: ${(error as Error).message}`);
     }
   }
-  const calendarPath = join(configDir, CALENDAR_FILE);
-  if (!existsSync(calendarPath)) problems.push(`缺少节假日数据文件 ${calendarPath}`);
-  else {
+  for (const { section, file, missing } of DATA_FILES) {
+    const path = join(configDir, file);
+    if (!existsSync(path)) {
+      problems.push(`${missing} ${path}`);
+      continue;
+    }
     try {
-      merged.calendar = (parse(readFileSync(calendarPath, 'utf8')) as Plain | null) ?? {};
+      merged[section] = (parse(readFileSync(path, 'utf8')) as Plain | null) ?? {};
     } catch (error) {
-      problems.push(`${CALENDAR_FILE}: YAML 解析失败: ${(error as Error).message}`);
+      problems.push(`${file}: YAML 解析失败: ${(error as Error).message}`);
     }
   }
   deepMerge(merged, envOverrides(env, problems));
@@ -97,6 +107,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       ...authConfigProblems(config),
       ...cryptoConfigProblems(config),
       ...calendarConfigProblems(config, options.now ?? new Date()),
+      ...menuConfigProblems(config),
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);

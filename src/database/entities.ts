@@ -13,6 +13,7 @@ import { ArchiveEvidenceEntity } from '../modules/archives/evidence/archive-evid
 import { AUTH_ENTITIES } from '../modules/auth/auth.entities';
 import { OrgUnitEntity } from '../modules/org-units/org-unit.entity';
 import { UserEntity } from '../modules/users/user.entity';
+import { MenuItemEntity } from '../modules/menu/menu-item.entity';
 
 /** Every TypeORM entity of the application, listed explicitly (no globs: same in ts-jest, swc and dist). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -33,4 +34,5 @@ export const ENTITIES: Function[] = [
   ArchiveChangeRequestEntity,
   ArchiveEvidenceEntity,
   ArchiveAidExclusionEntity,
+  MenuItemEntity,
 ];

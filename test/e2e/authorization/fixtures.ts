@@ -7,6 +7,7 @@ import { totpAt } from '../../../src/modules/auth/totp/totp';
 import { Actor, createActor } from '../../helpers/actors';
 import { createUser, OrgUnitRow } from '../../helpers/factories/users.factory';
 import { ARCHIVE_FIXTURES } from './archive-fixtures';
+import { MENU_FIXTURES } from './menu-fixtures';
 import type { CaseName } from './matrix';
 import type { World } from './world';
 
@@ -208,4 +209,5 @@ export const FIXTURES: Record<string, Fixture> = {
 
   'GET /api/v1/audit-logs': none('/api/v1/audit-logs'),
   ...ARCHIVE_FIXTURES,
+  ...MENU_FIXTURES,
 };

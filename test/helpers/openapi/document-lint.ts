@@ -123,8 +123,9 @@ export function lintDocument(doc: OpenApiDocument): string[] {
       for (const [type, media] of Object.entries(op.requestBody?.content ?? {}))
         checkSchema(media.schema, `${at} body ${type}`, problems);
       for (const [status, res] of Object.entries(op.responses)) {
-        if (status === '204') {
-          if (res.content) problems.push(`${at} ${status}: a 204 has no body`);
+        // 204 No Content and 304 Not Modified never carry a body (RFC 9110).
+        if (status === '204' || status === '304') {
+          if (res.content) problems.push(`${at} ${status}: a ${status} has no body`);
           continue;
         }
         if (!res.content) problems.push(`${at} ${status}: no response body described`);

@@ -64,6 +64,9 @@ export const PERMISSIONS = {
   'auth.change-password': { anyAuthenticated: true },
   'auth.self': { anyAuthenticated: true },
   'auth.totp-enrol': { anyAuthenticated: true },
+  // The service menu (点菜单): administrators keep it; anyone reads the active items without logging in.
+  'menu-items.manage': { staff: ['admin'] },
+  'menu-items.read': { staff: ['admin'] },
   'org-units.create': { staff: ['admin'] },
   // Every staff role works inside the tree; the auditor reads only the audit log.
   'org-units.read': { staff: ['caseworker', 'reviewer', 'approver', 'archivist', 'admin'] },
