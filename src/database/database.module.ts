@@ -3,6 +3,7 @@ import { InjectDataSource, TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/t
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config';
 import { APP_ROLE } from './app-role';
+import { DatabaseProbe } from './database-probe';
 import { DatabaseServer } from './database-server';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrations } from './migrate';
@@ -99,8 +100,8 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [DatabaseLifecycle],
-      exports: [DatabaseServerModule],
+      providers: [DatabaseLifecycle, DatabaseProbe],
+      exports: [DatabaseServerModule, DatabaseProbe],
     };
   }
 }
