@@ -437,13 +437,7 @@ async function run(ctx: BenchContext): Promise<void> {
   Logger.overrideLogger(['error', 'warn']); // the sealer's progress would land on stdout, among the figures
   const repository = new AuditRepository(ctx.dataSource);
   const clock = new Clock();
-  const audit = new AuditService(
-    ctx.dataSource,
-    repository,
-    new AuditSealer(repository, clock, config),
-    clock,
-    config,
-  );
+  const audit = new AuditService(repository, new AuditSealer(repository, clock, config), clock, config);
   const report = await audit.verifyChain();
   const [{ logs, links }] = await ctx.dataSource.query(
     `SELECT (SELECT count(*) FROM audit_logs)::int AS logs, (SELECT count(*) FROM audit_chain)::int AS links`,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { Provider } from '@nestjs/common';
+import { getRepositoryToken } from '@nestjs/typeorm';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { APP_ROLE } from '../../src/database/app-role';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { TEST_DB_PREFIX, TEST_TEMPLATE_DB, testServerUrl, withDatabase } from './test-env';
@@ -38,6 +40,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };
+}
+
+/**
+ * `Repository<Entity>` providers on `dataSource`, under @nestjs/typeorm's tokens, for a testing module
+ * that lists repository classes itself instead of importing their feature module.
+ */
+export function repositoryProviders(
+  dataSource: DataSource,
+  entities: Array<EntityTarget<ObjectLiteral> & (new () => ObjectLiteral)>,
+): Provider[] {
+  return entities.map((entity) => ({
+    provide: getRepositoryToken(entity),
+    useValue: dataSource.getRepository(entity),
+  }));
 }
 
 async function adminQuery(url: string, sql: string): Promise<void> {

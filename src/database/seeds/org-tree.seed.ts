@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import type { OrgLevel, OrgUnitEntity } from '../../modules/org-units/org-unit.entity';
+import { type OrgLevel, OrgUnitEntity } from '../../modules/org-units/org-unit.entity';
 import { OrgUnitsRepository } from '../../modules/org-units/org-units.repository';
 import { createOrgUnitChecked } from '../../modules/org-units/org-unit-creation';
 
@@ -149,7 +149,7 @@ export type DemoOrgTree = Record<DemoOrgUnitKey, OrgUnitEntity>;
  * stops the seed rather than grafting demo data onto a real tree.
  */
 export async function seedDemoOrgTree(manager: EntityManager): Promise<DemoOrgTree> {
-  const repository = new OrgUnitsRepository(manager.connection);
+  const repository = new OrgUnitsRepository(manager.getRepository(OrgUnitEntity));
   const units = {} as Record<string, OrgUnitEntity>;
 
   for (const spec of DEMO_ORG_UNITS as readonly DemoUnit[]) {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { OutboxEntity, OutboxOperation } from './outbox.entity';
 
@@ -11,7 +12,7 @@ export interface PendingChange {
 
 @Injectable()
 export class OutboxRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Inserts through `manager`, i.e. inside the caller's transaction. */
   async insert(

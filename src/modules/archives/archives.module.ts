@@ -1,4 +1,14 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ArchiveAidExclusionEntity } from './aid-exclusions/archive-aid-exclusion.entity';
+import { AidExclusionsRepository } from './aid-exclusions/aid-exclusions.repository';
+import { ArchiveIncomeItemEntity, ArchiveMemberEntity } from './archive-household.entities';
+import { ArchiveEntity } from './archive.entity';
+import { ArchiveChangeRequestEntity } from './change-requests/archive-change-request.entity';
+import { ArchiveConsentEntity } from './consents/archive-consent.entity';
+import { DibaoLineEntity } from './dibao-lines/dibao-line.entity';
+import { ArchiveVersionEntity } from './versions/archive-version.entity';
+import { ARCHIVE_WORKFLOW_ENTITIES } from './workflow/archive-workflow.entities';
 import { OrgUnitsModule } from '../org-units/org-units.module';
 import { UsersModule } from '../users/users.module';
 import { ArchivesController } from './archives.controller';
@@ -24,7 +34,22 @@ import {
  * AuthorizationService.
  */
 @Module({
-  imports: [OrgUnitsModule, UsersModule, EvidenceModule],
+  imports: [
+    TypeOrmModule.forFeature([
+      ArchiveEntity,
+      ArchiveMemberEntity,
+      ArchiveIncomeItemEntity,
+      DibaoLineEntity,
+      ArchiveConsentEntity,
+      ArchiveVersionEntity,
+      ...ARCHIVE_WORKFLOW_ENTITIES,
+      ArchiveChangeRequestEntity,
+      ArchiveAidExclusionEntity,
+    ]),
+    OrgUnitsModule,
+    UsersModule,
+    EvidenceModule,
+  ],
   controllers: [
     ArchivesController,
     DibaoLinesController,
@@ -39,6 +64,7 @@ import {
     DibaoLinesService,
     ArchiveChangeRequestsRepository,
     ArchiveChangeRequestsService,
+    AidExclusionsRepository,
     AidExclusionsService,
     // Workflow (engineer B): service, repository, jobs, objection rate limit, and the ARCHIVE_RECORDS port
     // binding ArchivesService (validateForSubmission, snapshot, recordVersion) for it.

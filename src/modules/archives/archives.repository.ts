@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, EntityManager, In, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { OrgUnitEntity } from '../org-units/org-unit.entity';
 import { ArchiveEntity } from './archive.entity';
@@ -79,15 +80,15 @@ function escapeLike(value: string): string {
 /** The only code of the archive data side that touches TypeORM. */
 @Injectable()
 export class ArchivesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectRepository(ArchiveEntity) private readonly archives: Repository<ArchiveEntity>) {}
 
   /** The manager outside any transaction (reads). */
   get defaultManager(): EntityManager {
-    return this.dataSource.manager;
+    return this.archives.manager;
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('READ COMMITTED', work);
+    return this.archives.manager.transaction('READ COMMITTED', work);
   }
 
   /** The archive row locked FOR UPDATE (the unit, members and income items read under that lock), or null. */
@@ -103,7 +104,7 @@ export class ArchivesRepository {
   }
 
   /** Same, without a lock (reads). */
-  async load(id: string, manager: EntityManager = this.dataSource.manager): Promise<LoadedArchive | null> {
+  async load(id: string, manager: EntityManager = this.archives.manager): Promise<LoadedArchive | null> {
     // The unit comes in the same query (the locking variant above reads it apart: FOR UPDATE would lock it).
     const archive = await manager
       .getRepository(ArchiveEntity)
@@ -307,8 +308,7 @@ export class ArchivesRepository {
     criteria: ArchiveListCriteria,
     window: { skip: number; take: number },
   ): Promise<{ rows: ArchiveListRow[]; total: number }> {
-    const qb = this.dataSource
-      .getRepository(ArchiveEntity)
+    const qb = this.archives
       .createQueryBuilder('a')
       .innerJoin('a.orgUnit', 'u')
       .select([...LIST_COLUMNS.map((c) => `a.${c}`), 'u.id', 'u.name']);
@@ -376,7 +376,7 @@ export class ArchivesRepository {
 
   versionsOf(
     archiveId: string,
-    manager: EntityManager = this.dataSource.manager,
+    manager: EntityManager = this.archives.manager,
   ): Promise<ArchiveVersionEntity[]> {
     return manager
       .getRepository(ArchiveVersionEntity)

@@ -35,13 +35,7 @@ async function main(args: string[]): Promise<number> {
     await dataSource.initialize();
     const repository = new AuditRepository(dataSource);
     const clock = new Clock();
-    const audit = new AuditService(
-      dataSource,
-      repository,
-      new AuditSealer(repository, clock, config),
-      clock,
-      config,
-    );
+    const audit = new AuditService(repository, new AuditSealer(repository, clock, config), clock, config);
     const report = await audit.verifyChain({ batchSize });
     const unsealed = report.unsealed;
     if (report.ok) {

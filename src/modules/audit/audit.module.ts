@@ -1,4 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditChainEntity } from './audit-chain.entity';
+import { AuditLogEntity } from './audit-log.entity';
 import { ClockModule } from '../../common/clock/clock.module';
 import { AUTHORIZATION_AUDIT } from '../auth/authorization/authorization-audit';
 import { AuditSealJob } from './audit-seal.job';
@@ -14,7 +17,7 @@ import { AuthorizationAuditRecorder } from './authorization-audit.recorder';
  */
 @Global()
 @Module({
-  imports: [ClockModule],
+  imports: [TypeOrmModule.forFeature([AuditLogEntity, AuditChainEntity]), ClockModule],
   controllers: [AuditController],
   providers: [
     AuditRepository,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuditViewerUnit, AuditScope } from './rules/audit-scope.rule';
 import { AuditLogEntity, AuditOutcome } from './audit-log.entity';
@@ -83,14 +84,15 @@ const ROW_COLUMNS = `a.id::text AS id, a.xid::text AS xid,
 
 @Injectable()
 export class AuditRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
    * Appends one row in `manager`'s transaction, taking no lock: the row carries the transaction's id
-   * (`pg_current_xact_id()`, the top-level one even inside a savepoint) for the sealer.
+   * (`pg_current_xact_id()`, the top-level one even inside a savepoint) for the sealer. Without a
+   * manager the row is a statement of its own (atomic alone).
    */
-  async insert(manager: EntityManager, row: Omit<HashedAuditFields, 'id'>): Promise<void> {
-    await manager.query(
+  async insert(manager: EntityManager | undefined, row: Omit<HashedAuditFields, 'id'>): Promise<void> {
+    await (manager ?? this.dataSource.manager).query(
       `INSERT INTO audit_logs
          (xid, occurred_at, actor_id, actor_username, actor_kind, actor_roles, actor_org_unit_id, action,
           target_type, target_id, outcome, client_ip, request_id, details)

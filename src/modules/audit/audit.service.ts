@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { requestContext } from '../../common/context/request-context';
 import { DomainError, errorSpec } from '../../common/errors';
@@ -80,7 +80,6 @@ export class AuditService {
   private readonly logger = new Logger(AuditService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly repository: AuditRepository,
     private readonly sealer: AuditSealer,
     private readonly clock: Clock,
@@ -93,7 +92,7 @@ export class AuditService {
     const fields = this.buildFields(entry);
     try {
       // One statement: atomic on its own outside a transaction, part of the caller's inside one.
-      await this.repository.insert(manager ?? this.dataSource.manager, {
+      await this.repository.insert(manager, {
         ...fields,
         occurredAt: this.clock.now().toISOString(),
       });

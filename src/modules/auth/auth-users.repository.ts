@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import type { OrgLevel } from '../org-units/org-unit.entity';
 import type { AccountKind, StaffRole } from './principal';
 import { UserEntity } from '../users/user.entity';
@@ -48,18 +49,23 @@ interface ProfileSqlRow {
  */
 @Injectable()
 export class AuthUsersRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+
+  /** A transaction for a login, a password or TOTP change: the repositories and the audit row join it. */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.users.manager.transaction(work);
+  }
 
   findByUsername(username: string): Promise<UserEntity | null> {
-    return this.dataSource.getRepository(UserEntity).findOne({ where: { username } });
+    return this.users.findOne({ where: { username } });
   }
 
   findById(id: string, manager?: EntityManager): Promise<UserEntity | null> {
-    return (manager ?? this.dataSource.manager).getRepository(UserEntity).findOne({ where: { id } });
+    return (manager ?? this.users.manager).getRepository(UserEntity).findOne({ where: { id } });
   }
 
   async findProfile(id: string): Promise<ProfileRow | null> {
-    const rows: ProfileSqlRow[] = await this.dataSource.query(
+    const rows: ProfileSqlRow[] = await this.users.manager.query(
       `SELECT u.id, u.username, u.display_name, u.kind, u.roles, u.partner_id, u.phone_ciphertext,
               u.password_changed_at, u.totp_enabled_at, u.expires_at,
               o.id AS unit_id, o.name AS unit_name, o.level AS unit_level
@@ -99,7 +105,7 @@ export class AuthUsersRepository {
     lockMinutes: number,
     manager?: EntityManager,
   ): Promise<FailureResult | null> {
-    const [rows] = (await (manager ?? this.dataSource.manager).query(
+    const [rows] = (await (manager ?? this.users.manager).query(
       `UPDATE users SET
          failed_login_count = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_login_count + 1 END,
          locked_until = CASE
@@ -119,7 +125,7 @@ export class AuthUsersRepository {
    * counted by concurrent attempts may have locked it since its state was read. False = locked: refuse.
    */
   async clearFailuresUnlessLocked(userId: string, now: Date, manager?: EntityManager): Promise<boolean> {
-    const [rows] = (await (manager ?? this.dataSource.manager).query(
+    const [rows] = (await (manager ?? this.users.manager).query(
       `UPDATE users SET failed_login_count = 0, locked_until = NULL
        WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2)
        RETURNING id`,
@@ -130,7 +136,7 @@ export class AuthUsersRepository {
 
   /** Makes every token and session of the user invalid at once; returns the new version. */
   async bumpTokenVersion(userId: string, manager?: EntityManager): Promise<number> {
-    const [rows] = (await (manager ?? this.dataSource.manager).query(
+    const [rows] = (await (manager ?? this.users.manager).query(
       `UPDATE users SET token_version = token_version + 1, updated_at = now() WHERE id = $1 RETURNING token_version`,
       [userId],
     )) as [{ token_version: number }[], number];
@@ -139,7 +145,7 @@ export class AuthUsersRepository {
 
   /** A new password chosen by the user: clears the reset flag and ends every existing token. */
   async changePassword(userId: string, hash: string, now: Date, manager?: EntityManager): Promise<number> {
-    const [rows] = (await (manager ?? this.dataSource.manager).query(
+    const [rows] = (await (manager ?? this.users.manager).query(
       `UPDATE users SET password_hash = $2, password_changed_at = $3, must_change_password = false,
          failed_login_count = 0, locked_until = NULL, token_version = token_version + 1, updated_at = now()
        WHERE id = $1 RETURNING token_version`,
@@ -150,16 +156,15 @@ export class AuthUsersRepository {
 
   /** The same password under the current hashing parameters (no change of password age). */
   async rehash(userId: string, oldHash: string, newHash: string): Promise<void> {
-    await this.dataSource.query(`UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2`, [
-      userId,
-      oldHash,
-      newHash,
-    ]);
+    await this.users.manager.query(
+      `UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2`,
+      [userId, oldHash, newHash],
+    );
   }
 
   /** Stores a new pending secret; refused (false) once TOTP is active. */
   async setPendingTotpSecret(userId: string, ciphertext: string, manager?: EntityManager): Promise<boolean> {
-    const [, count] = (await (manager ?? this.dataSource.manager).query(
+    const [, count] = (await (manager ?? this.users.manager).query(
       `UPDATE users SET totp_secret_ciphertext = $2, totp_last_step = NULL, updated_at = now()
        WHERE id = $1 AND totp_enabled_at IS NULL`,
       [userId, ciphertext],
@@ -182,7 +187,7 @@ export class AuthUsersRepository {
    * presented the same code concurrently cannot both accept it.
    */
   async acceptTotpStep(userId: string, step: number): Promise<boolean> {
-    const [, count] = (await this.dataSource.query(
+    const [, count] = (await this.users.manager.query(
       `UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)`,
       [userId, step],
     )) as [unknown, number];

@@ -1,4 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UserEntity } from '../users/user.entity';
+import { AUTH_ENTITIES } from './auth.entities';
 import { AppConfig } from '../../config';
 import { PasswordModule } from '../users/password/password.module';
 import { ACCESS_TOKEN_VERIFIER } from './access-token-verifier';
@@ -35,7 +38,7 @@ export function createRateLimiter(config: AppConfig): RateLimiter {
  */
 @Global()
 @Module({
-  imports: [AuthorizationModule, PasswordModule],
+  imports: [TypeOrmModule.forFeature([UserEntity, ...AUTH_ENTITIES]), AuthorizationModule, PasswordModule],
   controllers: [AuthController],
   providers: [
     AuthUsersRepository,

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { HolidayCalendar } from '../../common/calendar/holiday-calendar';
 import { Clock } from '../../common/clock/clock';
 import { AppConfig } from '../../config';
-import { DatabaseServer } from '../../database/database-server';
+import { DatabaseProbe } from '../../database/database-probe';
 import { QUEUE_DRIVER, QueueDriver } from '../../infra/queue/queue.port';
 import { SEARCH_ENGINE, SearchEngine } from '../../infra/search/search-engine';
 import { searchStatus } from '../../infra/search/search.module';
@@ -62,8 +61,7 @@ export class HealthService {
   private probing?: Promise<HealthReport>;
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly server: DatabaseServer,
+    private readonly database: DatabaseProbe,
     @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
     @Inject(SEARCH_ENGINE) private readonly search: SearchEngine,
     private readonly config: AppConfig,
@@ -93,7 +91,7 @@ export class HealthService {
   async report(): Promise<HealthReport> {
     const checkedAt = this.clock.now().toISOString();
     const [database, queue, search] = await Promise.all([
-      this.database(),
+      this.databaseHealth(),
       this.queueHealth(),
       this.searchHealth(),
     ]);
@@ -117,9 +115,9 @@ export class HealthService {
     };
   }
 
-  private async database(): Promise<DependencyHealth> {
-    return guard({ kind: this.server.kind }, async () => {
-      await this.dataSource.query('SELECT 1');
+  private async databaseHealth(): Promise<DependencyHealth> {
+    return guard({ kind: this.database.kind }, async () => {
+      await this.database.ping();
       return { ok: true };
     });
   }

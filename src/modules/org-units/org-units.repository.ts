@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError, SelectQueryBuilder } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, QueryFailedError, Repository, SelectQueryBuilder } from 'typeorm';
 import { pageWindow, PaginationQueryDto } from '../../common/pagination/pagination';
 import { OrgLevel, OrgUnitEntity } from './org-unit.entity';
 
@@ -33,22 +34,19 @@ const LEVEL_ORDER_SQL = `array_position(ARRAY['national','province','city','dist
 /** The only code that touches the org_units table. */
 @Injectable()
 export class OrgUnitsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectRepository(OrgUnitEntity) private readonly units: Repository<OrgUnitEntity>) {}
 
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    return this.units.manager.transaction(work);
   }
 
-  async findById(
-    id: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<OrgUnitEntity | null> {
+  async findById(id: string, manager: EntityManager = this.units.manager): Promise<OrgUnitEntity | null> {
     return manager.getRepository(OrgUnitEntity).findOne({ where: { id } });
   }
 
   async findByIds(
     ids: readonly string[],
-    manager: EntityManager = this.dataSource.manager,
+    manager: EntityManager = this.units.manager,
   ): Promise<OrgUnitEntity[]> {
     if (ids.length === 0) return [];
     return manager
@@ -58,7 +56,7 @@ export class OrgUnitsRepository {
       .getMany();
   }
 
-  async findRoot(manager: EntityManager = this.dataSource.manager): Promise<OrgUnitEntity | null> {
+  async findRoot(manager: EntityManager = this.units.manager): Promise<OrgUnitEntity | null> {
     return manager
       .getRepository(OrgUnitEntity)
       .createQueryBuilder('unit')
@@ -69,7 +67,7 @@ export class OrgUnitsRepository {
   async findChildByName(
     parentId: string | null,
     name: string,
-    manager: EntityManager = this.dataSource.manager,
+    manager: EntityManager = this.units.manager,
   ): Promise<OrgUnitEntity | null> {
     const query = manager
       .getRepository(OrgUnitEntity)
@@ -111,8 +109,7 @@ export class OrgUnitsRepository {
    * answers as a range scan. The prefix is escaped although paths hold only uuids and slashes.
    */
   subtreeQuery(rootPath: string, filter: SubtreeFilter = {}): SelectQueryBuilder<OrgUnitEntity> {
-    const query = this.dataSource
-      .getRepository(OrgUnitEntity)
+    const query = this.units
       .createQueryBuilder('unit')
       .where(`unit.path LIKE :prefix`, { prefix: `${escapeLike(rootPath)}%` });
     if (filter.level) query.andWhere('unit.level = :level', { level: filter.level });

@@ -7,16 +7,15 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { createWorkerApp } from '../../bootstrap';
 import { Clock } from '../../common/clock/clock';
 import { ConfigError, loadConfig } from '../../config';
 import { AuditService } from '../audit/audit.service';
-import { OrgUnitEntity } from '../org-units/org-unit.entity';
+import { OrgUnitsRepository } from '../org-units/org-units.repository';
 import { PasswordHasher } from './password/password-hasher';
 import { PasswordPolicy } from './password/password-policy';
 import { USERNAME_PATTERN } from './dto/create-user.dto';
-import { UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
 
 async function main([username, orgUnitId, displayName]: string[]): Promise<number> {
   if (!username || !orgUnitId || !displayName || !USERNAME_PATTERN.test(username)) {
@@ -27,25 +26,30 @@ async function main([username, orgUnitId, displayName]: string[]): Promise<numbe
   }
   const app = await createWorkerApp(loadConfig({ overrides: { log: { level: 'warn' } } }));
   try {
-    const dataSource = app.get(DataSource);
+    const users = app.get(UsersRepository);
+    const units = app.get(OrgUnitsRepository);
     const password = `Sj${randomBytes(9).toString('base64url')}7`;
     app.get(PasswordPolicy).assertAcceptable(password, { username, displayName });
     const passwordHash = await app.get(PasswordHasher).hash(password);
     const now = app.get(Clock).now();
-    const created = await dataSource.transaction(async (manager) => {
-      if (!(await manager.existsBy(OrgUnitEntity, { id: orgUnitId }))) return 'no-unit' as const;
-      if (await manager.existsBy(UserEntity, { username })) return 'taken' as const;
-      const { identifiers } = await manager.insert(UserEntity, {
+    const created = await users.transaction(async (manager) => {
+      if (!(await units.findById(orgUnitId, manager))) return 'no-unit' as const;
+      if (await users.findByUsername(username, manager)) return 'taken' as const;
+      const id = await users.insert(manager, {
         username,
         displayName,
         kind: 'staff',
         roles: ['auditor'],
         orgUnitId,
+        partnerId: null,
+        phoneCiphertext: null,
+        phoneBlindIndex: null,
         passwordHash,
         passwordChangedAt: now,
         mustChangePassword: true,
+        expiresAt: null,
+        createdBy: null,
       });
-      const id = String(identifiers[0]!.id);
       await app.get(AuditService).record(
         {
           action: 'user.create',

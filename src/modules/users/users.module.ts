@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UserEntity } from './user.entity';
 import { OrgUnitsModule } from '../org-units/org-units.module';
 import { PasswordModule } from './password';
 import { UsersExpiryJob } from './users-expiry.job';
@@ -12,7 +14,7 @@ import { UsersService } from './users.service';
  * AuthorizationService (AuthorizationModule) and the job queue.
  */
 @Module({
-  imports: [PasswordModule, OrgUnitsModule],
+  imports: [TypeOrmModule.forFeature([UserEntity]), PasswordModule, OrgUnitsModule],
   controllers: [UsersController],
   providers: [UsersRepository, UsersService, UsersExpiryJob],
   exports: [UsersService, PasswordModule],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, DataSource, EntityManager, QueryFailedError, SelectQueryBuilder } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, EntityManager, QueryFailedError, Repository, SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../../common/errors';
 import type { AccountKind, StaffRole } from '../auth/principal';
 import type { OrgUnitEntity } from '../org-units/org-unit.entity';
@@ -78,13 +79,13 @@ export const PHONE_ACTIVE_UNIQUE = 'uq_users_phone_active';
 /** The only code that touches TypeORM for accounts. */
 @Injectable()
 export class UsersRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    return this.users.manager.transaction(work);
   }
 
-  findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<UserWithUnit | null> {
+  findById(id: string, manager: EntityManager = this.users.manager): Promise<UserWithUnit | null> {
     return this.withUnit(manager).where('u.id = :id', { id }).getOne() as Promise<UserWithUnit | null>;
   }
 
@@ -98,7 +99,7 @@ export class UsersRepository {
 
   findByUsername(
     username: string,
-    manager: EntityManager = this.dataSource.manager,
+    manager: EntityManager = this.users.manager,
   ): Promise<UserWithUnit | null> {
     return this.withUnit(manager)
       .where('u.username = :username', { username: username.trim().toLowerCase() })
@@ -161,7 +162,7 @@ export class UsersRepository {
   }
 
   async list(criteria: UserListCriteria): Promise<{ rows: UserWithUnit[]; total: number }> {
-    const qb = this.withUnit(this.dataSource.manager).where(
+    const qb = this.withUnit(this.users.manager).where(
       new Brackets((scope) => {
         scope.where('ou.path LIKE :scope', { scope: `${escapeLike(criteria.scopePath)}%` });
         if (criteria.includeUnassigned) scope.orWhere('u.orgUnitId IS NULL');
@@ -191,8 +192,7 @@ export class UsersRepository {
 
   /** Ids of temporary accounts past their end and not yet disabled, oldest expiry first. */
   async findExpiredIds(now: Date, limit: number): Promise<string[]> {
-    const rows = await this.dataSource
-      .getRepository(UserEntity)
+    const rows = await this.users
       .createQueryBuilder('u')
       .select('u.id', 'id')
       .where('u.disabledAt IS NULL')

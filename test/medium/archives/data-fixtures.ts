@@ -1,4 +1,8 @@
 import { Test, TestingModule } from '@nestjs/testing';
+import { UserEntity } from '../../../src/modules/users/user.entity';
+import { ArchiveEntity } from '../../../src/modules/archives/archive.entity';
+import { DibaoLineEntity } from '../../../src/modules/archives/dibao-lines/dibao-line.entity';
+import { repositoryProviders } from '../../helpers/test-database';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock, FakeClock } from '../../../src/common/clock/clock';
@@ -69,6 +73,7 @@ export async function createArchivesContext(): Promise<ArchivesTestContext> {
       ArchivesService,
       DibaoLinesRepository,
       DibaoLinesService,
+      ...repositoryProviders(db.dataSource, [UserEntity, ArchiveEntity, DibaoLineEntity]),
     ],
   })
     .overrideProvider(Clock)

@@ -1,4 +1,8 @@
 import { forceArchiveStatus } from '../../helpers/archive-status';
+import { UserEntity } from '../../../src/modules/users/user.entity';
+import { ArchiveEntity } from '../../../src/modules/archives/archive.entity';
+import { DibaoLineEntity } from '../../../src/modules/archives/dibao-lines/dibao-line.entity';
+import { repositoryProviders } from '../../helpers/test-database';
 import { Global, Module } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -124,6 +128,7 @@ describe('archive data HTTP API (real guard, pipe and filter; PostgreSQL)', () =
         ArchivesService,
         DibaoLinesRepository,
         DibaoLinesService,
+        ...repositoryProviders(db.dataSource, [UserEntity, ArchiveEntity, DibaoLineEntity]),
       ],
     })
       .overrideProvider(Clock)

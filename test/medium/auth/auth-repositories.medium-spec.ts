@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AuthUsersRepository } from '../../../src/modules/auth/auth-users.repository';
 import { SessionsRepository } from '../../../src/modules/auth/sessions/sessions.repository';
+import { UserEntity } from '../../../src/modules/users/user.entity';
 import { createUser } from '../../helpers/factories/users.factory';
 import { createTestDatabase, TestDatabase } from '../../helpers/test-database';
 import { createOrgUnit } from '../../helpers/factories/users.factory';
@@ -16,7 +17,7 @@ describe('auth repositories on PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    users = new AuthUsersRepository(db.dataSource);
+    users = new AuthUsersRepository(db.dataSource.getRepository(UserEntity));
     sessions = new SessionsRepository(db.dataSource);
     other = new DataSource({ ...db.dataSource.options });
     await other.initialize();
@@ -31,7 +32,7 @@ describe('auth repositories on PostgreSQL', () => {
   describe('AuthUsersRepository.recordFailure', () => {
     it('locks on the fifth consecutive failure, exactly once, under concurrency from two pools', async () => {
       const { user } = await createUser(db.dataSource);
-      const otherUsers = new AuthUsersRepository(other);
+      const otherUsers = new AuthUsersRepository(other.getRepository(UserEntity));
       const results = await Promise.all(
         Array.from({ length: 10 }, (_, i) => (i % 2 ? users : otherUsers).recordFailure(user.id, now, 5, 15)),
       );
@@ -82,7 +83,7 @@ describe('auth repositories on PostgreSQL', () => {
 
   it('accepts a TOTP step once, and never an older one, under concurrency', async () => {
     const { user } = await createUser(db.dataSource);
-    const otherUsers = new AuthUsersRepository(other);
+    const otherUsers = new AuthUsersRepository(other.getRepository(UserEntity));
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, i) => (i % 2 ? users : otherUsers).acceptTotpStep(user.id, 1000)),
     );

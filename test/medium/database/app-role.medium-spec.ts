@@ -4,6 +4,7 @@
  * With DATABASE_MIGRATION_URL the app's login may be a member-only role, and migrations run as the owner.
  */
 import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '../../../src/config';
@@ -46,6 +47,21 @@ describe('the application database role', () => {
       );
     } finally {
       await moduleRef.close();
+    }
+  });
+
+  it('a start that cannot connect fails at once, without @nestjs/typeorm retrying (10 times, 3 s apart)', async () => {
+    const refused = new URL(db.url);
+    refused.username = `bangfu_test_nobody_${randomBytes(4).toString('hex')}`;
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      await expect(appDataSource({ url: refused.toString(), migrationsRun: false })).rejects.toThrow(
+        /does not exist|authentication failed/,
+      );
+      const retries = errors.mock.calls.filter(([message]) => /Unable to connect/.test(String(message)));
+      expect(retries).toEqual([]);
+    } finally {
+      errors.mockRestore();
     }
   });
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { AuditSealer } from '../../../src/modules/audit/audit-sealer';
+import { repositoryProviders } from '../../helpers/test-database';
 import { AppConfig } from '../../../src/config';
 import { testConfig } from '../../helpers/test-env';
 import { Test } from '@nestjs/testing';
@@ -74,6 +75,7 @@ describe('OrgUnitsService (PostgreSQL)', () => {
         Clock,
         { provide: AppConfig, useValue: testConfig() },
         { provide: DataSource, useValue: fresh.dataSource },
+        ...repositoryProviders(fresh.dataSource, [OrgUnitEntity]),
       ],
     }).compile();
     return {

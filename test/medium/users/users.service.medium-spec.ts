@@ -1,4 +1,6 @@
 import { Test, TestingModule } from '@nestjs/testing';
+import { UserEntity } from '../../../src/modules/users/user.entity';
+import { repositoryProviders } from '../../helpers/test-database';
 import { randomUUID } from 'node:crypto';
 import { Clock, FakeClock } from '../../../src/common/clock/clock';
 import { ClockModule } from '../../../src/common/clock/clock.module';
@@ -118,7 +120,7 @@ describe('UsersService (real PostgreSQL)', () => {
         OrgUnitsModule,
         PasswordModule,
       ],
-      providers: [UsersRepository, UsersService],
+      providers: [UsersRepository, UsersService, ...repositoryProviders(db.dataSource, [UserEntity])],
     })
       .overrideProvider(Clock)
       .useValue(clock)

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
 import { DomainError } from '../../../common/errors';
 import { AuditService } from '../../audit/audit.service';
@@ -8,7 +7,8 @@ import type { Principal } from '../../auth/principal';
 import { ArchivesErrorCode } from '../archives.errors';
 import { ArchivesService } from '../archives.service';
 import { chinaDate } from '../rules/rule-violation';
-import { ArchiveAidExclusionEntity } from './archive-aid-exclusion.entity';
+import type { ArchiveAidExclusionEntity } from './archive-aid-exclusion.entity';
+import { AidExclusionsRepository } from './aid-exclusions.repository';
 import { ArchiveAidExclusionDto, MarkAidExclusionDto } from './aid-exclusions.dto';
 
 /**
@@ -18,7 +18,7 @@ import { ArchiveAidExclusionDto, MarkAidExclusionDto } from './aid-exclusions.dt
 @Injectable()
 export class AidExclusionsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly exclusions: AidExclusionsRepository,
     private readonly archives: ArchivesService,
     private readonly authorization: AuthorizationService,
     private readonly audit: AuditService,
@@ -35,7 +35,7 @@ export class AidExclusionsService {
       'archives.exclude-aid-year',
       { type: 'archive', id: archiveId },
       () =>
-        this.dataSource.transaction(async (manager) => {
+        this.exclusions.transaction(async (manager) => {
           const archive = await this.archives.loadForUpdate(manager, archiveId);
           this.authorization.assertInScope(principal, archive.orgUnit.path);
           if (archive.status !== 'active') {
@@ -50,13 +50,15 @@ export class AidExclusionsService {
               allowed: [thisYear, thisYear + 1],
             });
           }
-          const repository = manager.getRepository(ArchiveAidExclusionEntity);
-          if (await repository.existsBy({ archiveId, year: dto.year })) {
+          if (await this.exclusions.exists(manager, archiveId, dto.year)) {
             throw new DomainError(ArchivesErrorCode.ARCHIVE_AID_EXCLUSION_EXISTS, { year: dto.year });
           }
-          const saved = await repository.save(
-            repository.create({ archiveId, year: dto.year, reason: dto.reason, markedBy: principal.userId }),
-          );
+          const saved = await this.exclusions.insert(manager, {
+            archiveId,
+            year: dto.year,
+            reason: dto.reason,
+            markedBy: principal.userId,
+          });
           await this.audit.record(
             {
               action: 'archive.exclude-aid-year',

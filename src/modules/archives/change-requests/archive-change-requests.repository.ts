@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ArchiveChangeRequestEntity, type ProposedChange } from './archive-change-request.entity';
 
 /** Change requests' persistence. */
 @Injectable()
 export class ArchiveChangeRequestsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectRepository(ArchiveChangeRequestEntity)
+    private readonly changeRequests: Repository<ArchiveChangeRequestEntity>,
+  ) {}
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    return this.changeRequests.manager.transaction(work);
   }
 
   pendingOf(manager: EntityManager, archiveId: string): Promise<ArchiveChangeRequestEntity | null> {
@@ -54,8 +58,6 @@ export class ArchiveChangeRequestsRepository {
   }
 
   listOf(archiveId: string): Promise<ArchiveChangeRequestEntity[]> {
-    return this.dataSource
-      .getRepository(ArchiveChangeRequestEntity)
-      .find({ where: { archiveId }, order: { requestedAt: 'DESC' } });
+    return this.changeRequests.find({ where: { archiveId }, order: { requestedAt: 'DESC' } });
   }
 }

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { DibaoLineEntity } from './dibao-line.entity';
 import { pickLineInForce } from './dibao-region.rule';
 
 @Injectable()
 export class DibaoLinesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectRepository(DibaoLineEntity) private readonly lines: Repository<DibaoLineEntity>) {}
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('READ COMMITTED', work);
+    return this.lines.manager.transaction('READ COMMITTED', work);
   }
 
   /**
@@ -18,7 +19,7 @@ export class DibaoLinesRepository {
   async lineInForce(
     regions: readonly string[],
     date: string,
-    manager: EntityManager = this.dataSource.manager,
+    manager: EntityManager = this.lines.manager,
   ): Promise<DibaoLineEntity | null> {
     const latest = await manager
       .getRepository(DibaoLineEntity)
@@ -36,7 +37,7 @@ export class DibaoLinesRepository {
     regionPrefix: string | undefined,
     window: { skip: number; take: number },
   ): Promise<{ rows: DibaoLineEntity[]; total: number }> {
-    const qb = this.dataSource.getRepository(DibaoLineEntity).createQueryBuilder('l');
+    const qb = this.lines.createQueryBuilder('l');
     if (regionPrefix) qb.where('l.region_code LIKE :prefix', { prefix: `${regionPrefix}%` });
     const [rows, total] = await qb
       .orderBy('l.region_code', 'ASC')

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ArchiveEvidenceEntity } from './archive-evidence.entity';
 import { StorageModule } from '../../../infra/storage';
 import { EvidenceController } from './evidence.controller';
 import { EvidenceRepository } from './evidence.repository';
@@ -10,7 +12,7 @@ import { EvidenceService } from './evidence.service';
  * configureHttpApp (src/bootstrap.ts).
  */
 @Module({
-  imports: [StorageModule],
+  imports: [TypeOrmModule.forFeature([ArchiveEvidenceEntity]), StorageModule],
   controllers: [EvidenceController],
   providers: [EvidenceRepository, EvidenceService],
   exports: [EvidenceService],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import type { ArchiveStatus } from '../archive.enums';
 import { ArchiveEvidenceEntity } from './archive-evidence.entity';
 
@@ -16,10 +17,12 @@ export type NewEvidence = Omit<ArchiveEvidenceEntity, 'id' | 'archive' | 'delete
 /** The only code of the evidence side that touches TypeORM. */
 @Injectable()
 export class EvidenceRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectRepository(ArchiveEvidenceEntity) private readonly evidence: Repository<ArchiveEvidenceEntity>,
+  ) {}
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('READ COMMITTED', work);
+    return this.evidence.manager.transaction('READ COMMITTED', work);
   }
 
   /**
@@ -31,7 +34,7 @@ export class EvidenceRepository {
     id: string,
     options: { manager?: EntityManager; lock?: boolean } = {},
   ): Promise<EvidenceArchiveFacts | null> {
-    const manager = options.manager ?? this.dataSource.manager;
+    const manager = options.manager ?? this.evidence.manager;
     const rows: Array<{ id: string; status: ArchiveStatus; owner_user_id: string | null; path: string }> =
       await manager.query(
         `SELECT a.id, a.status, a.owner_user_id, u.path
@@ -46,7 +49,7 @@ export class EvidenceRepository {
 
   /** Live (not deleted) evidence of an archive, oldest first. */
   listLive(archiveId: string): Promise<ArchiveEvidenceEntity[]> {
-    return this.dataSource.getRepository(ArchiveEvidenceEntity).find({
+    return this.evidence.find({
       where: { archiveId, deletedAt: IsNull() },
       order: { uploadedAt: 'ASC', id: 'ASC' },
     });
@@ -55,7 +58,7 @@ export class EvidenceRepository {
   findLive(
     archiveId: string,
     id: string,
-    manager: EntityManager = this.dataSource.manager,
+    manager: EntityManager = this.evidence.manager,
   ): Promise<ArchiveEvidenceEntity | null> {
     return manager
       .getRepository(ArchiveEvidenceEntity)

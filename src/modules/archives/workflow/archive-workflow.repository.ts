@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { ArchiveCategory, ArchiveStatus } from '../archive.enums';
@@ -81,7 +82,7 @@ export interface HistoryRow {
 /** The workflow's persistence: archive rows locked and moved, events, objections, numbers, notices. */
 @Injectable()
 export class ArchiveWorkflowRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);

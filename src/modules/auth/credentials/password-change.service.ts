@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
 import { AppConfig } from '../../../config';
 import { DomainError } from '../../../common/errors';
@@ -23,7 +22,6 @@ import { TokensService } from '../tokens/tokens.service';
 @Injectable()
 export class PasswordChangeService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly users: AuthUsersRepository,
     private readonly sessionsRepository: SessionsRepository,
@@ -42,7 +40,7 @@ export class PasswordChangeService {
   private async countFailure(principal: Principal, userId: string, reason: string): Promise<void> {
     const { maxFailures, durationMinutes } = this.config.auth.lockout;
     const now = this.clock.now();
-    const locked = await this.dataSource.transaction(async (manager) => {
+    const locked = await this.users.transaction(async (manager) => {
       const result = await this.users.recordFailure(userId, now, maxFailures, durationMinutes, manager);
       await this.audit.record(
         {
@@ -96,7 +94,7 @@ export class PasswordChangeService {
 
     const hash = await this.hasher.hash(newPassword);
     const now = this.clock.now();
-    const pair = await this.dataSource.transaction(async (manager) => {
+    const pair = await this.users.transaction(async (manager) => {
       const tokenVersion = await this.users.changePassword(user.id, hash, now, manager);
       const ended = await this.sessionsRepository.revokeUserSessions(
         user.id,

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
 import { requestContext } from '../../../common/context/request-context';
 import { decryptField, FieldCipher, totpSecretField } from '../../../common/crypto';
@@ -38,7 +37,6 @@ const MAX_CHALLENGE_ATTEMPTS = 5;
 @Injectable()
 export class LoginService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly users: AuthUsersRepository,
@@ -78,7 +76,7 @@ export class LoginService {
     if (user.totpEnabledAt) return this.challenge(user, now);
 
     const restriction = sessionRestriction(user, this.policy.isExpired(user, now));
-    const tokens = await this.dataSource.transaction(async (manager) => {
+    const tokens = await this.users.transaction(async (manager) => {
       if (!(await this.users.clearFailuresUnlessLocked(user.id, now, manager))) return null;
       const pair = await this.sessions.start(user, restriction, manager);
       await this.audit.record(
@@ -132,7 +130,7 @@ export class LoginService {
     const restriction = sessionRestriction(user, this.policy.isExpired(user, now));
     const recoveryCodesLeft =
       method === 'recovery_code' ? await this.recoveryCodes.countUnused(user.id) : undefined;
-    const pair = await this.dataSource.transaction(async (manager) => {
+    const pair = await this.users.transaction(async (manager) => {
       if (!(await this.sessionsRepository.consumeMfaChallenge(challengeId, now, manager))) {
         throw new DomainError(AuthErrorCode.AUTH_MFA_INVALID);
       }
@@ -211,7 +209,7 @@ export class LoginService {
     extra: Record<string, unknown> = {},
   ): Promise<void> {
     const { maxFailures, durationMinutes } = this.config.auth.lockout;
-    await this.dataSource.transaction(async (manager) => {
+    await this.users.transaction(async (manager) => {
       const result = await this.users.recordFailure(user.id, now, maxFailures, durationMinutes, manager);
       const actor = actorOf(user);
       await this.audit.record(

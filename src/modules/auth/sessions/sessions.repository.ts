@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { AccountKind, StaffRole } from '../principal';
 import { AuthMfaChallengeEntity } from './auth-mfa-challenge.entity';
@@ -66,7 +67,7 @@ const SESSION_WITH_USER = `
 /** Sessions, their refresh tokens, and the MFA login challenges. */
 @Injectable()
 export class SessionsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async createSession(input: NewSession, manager?: EntityManager): Promise<AuthSessionEntity> {
     const repo = (manager ?? this.dataSource.manager).getRepository(AuthSessionEntity);

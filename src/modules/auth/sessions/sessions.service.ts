@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
 import { requestContext } from '../../../common/context/request-context';
 import { DomainError } from '../../../common/errors';
@@ -36,7 +36,6 @@ export interface SessionOwner {
 @Injectable()
 export class SessionsService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly sessions: SessionsRepository,
@@ -117,7 +116,7 @@ export class SessionsService {
     }
 
     const next = this.tokens.newRefreshToken();
-    const rotated = await this.dataSource.transaction(async (manager) => {
+    const rotated = await this.users.transaction(async (manager) => {
       if (!(await this.sessions.markRefreshTokenUsed(stored.id, now, manager))) return false;
       const successor = await this.sessions.createRefreshToken(
         row.sessionId,
@@ -148,7 +147,7 @@ export class SessionsService {
   /** Ends the caller's session; `everywhere` also ends every other session and token of the account. */
   async logout(principal: Principal, everywhere: boolean): Promise<void> {
     const now = this.clock.now();
-    await this.dataSource.transaction(async (manager) => {
+    await this.users.transaction(async (manager) => {
       let revoked: number;
       if (everywhere) {
         await this.users.bumpTokenVersion(principal.userId, manager);
@@ -183,7 +182,7 @@ export class SessionsService {
     },
     now: Date,
   ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.users.transaction(async (manager) => {
       await this.sessions.revokeSession(sessionId, 'token_reuse', now, manager);
       await this.audit.record(
         {

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { AuthRecoveryCodeEntity } from './auth-recovery-code.entity';
 
 @Injectable()
 export class RecoveryCodesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectRepository(AuthRecoveryCodeEntity) private readonly codes: Repository<AuthRecoveryCodeEntity>,
+  ) {}
 
   /** Replaces every code of the user with a new set (enrolment shows each set once). */
   async replace(userId: string, codeHashes: string[], now: Date, manager: EntityManager): Promise<void> {
@@ -15,7 +18,7 @@ export class RecoveryCodesRepository {
 
   /** Uses a code once, atomically; false if unknown, another user's or already used. */
   async consume(userId: string, codeHash: string, now: Date): Promise<boolean> {
-    const [, count] = (await this.dataSource.query(
+    const [, count] = (await this.codes.manager.query(
       `UPDATE auth_recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL`,
       [userId, codeHash, now],
     )) as [unknown, number];
@@ -23,7 +26,7 @@ export class RecoveryCodesRepository {
   }
 
   async countUnused(userId: string): Promise<number> {
-    const rows: { n: number }[] = await this.dataSource.query(
+    const rows: { n: number }[] = await this.codes.manager.query(
       `SELECT count(*)::int AS n FROM auth_recovery_codes WHERE user_id = $1 AND used_at IS NULL`,
       [userId],
     );

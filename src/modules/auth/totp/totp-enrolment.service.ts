@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
 import { decryptField, FieldCipher, totpSecretField } from '../../../common/crypto';
 import { DomainError } from '../../../common/errors';
@@ -30,7 +29,6 @@ export interface TotpEnrolment {
 @Injectable()
 export class TotpEnrolmentService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly users: AuthUsersRepository,
@@ -44,7 +42,7 @@ export class TotpEnrolmentService {
   async enrol(principal: Principal): Promise<TotpEnrolment> {
     const secret = generateTotpSecret();
     // The pending secret and its audit row commit together: no secret is stored unaudited.
-    await this.dataSource.transaction(async (manager) => {
+    await this.users.transaction(async (manager) => {
       const pending = this.cipher.encrypt(base32Encode(secret), totpSecretField(principal.userId));
       if (!(await this.users.setPendingTotpSecret(principal.userId, pending, manager))) {
         throw new DomainError(AuthErrorCode.AUTH_TOTP_ALREADY_ENABLED);
@@ -88,7 +86,7 @@ export class TotpEnrolmentService {
       throw new DomainError(AuthErrorCode.AUTH_TOTP_CODE_WRONG);
     }
     const codes = Array.from({ length: this.config.auth.totp.recoveryCodeCount }, generateRecoveryCode);
-    await this.dataSource.transaction(async (manager) => {
+    await this.users.transaction(async (manager) => {
       if (!(await this.users.activateTotp(user.id, step, now, manager))) {
         throw new DomainError(AuthErrorCode.AUTH_TOTP_ALREADY_ENABLED);
       }
