@@ -33,44 +33,25 @@ export interface MenuSyncResult {
   keptEdited: string[];
 }
 
-/** The columns of the upsert, in the order of its VALUES. */
-const SEED_COLUMNS = [
-  'code',
-  'category',
-  'name',
-  'description',
-  'unit',
-  'max_per_need',
-  'requires_active_archive',
-  'accepts_temporary_archive',
-  'beneficiary',
-  'stages',
-  'sla_days',
-  'validity_days',
-  'documents',
-  'tags',
-  'active',
-  'sort_order',
-  'config_hash',
-] as const;
-const SEED_CASTS = [
-  'varchar',
-  'varchar',
-  'varchar',
-  'varchar',
-  'varchar',
-  'int',
-  'boolean',
-  'boolean',
-  'varchar',
-  'varchar[]',
-  'int',
-  'int',
-  'jsonb',
-  'jsonb',
-  'boolean',
-  'int',
-  'varchar',
+/** Each column of the upsert: its name, the SQL type its parameter is cast to, and its value. */
+const SEED_COLUMNS: readonly { column: string; cast: string; value: (item: SeededMenuItem) => unknown }[] = [
+  { column: 'code', cast: 'varchar', value: (i) => i.code },
+  { column: 'category', cast: 'varchar', value: (i) => i.category },
+  { column: 'name', cast: 'varchar', value: (i) => i.name },
+  { column: 'description', cast: 'varchar', value: (i) => i.description },
+  { column: 'unit', cast: 'varchar', value: (i) => i.unit },
+  { column: 'max_per_need', cast: 'int', value: (i) => i.maxPerNeed },
+  { column: 'requires_active_archive', cast: 'boolean', value: (i) => i.requiresActiveArchive },
+  { column: 'accepts_temporary_archive', cast: 'boolean', value: (i) => i.acceptsTemporaryArchive },
+  { column: 'beneficiary', cast: 'varchar', value: (i) => i.beneficiary },
+  { column: 'stages', cast: 'varchar[]', value: (i) => i.stages },
+  { column: 'sla_days', cast: 'int', value: (i) => i.slaDays },
+  { column: 'validity_days', cast: 'int', value: (i) => i.validityDays },
+  { column: 'documents', cast: 'jsonb', value: (i) => JSON.stringify(i.documents) },
+  { column: 'tags', cast: 'jsonb', value: (i) => JSON.stringify(i.tags) },
+  { column: 'active', cast: 'boolean', value: (i) => i.active },
+  { column: 'sort_order', cast: 'int', value: (i) => i.sortOrder },
+  { column: 'config_hash', cast: 'varchar', value: (i) => i.configHash },
 ];
 
 /** The only code that touches the menu_items table. */
@@ -135,36 +116,17 @@ export class MenuRepository {
     if (items.length === 0) return { inserted: [], updated: [], keptEdited: [] };
     const params: unknown[] = [];
     const rows = items.map((item) => {
-      const values = [
-        item.code,
-        item.category,
-        item.name,
-        item.description,
-        item.unit,
-        item.maxPerNeed,
-        item.requiresActiveArchive,
-        item.acceptsTemporaryArchive,
-        item.beneficiary,
-        item.stages,
-        item.slaDays,
-        item.validityDays,
-        JSON.stringify(item.documents),
-        JSON.stringify(item.tags),
-        item.active,
-        item.sortOrder,
-        item.configHash,
-      ];
-      const placeholders = values.map((value, i) => {
-        params.push(value);
-        return `$${params.length}::${SEED_CASTS[i]}`;
+      const placeholders = SEED_COLUMNS.map(({ cast, value }) => {
+        params.push(value(item));
+        return `$${params.length}::${cast}`;
       });
       return `(${placeholders.join(', ')})`;
     });
-    const updates = SEED_COLUMNS.filter((c) => c !== 'code')
-      .map((c) => `"${c}" = EXCLUDED."${c}"`)
+    const updates = SEED_COLUMNS.filter(({ column }) => column !== 'code')
+      .map(({ column }) => `"${column}" = EXCLUDED."${column}"`)
       .join(', ');
     const written: { code: string; inserted: boolean }[] = await manager.query(
-      `INSERT INTO menu_items (${SEED_COLUMNS.map((c) => `"${c}"`).join(', ')})
+      `INSERT INTO menu_items (${SEED_COLUMNS.map(({ column }) => `"${column}"`).join(', ')})
        VALUES ${rows.join(', ')}
        ON CONFLICT (code) DO UPDATE SET ${updates}, version = menu_items.version + 1, updated_at = now()
          WHERE menu_items.edited_by IS NULL AND menu_items.config_hash IS DISTINCT FROM EXCLUDED.config_hash

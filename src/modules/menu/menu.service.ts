@@ -138,23 +138,7 @@ export class MenuService implements OnApplicationBootstrap {
   }
 
   async create(principal: Principal, dto: CreateMenuItemDto): Promise<MenuItemAdminDto> {
-    const fields: MenuItemFields = {
-      category: dto.category,
-      name: dto.name,
-      description: dto.description,
-      unit: dto.unit,
-      maxPerNeed: dto.maxPerNeed,
-      requiresActiveArchive: dto.requiresActiveArchive,
-      acceptsTemporaryArchive: dto.acceptsTemporaryArchive,
-      beneficiary: dto.beneficiary,
-      stages: dto.stages ?? [],
-      slaDays: dto.slaDays,
-      validityDays: dto.validityDays,
-      documents: dto.documents ?? [],
-      tags: dto.tags ?? [],
-      active: true,
-      sortOrder: dto.sortOrder ?? 0,
-    };
+    const fields = menuItemFields(dto);
     assertNoPersonalData(textsOf(dto));
     assertConsistent(fields);
     const created = await this.repository.transaction(async (manager) => {
@@ -277,25 +261,32 @@ function textsOf(dto: Partial<CreateMenuItemDto>) {
 
 /** A config entry as written to the table, with the hash that tells whether the file changed it since. */
 export function seededItem(entry: MenuItemConfig): SeededMenuItem {
-  const fields = {
-    code: entry.code,
-    category: entry.category,
-    name: entry.name,
-    description: entry.description,
-    unit: entry.unit,
-    maxPerNeed: entry.maxPerNeed,
-    requiresActiveArchive: entry.requiresActiveArchive,
-    acceptsTemporaryArchive: entry.acceptsTemporaryArchive,
-    beneficiary: entry.beneficiary,
-    stages: [...(entry.stages ?? [])],
-    slaDays: entry.slaDays,
-    validityDays: entry.validityDays,
-    documents: [...entry.documents],
-    tags: [...entry.tags],
-    active: entry.active ?? true,
-    sortOrder: entry.sortOrder,
-  };
+  const fields = { code: entry.code, ...menuItemFields(entry) };
   return { ...fields, configHash: createHash('sha256').update(JSON.stringify(fields)).digest('hex') };
+}
+
+/**
+ * An item's stored fields from an administrator's new item or a config/menu.yml entry: lists copied,
+ * what may be left out filled in (no stages, documents or tags; active; sort order 0).
+ */
+function menuItemFields(source: Omit<CreateMenuItemDto, 'code'> & { active?: boolean }): MenuItemFields {
+  return {
+    category: source.category,
+    name: source.name,
+    description: source.description,
+    unit: source.unit,
+    maxPerNeed: source.maxPerNeed,
+    requiresActiveArchive: source.requiresActiveArchive,
+    acceptsTemporaryArchive: source.acceptsTemporaryArchive,
+    beneficiary: source.beneficiary,
+    stages: [...(source.stages ?? [])],
+    slaDays: source.slaDays,
+    validityDays: source.validityDays,
+    documents: [...(source.documents ?? [])],
+    tags: [...(source.tags ?? [])],
+    active: source.active ?? true,
+    sortOrder: source.sortOrder ?? 0,
+  };
 }
 
 function publicView(item: MenuItemEntity): MenuItemDto {
