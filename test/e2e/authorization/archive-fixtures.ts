@@ -342,7 +342,14 @@ export const ARCHIVE_FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/public-notices': { prepare: async () => ({ path: '/api/v1/public-notices' }) },
   'GET /api/v1/dibao-lines': { prepare: async () => ({ path: '/api/v1/dibao-lines' }) },
   'GET /api/v1/dibao-lines/lookup': {
-    prepare: async () => ({ path: `/api/v1/dibao-lines/lookup?regionCode=330106&date=${chinaDate()}` }),
+    // Its own line: in random order this cell may run before any archive fixture has added one.
+    prepare: async (cell) => {
+      await ds(cell).query(
+        `INSERT INTO dibao_lines (region_code, effective_from, monthly_amount_fen, source)
+         VALUES ('330106', '2020-01-01', 124000, '测试数据') ON CONFLICT DO NOTHING`,
+      );
+      return { path: `/api/v1/dibao-lines/lookup?regionCode=330106&date=${chinaDate()}` };
+    },
   },
   'POST /api/v1/dibao-lines': {
     prepare: async (cell) => {
