@@ -8,6 +8,8 @@ import {
   MOBILE_MESSAGE,
   NormalizeIdNumber,
   NormalizeMobile,
+  Trim,
+  TrimEach,
 } from './decorators';
 import { makeIdNumber } from './id-number';
 
@@ -131,5 +133,36 @@ describe('@IsMobile', () => {
   it('never echoes the value in its message', async () => {
     const [error] = await errorsOf(PersonDto, { idNumber: VALID_ID, phone: '12812342210' });
     expect(JSON.stringify(error.constraints)).not.toContain('12812342210');
+  });
+});
+
+class NoteDto {
+  @Trim()
+  note?: unknown;
+
+  @TrimEach()
+  tags?: unknown;
+}
+
+describe('Trim and TrimEach', () => {
+  it.each([
+    ['  送温暖慰问 ', '送温暖慰问'],
+    ['\t\n', ''],
+    [42, 42],
+    [null, null],
+    [['  a '], ['  a ']],
+  ])('Trim %j -> %j', (input, expected) => {
+    expect(plainToInstance(NoteDto, { note: input }).note).toEqual(expected);
+  });
+
+  it.each([
+    [
+      [' 电工 ', '焊工  ', 3, null],
+      ['电工', '焊工', 3, null],
+    ],
+    ['  电工 ', '  电工 '],
+    [undefined, undefined],
+  ])('TrimEach %j -> %j', (input, expected) => {
+    expect(plainToInstance(NoteDto, { tags: input }).tags).toEqual(expected);
   });
 });

@@ -103,3 +103,15 @@ export function NormalizeMobile(): PropertyDecorator {
     typeof value === 'string' ? normalizeMobile(value) : value,
   );
 }
+
+const trimString = (value: unknown): unknown => (typeof value === 'string' ? value.trim() : value);
+
+/** class-transformer: a string is trimmed; anything else is left for the validator. */
+export function Trim(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) => trimString(value));
+}
+
+/** class-transformer: each string of an array is trimmed; anything else is left for the validator. */
+export function TrimEach(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map(trimString) : value));
+}

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { ApiDateTime, ApiInt, ApiText, ApiUuid } from '../../../common/openapi/api-field';
+import { Trim } from '../../../common/validation';
 
 export class MarkAidExclusionDto {
   @ApiProperty({ type: 'integer', example: 2026, description: '不纳入帮扶的年度（今年或明年）' })
@@ -11,7 +11,7 @@ export class MarkAidExclusionDto {
   year!: number;
 
   @ApiProperty({ description: '原因（5–500字），如“本人表示今年家庭收入已有改善，暂不需要帮扶”' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @Length(5, 500, { message: '原因须为5–500个字' })
   reason!: string;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -20,11 +20,10 @@ import { ApiDateTime, ApiEnum, ApiInt, ApiNested, ApiText, ApiUuid } from '../..
 import { ARCHIVE_CATEGORIES, type ArchiveCategory, INCOME_KINDS, type IncomeKind } from '../archive.enums';
 import { IncomeItemInputDto } from '../dto/archive-input.dto';
 import { CHANGE_REQUEST_STATUSES, type ChangeRequestStatus } from './archive-change-request.entity';
+import { Trim } from '../../../common/validation';
 
 /** 10万元 a month: larger is a typing error. */
 const MAX_MONTHLY_FEN = 10_000_000;
-const trimmed = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 export class MemberIncomeDto {
   @ApiProperty({ format: 'uuid', description: '家庭成员 id（见档案详情 members[].id）' })
@@ -46,7 +45,7 @@ export class CreateChangeRequestDto {
   version!: number;
 
   @ApiProperty({ description: '变更原因，如“妻子病故，家庭收入结构变化”' })
-  @trimmed()
+  @Trim()
   @IsString()
   @Length(5, 500, { message: '变更原因须为5–500个字符' })
   reason!: string;
@@ -95,7 +94,7 @@ export class DecideChangeRequestDto {
 
   @ApiPropertyOptional({ maxLength: 500, description: '审核意见（驳回时必填）' })
   @ValidateIf((dto: DecideChangeRequestDto) => dto.decision === 'reject' || dto.note !== undefined)
-  @trimmed()
+  @Trim()
   @IsString()
   @IsNotEmpty({ message: '驳回变更申请须写明意见' })
   @MaxLength(500)

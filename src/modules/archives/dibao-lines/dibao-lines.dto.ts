@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   IsInt,
   IsISO8601,
@@ -14,6 +13,7 @@ import {
 import { ApiDate, ApiDateTime, ApiInt, ApiNested, ApiText, ApiUuid } from '../../../common/openapi/api-field';
 import { PaginationQueryDto } from '../../../common/pagination/pagination';
 import { WithinDateBound } from '../../../common/validation/date-bounds';
+import { Trim } from '../../../common/validation';
 
 const REGION = /^[1-9]\d{5}$/;
 const REGION_MESSAGE = '地区代码须为6位行政区划代码';
@@ -39,7 +39,7 @@ export class CreateDibaoLineDto {
 
   @ApiPropertyOptional({ example: '杭民发〔2026〕12号', description: '依据文件' })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @MaxLength(200, { message: '依据文件不能超过200个字' })
   source?: string;
@@ -49,7 +49,7 @@ export class CreateDibaoLineDto {
       '补录已过去的起始执行日期时必填（仅审批人员可补录，追溯期限见配置）：如“省民政厅通知晚于执行日下发”',
   })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @Length(5, 500, { message: '补录原因须为5–500个字' })
   backdateReason?: string;
@@ -73,13 +73,13 @@ export class CorrectDibaoLineDto {
 
   @ApiPropertyOptional({ description: '依据文件' })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @MaxLength(200, { message: '依据文件不能超过200个字' })
   source?: string;
 
   @ApiProperty({ description: '更正原因（5–500字）' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @Length(5, 500, { message: '更正原因须为5–500个字' })
   reason!: string;
@@ -87,7 +87,7 @@ export class CorrectDibaoLineDto {
 
 export class WithdrawDibaoLineDto {
   @ApiProperty({ description: '撤回原因（5–500字）' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @Length(5, 500, { message: '撤回原因须为5–500个字' })
   reason!: string;

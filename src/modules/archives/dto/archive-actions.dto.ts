@@ -22,8 +22,9 @@ import {
   type ConsentKind,
   type ConsentPurpose,
 } from '../consents/archive-consent.entity';
-import { PERSON_NAME_PATTERN, trimmed } from './archive-input.dto';
+import { PERSON_NAME_PATTERN } from './archive-input.dto';
 import { WithinDateBound } from '../../../common/validation/date-bounds';
+import { Trim } from '../../../common/validation';
 
 const oneOf = (label: string, values: readonly string[]) => ({
   message: `${label}须为以下之一：${values.join('、')}`,
@@ -75,7 +76,7 @@ export class ListArchivesQueryDto extends PaginationQueryDto {
 
   @ApiPropertyOptional({ description: '档案编号或户主姓名（部分匹配）' })
   @IsOptional()
-  @trimmed()
+  @Trim()
   @IsString()
   @Length(1, 50, { message: '搜索词须为1–50个字符' })
   q?: string;
@@ -96,7 +97,7 @@ export class RevealArchiveFieldDto {
   field!: string;
 
   @ApiProperty({ minLength: 5, maxLength: 200, description: '查看原因，记入审计日志' })
-  @trimmed()
+  @Trim()
   @IsString()
   @Length(5, 200, { message: '查看原因须为5–200个字符' })
   reason!: string;
@@ -137,7 +138,7 @@ export class RecordConsentDto {
 
   @ApiPropertyOptional({ description: '监护人姓名；byGuardian 为 true 时必填' })
   @ValidateIf((o: RecordConsentDto) => o.byGuardian === true || o.guardianName !== undefined)
-  @trimmed()
+  @Trim()
   @IsString({ message: '监护人姓名须为文本' })
   @Matches(PERSON_NAME_PATTERN, { message: '监护人姓名须为1–50个汉字或字母' })
   guardianName?: string;

@@ -25,6 +25,7 @@ import {
   IsMobile,
   NormalizeIdNumber,
   NormalizeMobile,
+  Trim,
 } from '../../../common/validation';
 import {
   ARCHIVE_CATEGORIES,
@@ -63,8 +64,6 @@ export const MAX_INCIDENT_EXPENSE_FEN = 1_000_000_000;
  */
 export const OmittableNotNull = () => ValidateIf((_: object, value: unknown) => value !== undefined);
 
-export const trimmed = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 /** '' from a form means "not given". */
 const blankToNull = () =>
   Transform(({ value }: { value: unknown }) =>
@@ -92,7 +91,7 @@ function Fen(label: string): PropertyDecorator {
 
 export class HeadInputDto {
   @ApiProperty({ example: '张建国' })
-  @trimmed()
+  @Trim()
   @IsString({ message: '户主姓名须为文本' })
   @Matches(PERSON_NAME_PATTERN, { message: NAME_MESSAGE })
   name!: string;
@@ -163,7 +162,7 @@ export class MemberInputDto {
   relation!: Relation;
 
   @ApiProperty({ example: '李秀英' })
-  @trimmed()
+  @Trim()
   @IsString({ message: '成员姓名须为文本' })
   @Matches(PERSON_NAME_PATTERN, { message: NAME_MESSAGE })
   name!: string;
@@ -429,7 +428,7 @@ export class CreateArchiveDto extends ArchiveBodyDto {
 export class HeadUpdateDto {
   @ApiPropertyOptional()
   @OmittableNotNull()
-  @trimmed()
+  @Trim()
   @IsString({ message: '户主姓名须为文本' })
   @Matches(PERSON_NAME_PATTERN, { message: NAME_MESSAGE })
   name?: string;

@@ -1,5 +1,4 @@
 import { OmitType, PartialType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -38,13 +37,10 @@ import {
   type MenuCategory,
   type MenuUnit,
 } from '../menu.enums';
+import { Trim, TrimEach } from '../../../common/validation';
 
 /** Optional: may be left out, but null is validated like any other value (and refused). */
 const optional = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimEach = ({ value }: { value: unknown }) =>
-  Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? v.trim() : v)) : value;
 
 /** An item as workers see it (GET /menu). */
 export class MenuItemDto {
@@ -114,7 +110,7 @@ export class ListMenuItemsQueryDto extends PaginationQueryDto {
 
   @ApiText({ optional: true, description: '名称或代码包含' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 40, { message: '搜索词须为1–40个字' })
   q?: string;
@@ -135,13 +131,13 @@ export class CreateMenuItemDto {
   category!: MenuCategory;
 
   @ApiText({ example: '叉车司机培训', minLength: 2, maxLength: MENU_LIMITS.nameMax })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(2, MENU_LIMITS.nameMax, { message: `名称须为2–${MENU_LIMITS.nameMax}个字` })
   name!: string;
 
   @ApiText({ maxLength: MENU_LIMITS.descriptionMax })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(2, MENU_LIMITS.descriptionMax, { message: `简介须为2–${MENU_LIMITS.descriptionMax}个字` })
   description!: string;
@@ -188,7 +184,7 @@ export class CreateMenuItemDto {
 
   @ApiText({ isArray: true, optional: true })
   @optional()
-  @Transform(trimEach)
+  @TrimEach()
   @IsArray({ message: '材料须为列表' })
   @ArrayMaxSize(MENU_LIMITS.documentsMax, { message: `材料最多${MENU_LIMITS.documentsMax}项` })
   @IsString({ each: true })
@@ -198,7 +194,7 @@ export class CreateMenuItemDto {
 
   @ApiText({ isArray: true, optional: true })
   @optional()
-  @Transform(trimEach)
+  @TrimEach()
   @IsArray({ message: '标签须为列表' })
   @ArrayMaxSize(MENU_LIMITS.tagsMax, { message: `标签最多${MENU_LIMITS.tagsMax}个` })
   @IsString({ each: true })
@@ -232,7 +228,7 @@ export class DeactivateMenuItemDto {
   version!: number;
 
   @ApiText({ example: '该培训项目已并入其他项目', minLength: 5, maxLength: 200 })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(5, 200, { message: '停用原因须为5–200个字' })
   reason!: string;

@@ -1,12 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { ORG_LEVELS, OrgLevel } from '../org-unit.entity';
+import { Trim } from '../../../common/validation';
 
 /** Levels a unit created through the API may have: everything below the single national root. */
 export const CREATABLE_LEVELS = ORG_LEVELS.filter((level) => level !== 'national');
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateOrgUnitDto {
   @ApiProperty({ format: 'uuid', description: '上级单位（须在本人管辖范围内）' })
@@ -14,7 +12,7 @@ export class CreateOrgUnitDto {
   parentId!: string;
 
   @ApiProperty({ example: '杭州市西湖区总工会', minLength: 2, maxLength: 100 })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(2, 100)
   // No control characters or line breaks: the name is shown in lists, notices and exports.

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination/pagination';
 import { ORG_LEVELS, OrgLevel } from '../org-unit.entity';
+import { Trim } from '../../../common/validation';
 
 export class ListOrgUnitsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: ORG_LEVELS })
@@ -17,7 +17,7 @@ export class ListOrgUnitsQueryDto extends PaginationQueryDto {
 
   @ApiPropertyOptional({ description: '名称包含', maxLength: 50 })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @MaxLength(50)
   q?: string;

@@ -12,7 +12,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { IsMobile, NormalizeMobile } from '../../../common/validation';
+import { IsMobile, NormalizeMobile, Trim } from '../../../common/validation';
 import { ACCOUNT_KINDS, AccountKind, STAFF_ROLES, StaffRole } from '../../auth/principal';
 import { WithinDateBound } from '../../../common/validation/date-bounds';
 
@@ -27,9 +27,6 @@ export const DISPLAY_NAME_MAX = 64;
 /** Only bounds the request; the configured limits (auth.password.minLength/maxLength) are PasswordPolicy's. */
 export const PASSWORD_MAX = 1024;
 
-const trimmed = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
-
 export class CreateUserDto {
   @ApiProperty({ example: 'zhang.san', description: '登录名，自动转为小写' })
   @Transform(({ value }: { value: unknown }) =>
@@ -40,7 +37,7 @@ export class CreateUserDto {
   username!: string;
 
   @ApiProperty({ example: '张三' })
-  @trimmed()
+  @Trim()
   @IsString()
   @IsNotEmpty({ message: '姓名不能为空' })
   @MaxLength(DISPLAY_NAME_MAX)

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination/pagination';
 import { ACCOUNT_KINDS, AccountKind, STAFF_ROLES, StaffRole } from '../../auth/principal';
 import { USER_STATUSES, UserStatus } from '../rules/user-status.rule';
+import { Trim } from '../../../common/validation';
 
 export class ListUsersQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: ACCOUNT_KINDS })
@@ -28,7 +28,7 @@ export class ListUsersQueryDto extends PaginationQueryDto {
 
   @ApiPropertyOptional({ description: '按用户名或姓名查找' })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @MaxLength(64)
   q?: string;

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   ArrayUnique,
   IsArray,
@@ -14,7 +13,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { IsMobile, NormalizeMobile } from '../../../common/validation';
+import { IsMobile, NormalizeMobile, Trim } from '../../../common/validation';
 import { STAFF_ROLES, StaffRole } from '../../auth/principal';
 import { DISPLAY_NAME_MAX } from './create-user.dto';
 import { WithinDateBound } from '../../../common/validation/date-bounds';
@@ -30,7 +29,7 @@ export class UpdateUserDto {
 
   @ApiPropertyOptional()
   @present
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @IsNotEmpty({ message: '姓名不能为空' })
   @MaxLength(DISPLAY_NAME_MAX)

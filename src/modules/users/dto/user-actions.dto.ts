@@ -1,14 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsString, Length, MaxLength } from 'class-validator';
 import { PASSWORD_MAX } from './create-user.dto';
-
-const trimmed = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+import { Trim } from '../../../common/validation';
 
 export class DisableUserDto {
   @ApiProperty({ example: '人员调离', maxLength: 200 })
-  @trimmed()
+  @Trim()
   @IsString()
   @IsNotEmpty({ message: '请填写停用原因' })
   @MaxLength(200)
@@ -32,7 +29,7 @@ export class RevealUserFieldDto {
   field!: RevealableUserField;
 
   @ApiProperty({ minLength: 5, maxLength: 200, description: '查看原因，记入审计日志' })
-  @trimmed()
+  @Trim()
   @IsString()
   @Length(5, 200, { message: '查看原因须为5–200个字符' })
   reason!: string;

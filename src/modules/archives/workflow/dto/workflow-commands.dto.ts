@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -37,13 +37,7 @@ import {
   type VerifyDecision,
 } from '../archive-transitions.rule';
 import { WithinDateBound } from '../../../../common/validation/date-bounds';
-
-const trimmed = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
-const trimmedEach = () =>
-  Transform(({ value }: { value: unknown }) =>
-    Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value,
-  );
+import { Trim, TrimEach } from '../../../../common/validation';
 
 /** Every command names the archive version it was decided on: a stale one gets 409. */
 export class VersionOnlyDto {
@@ -56,7 +50,7 @@ export class VersionOnlyDto {
 export class VersionedCommandDto extends VersionOnlyDto {
   @ApiPropertyOptional({ maxLength: 500, description: '办理意见' })
   @IsOptional()
-  @trimmed()
+  @Trim()
   @IsString()
   @MaxLength(500)
   note?: string;
@@ -69,7 +63,7 @@ const reasonsWhen = (needed: (dto: { decision?: string }) => boolean) =>
 function Reasons(needed: (dto: { decision?: string }) => boolean): PropertyDecorator {
   return (target, key) => {
     reasonsWhen(needed)(target, key);
-    trimmedEach()(target, key);
+    TrimEach()(target, key);
     IsArray({ message: '退回或不予通过时须填写原因' })(target, key);
     ArrayMinSize(1, { message: '退回或不予通过时须至少填写一条原因' })(target, key);
     ArrayMaxSize(10)(target, key);
@@ -101,7 +95,7 @@ export class HomeVisitDto {
   date!: string;
 
   @ApiProperty({ type: [String], example: ['李敏', '王强'], description: '入户人员（至少两人）' })
-  @trimmedEach()
+  @TrimEach()
   @IsArray()
   @ArrayMinSize(2, { message: '入户核实须至少两人' })
   @ArrayMaxSize(10)
@@ -110,7 +104,7 @@ export class HomeVisitDto {
   visitors!: string[];
 
   @ApiProperty({ description: '核实情况' })
-  @trimmed()
+  @Trim()
   @IsString()
   @Length(10, 2000, { message: '核实情况须为10–2000个字符' })
   findings!: string;
@@ -147,7 +141,7 @@ export class ApproveArchiveDto extends VersionedCommandDto {
 
 export class ExitArchiveDto extends VersionedCommandDto {
   @ApiProperty({ description: '脱困原因，如“子女毕业就业，家庭收入稳定”' })
-  @trimmed()
+  @Trim()
   @IsString()
   @Length(5, 500, { message: '脱困原因须为5–500个字符' })
   reason!: string;
@@ -181,7 +175,7 @@ export class CancelArchiveDto extends VersionOnlyDto {
       (dto.reason === 'ineligible' && dto.failedRule === 'other') ||
       dto.note !== undefined,
   )
-  @trimmed()
+  @Trim()
   @IsString()
   @IsNotEmpty({ message: '弄虚作假注销或其他条件清退须写明情况' })
   @MaxLength(500)
@@ -198,7 +192,7 @@ export class AcceptTransferDto extends VersionedCommandDto {}
 
 export class RejectTransferDto extends VersionOnlyDto {
   @ApiProperty({ maxLength: 500, description: '拒收原因' })
-  @trimmed()
+  @Trim()
   @IsString()
   @IsNotEmpty({ message: '请填写拒收原因' })
   @MaxLength(500)
@@ -217,7 +211,7 @@ export class ResolveObjectionDto {
 
   @ApiPropertyOptional({ maxLength: 1000, description: '处理意见（异议不成立时必填）' })
   @ValidateIf((dto: ResolveObjectionDto) => dto.decision === 'dismiss' || dto.note !== undefined)
-  @trimmed()
+  @Trim()
   @IsString()
   @IsNotEmpty({ message: '异议不成立须写明处理意见' })
   @MaxLength(1000)
@@ -240,7 +234,7 @@ export class ReverifyCheckDto {
     example: ['李敏', '王强'],
     description: '核实人员（入户核实至少两人，材料核查至少一人）',
   })
-  @trimmedEach()
+  @TrimEach()
   @IsArray()
   @ArrayMinSize(1, { message: '须至少填写一名核实人员' })
   @ArrayMaxSize(10)
@@ -249,7 +243,7 @@ export class ReverifyCheckDto {
   checkers!: string[];
 
   @ApiProperty({ description: '核实情况' })
-  @trimmed()
+  @Trim()
   @IsString()
   @Length(10, 2000, { message: '核实情况须为10–2000个字符' })
   findings!: string;
@@ -269,7 +263,7 @@ export class ReverifyArchiveDto extends VersionedCommandDto {
 
 export class ReopenArchiveDto extends VersionedCommandDto {
   @ApiProperty({ description: '返困原因，如“家庭成员再次患大病，收入锐减”' })
-  @trimmed()
+  @Trim()
   @IsString()
   @Length(5, 500, { message: '返困原因须为5–500个字符' })
   reason!: string;

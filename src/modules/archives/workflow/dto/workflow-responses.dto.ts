@@ -9,9 +9,8 @@ import {
   ApiText,
   ApiUuid,
 } from '../../../../common/openapi/api-field';
-import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { IsMobile, NormalizeMobile } from '../../../../common/validation';
+import { IsMobile, NormalizeMobile, Trim } from '../../../../common/validation';
 import { PaginationQueryDto } from '../../../../common/pagination/pagination';
 import {
   ARCHIVE_CATEGORIES,
@@ -120,7 +119,7 @@ export class PublicNoticePageDto {
 
 export class LodgeObjectionDto {
   @ApiProperty({ minLength: 10, maxLength: 500, description: '异议事由' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @Length(10, 500, { message: '异议事由须为10–500个字符' })
   reason!: string;
