@@ -75,6 +75,7 @@ export interface UserListCriteria {
 /** Names of the unique constraints whose violation is a client error, not a bug. */
 const USERNAME_UNIQUE = 'UQ_fe0bb3f6520ee0469504521e710';
 export const PHONE_ACTIVE_UNIQUE = 'uq_users_phone_active';
+const PARTNER_FOREIGN_KEY = 'fk_users_partner';
 
 /** The only code that touches TypeORM for accounts. */
 @Injectable()
@@ -251,10 +252,16 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** A duplicate username or an active duplicate phone (a race the service's own checks can lose). */
+/**
+ * A duplicate username or an active duplicate phone (a race the service's own checks can lose), or a
+ * partner id that names no partner (users.partner_id's foreign key is the check).
+ */
 function translateUniqueViolation(error: unknown): unknown {
   if (error instanceof QueryFailedError) {
     const driverError = error.driverError as { code?: string; constraint?: string };
+    if (driverError.code === '23503' && driverError.constraint === PARTNER_FOREIGN_KEY) {
+      return new DomainError(UsersErrorCode.USER_PARTNER_NOT_FOUND);
+    }
     if (driverError.code === '23505') {
       if (driverError.constraint === USERNAME_UNIQUE) return new DomainError(UsersErrorCode.USERNAME_TAKEN);
       if (driverError.constraint === PHONE_ACTIVE_UNIQUE) return new DomainError(UsersErrorCode.PHONE_IN_USE);
