@@ -191,6 +191,28 @@ export class UsersRepository {
     return { rows: rows as UserWithUnit[], total };
   }
 
+  /** The accounts of a partner organisation, oldest first (the first is the partner's own administrator). */
+  listByPartner(partnerId: string, manager: EntityManager = this.users.manager): Promise<UserEntity[]> {
+    return manager
+      .getRepository(UserEntity)
+      .createQueryBuilder('u')
+      .where('u.partnerId = :partnerId', { partnerId })
+      .orderBy('u.createdAt', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .getMany();
+  }
+
+  /** Ends every session of every account of the partner (token versions move). */
+  async bumpTokenVersionOfPartner(manager: EntityManager, partnerId: string): Promise<number> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ tokenVersion: () => 'token_version + 1' })
+      .where('partner_id = :partnerId', { partnerId })
+      .execute();
+    return result.affected ?? 0;
+  }
+
   /** Ids of temporary accounts past their end and not yet disabled, oldest expiry first. */
   async findExpiredIds(now: Date, limit: number): Promise<string[]> {
     const rows = await this.users

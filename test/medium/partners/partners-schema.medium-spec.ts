@@ -36,7 +36,13 @@ describe('partners schema (PostgreSQL)', () => {
     db = await createTestDatabase();
     tree = await db.dataSource.transaction((manager) => seedDemoOrgTree(manager));
     cipher = new FieldCipher(fieldCipherOptionsFrom(testConfig().crypto));
-    service = new PartnersService(new PartnersRepository(db.dataSource));
+    // Only the reads for other modules are used here: they need the repository alone.
+    service = new PartnersService(
+      new PartnersRepository(db.dataSource),
+      {} as never,
+      {} as never,
+      {} as never,
+    );
   });
 
   afterAll(async () => {
