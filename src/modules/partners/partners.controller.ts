@@ -12,6 +12,7 @@ import {
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommonErrorCode } from '../../common/errors';
 import { ApiErrors } from '../../common/openapi/api-errors';
+import { AuditErrorCode } from '../audit/audit.errors';
 import { AuthorizationErrorCode } from '../auth/authorization/authorization.errors';
 import { Authorize, CurrentPrincipal, Public } from '../auth/authorization/decorators';
 import type { Principal } from '../auth/principal';
@@ -73,6 +74,9 @@ export class PartnersController {
     PartnersErrorCode.PARTNER_TEXT_CONTAINS_PERSONAL_DATA,
     PasswordErrorCode.PASSWORD_POLICY_VIOLATION,
     UsersErrorCode.USERNAME_TAKEN,
+    UsersErrorCode.USER_PARTNER_NOT_FOUND,
+    UsersErrorCode.PHONE_IN_USE,
+    AuditErrorCode.AUDIT_WRITE_FAILED,
     CommonErrorCode.RATE_LIMITED,
   )
   register(@Body() dto: RegisterPartnerDto): Promise<PartnerRegistrationDto> {
@@ -173,7 +177,11 @@ export class PartnersController {
   @Authorize('partners.accounts')
   @ApiOperation({ summary: '本机构的账号（合作方账号可见；首个账号排在最前）' })
   @ApiOkResponse({ type: PartnerAccountListDto })
-  @ApiErrors(PartnersErrorCode.PARTNER_NOT_FOUND, AuthorizationErrorCode.NOT_OWNER)
+  @ApiErrors(
+    PartnersErrorCode.PARTNER_NOT_FOUND,
+    PartnersErrorCode.PARTNER_ACCOUNT_ADMIN_ONLY,
+    AuthorizationErrorCode.NOT_OWNER,
+  )
   listAccounts(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) id: string,
@@ -192,6 +200,8 @@ export class PartnersController {
     PartnersErrorCode.PARTNER_NOT_APPROVED,
     PasswordErrorCode.PASSWORD_POLICY_VIOLATION,
     UsersErrorCode.USERNAME_TAKEN,
+    UsersErrorCode.USER_PARTNER_NOT_FOUND,
+    UsersErrorCode.PHONE_IN_USE,
     AuthorizationErrorCode.NOT_OWNER,
   )
   addAccount(
@@ -215,6 +225,8 @@ export class PartnersController {
     PartnersErrorCode.PARTNER_TEXT_CONTAINS_PERSONAL_DATA,
     UsersErrorCode.USER_NOT_FOUND,
     UsersErrorCode.USER_ALREADY_DISABLED,
+    UsersErrorCode.USERNAME_TAKEN,
+    UsersErrorCode.PHONE_IN_USE,
     AuthorizationErrorCode.NOT_OWNER,
   )
   disableAccount(

@@ -129,7 +129,7 @@ export class UsersRepository {
         .execute();
       return (result.identifiers[0] as { id: string }).id;
     } catch (error) {
-      throw translateUniqueViolation(error);
+      throw translateInsertViolation(error);
     }
   }
 
@@ -274,20 +274,25 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/**
- * A duplicate username or an active duplicate phone (a race the service's own checks can lose), or a
- * partner id that names no partner (users.partner_id's foreign key is the check).
- */
+/** A duplicate username or an active duplicate phone (a race the service's own checks can lose). */
 function translateUniqueViolation(error: unknown): unknown {
   if (error instanceof QueryFailedError) {
     const driverError = error.driverError as { code?: string; constraint?: string };
-    if (driverError.code === '23503' && driverError.constraint === PARTNER_FOREIGN_KEY) {
-      return new DomainError(UsersErrorCode.USER_PARTNER_NOT_FOUND);
-    }
     if (driverError.code === '23505') {
       if (driverError.constraint === USERNAME_UNIQUE) return new DomainError(UsersErrorCode.USERNAME_TAKEN);
       if (driverError.constraint === PHONE_ACTIVE_UNIQUE) return new DomainError(UsersErrorCode.PHONE_IN_USE);
     }
   }
   return error;
+}
+
+/** On insert, also a partner id that names no partner (users.partner_id's foreign key is the check). */
+function translateInsertViolation(error: unknown): unknown {
+  if (error instanceof QueryFailedError) {
+    const driverError = error.driverError as { code?: string; constraint?: string };
+    if (driverError.code === '23503' && driverError.constraint === PARTNER_FOREIGN_KEY) {
+      return new DomainError(UsersErrorCode.USER_PARTNER_NOT_FOUND);
+    }
+  }
+  return translateUniqueViolation(error);
 }

@@ -190,6 +190,8 @@ describe('partners (合作方)', () => {
     ['an unknown category', { categories: ['fishing'] }, 400, 'VALIDATION_FAILED'],
     ['a non-uuid unit', { orgUnitId: 'xihu' }, 400, 'VALIDATION_FAILED'],
     ['no account', { account: undefined }, 400, 'VALIDATION_FAILED'],
+    ['the account as a list', { account: [{ username: 'a.b.c' }] }, 400, 'VALIDATION_FAILED'],
+    ['the account as a string', { account: 'a.b.c' }, 400, 'VALIDATION_FAILED'],
     [
       'a credit code with a wrong check character',
       { creditCode: '91350100M000100Y44' },

@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -138,9 +139,10 @@ export class RegisterPartnerDto {
   categories!: MenuCategory[];
 
   @ApiNested(() => PartnerAccountInputDto, { description: '机构的首个登录账号（审核通过后可登录）' })
+  // IsObject: a list would pass ValidateNested element by element and reach the service.
+  @IsObject({ message: '首个账号须为对象（username、displayName、password）' })
   @ValidateNested()
   @Type(() => PartnerAccountInputDto)
-  @IsNotEmpty({ message: '请填写首个账号' })
   account!: PartnerAccountInputDto;
 }
 
