@@ -270,6 +270,11 @@ export class RateLimitConfig {
   @IsObject() @ValidateNested() @Type(() => RateLimitEndpointConfig) loginTotp!: RateLimitEndpointConfig;
   /** The account is the session's user. */
   @IsObject() @ValidateNested() @Type(() => RateLimitEndpointConfig) refresh!: RateLimitEndpointConfig;
+  /** POST /partners (self-registration, no login). The account is the credit code, else the user name. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RateLimitEndpointConfig)
+  partnerRegistration!: RateLimitEndpointConfig;
 }
 
 export class AuthConfig {

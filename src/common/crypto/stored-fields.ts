@@ -32,3 +32,10 @@ export const objectionContactField = (objectionId: string): FieldContext => ({
   column: 'contact_ciphertext',
   rowId: objectionId,
 });
+
+/** Where a partner's encrypted contact mobile is stored. */
+export const partnerMobileField = (partnerId: string): FieldContext => ({
+  table: 'partners',
+  column: 'mobile_ciphertext',
+  rowId: partnerId,
+});

@@ -64,6 +64,19 @@ export class AuthUsersRepository {
     return (manager ?? this.users.manager).getRepository(UserEntity).findOne({ where: { id } });
   }
 
+  /**
+   * The vetting status of a partner account's organisation (`pending` | `approved` | `rejected` |
+   * `suspended`), or null if there is none. Read here, not through the partners module, because login
+   * sits below it; the partners table is the one source.
+   */
+  async partnerStatus(partnerId: string): Promise<string | null> {
+    const rows: { status: string }[] = await this.users.manager.query(
+      `SELECT status FROM partners WHERE id = $1`,
+      [partnerId],
+    );
+    return rows[0]?.status ?? null;
+  }
+
   async findProfile(id: string): Promise<ProfileRow | null> {
     const rows: ProfileSqlRow[] = await this.users.manager.query(
       `SELECT u.id, u.username, u.display_name, u.kind, u.roles, u.partner_id, u.phone_ciphertext,

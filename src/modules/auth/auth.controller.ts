@@ -66,7 +66,12 @@ export class AuthController {
       ],
     },
   })
-  @ApiErrors(AuditErrorCode.AUDIT_WRITE_FAILED, AuthErrorCode.AUTH_LOGIN_FAILED, CommonErrorCode.RATE_LIMITED)
+  @ApiErrors(
+    AuditErrorCode.AUDIT_WRITE_FAILED,
+    AuthErrorCode.AUTH_LOGIN_FAILED,
+    AuthErrorCode.AUTH_PARTNER_NOT_APPROVED,
+    CommonErrorCode.RATE_LIMITED,
+  )
   async loginWithPassword(@Body() dto: LoginDto): Promise<TokenPairResponseDto | MfaChallengeResponseDto> {
     const result = await this.login.login(dto.username, dto.password);
     if (result.mfaRequired) {

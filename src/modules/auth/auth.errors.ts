@@ -6,6 +6,14 @@ import { defineErrors } from '../../common/errors';
  */
 export const AuthErrorCode = defineErrors({
   AUTH_LOGIN_FAILED: { status: 401, message: '用户名或密码错误，或账号当前不可登录' },
+  /**
+   * Given only after the password was right: the account is fine but its partner organisation is not
+   * (yet, or any more) approved. details: `{ partnerStatus }` (pending | rejected | suspended).
+   */
+  AUTH_PARTNER_NOT_APPROVED: {
+    status: 403,
+    message: '所属合作方机构尚未通过审核或已被暂停，暂不能登录；请联系受理的工会',
+  },
   AUTH_TOKEN_INVALID: { status: 401, message: '登录凭证无效，请重新登录' },
   AUTH_TOKEN_EXPIRED: { status: 401, message: '登录凭证已过期，请刷新' },
   AUTH_SESSION_EXPIRED: { status: 401, message: '登录会话已结束，请重新登录' },

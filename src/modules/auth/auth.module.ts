@@ -54,6 +54,6 @@ export function createRateLimiter(config: AppConfig): RateLimiter {
     { provide: RATE_LIMITER, inject: [AppConfig], useFactory: createRateLimiter },
     { provide: ACCESS_TOKEN_VERIFIER, useExisting: TokensService },
   ],
-  exports: [ACCESS_TOKEN_VERIFIER, TokensService, PasswordModule],
+  exports: [ACCESS_TOKEN_VERIFIER, TokensService, PasswordModule, RateLimitService],
 })
 export class AuthModule {}

@@ -11,6 +11,7 @@ import {
 } from 'typeorm';
 import type { AccountKind, StaffRole } from '../auth/principal';
 import { OrgUnitEntity } from '../org-units/org-unit.entity';
+import { PartnerEntity } from '../partners/partner.entity';
 
 /** A login account: staff at a union unit, a worker, or a partner organisation's user. */
 @Entity('users')
@@ -49,7 +50,12 @@ export class UserEntity {
 
   /** Partner accounts: their organisation. */
   @Column({ type: 'uuid', nullable: true })
+  @Index('idx_users_partner')
   partnerId!: string | null;
+
+  @ManyToOne(() => PartnerEntity, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'partner_id', foreignKeyConstraintName: 'fk_users_partner' })
+  partner?: PartnerEntity | null;
 
   /** Mobile number, AES-256-GCM (FieldCipher token); never stored in clear. */
   @Column({ type: 'text', nullable: true })

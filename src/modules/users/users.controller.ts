@@ -50,6 +50,7 @@ export class UsersController {
     UsersErrorCode.USER_ORG_UNIT_NOT_FOUND,
     UsersErrorCode.USER_ORG_UNIT_REQUIRED,
     UsersErrorCode.USER_PARTNER_INVALID,
+    UsersErrorCode.USER_PARTNER_NOT_FOUND,
     UsersErrorCode.USER_ROLES_INVALID,
   )
   create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateUserDto): Promise<UserResponseDto> {

@@ -18,6 +18,7 @@ export const UsersErrorCode = defineErrors({
   USER_ORG_UNIT_NOT_FOUND: { status: 422, message: '指定的单位不存在' },
   USER_ORG_UNIT_LEVEL_INVALID: { status: 422, message: '职工账号只能挂在基层工会或其分工会' },
   USER_PARTNER_INVALID: { status: 422, message: '合作方账号必须指定合作方机构，其他账号不能指定' },
+  USER_PARTNER_NOT_FOUND: { status: 422, message: '指定的合作方机构不存在' },
   USER_EXPIRY_NOT_IN_FUTURE: { status: 422, message: '账号有效期必须晚于当前时间' },
   USER_REASON_HAS_PERSONAL_DATA: { status: 422, message: '原因中不得填写身份证号或手机号等个人信息' },
   USER_CANNOT_CHANGE_OWN_ROLES: { status: 403, message: '不能修改本人账号的角色' },

@@ -5,6 +5,7 @@ import { OrgUnitsModule } from '../org-units/org-units.module';
 import { PasswordModule } from './password';
 import { UsersExpiryJob } from './users-expiry.job';
 import { UsersController } from './users.controller';
+import { PartnerAccountsService } from './partner-accounts.service';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
@@ -16,7 +17,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity]), PasswordModule, OrgUnitsModule],
   controllers: [UsersController],
-  providers: [UsersRepository, UsersService, UsersExpiryJob],
-  exports: [UsersService, PasswordModule],
+  providers: [UsersRepository, UsersService, PartnerAccountsService, UsersExpiryJob],
+  exports: [UsersService, PartnerAccountsService, PasswordModule],
 })
 export class UsersModule {}

@@ -75,6 +75,7 @@ export interface UserListCriteria {
 /** Names of the unique constraints whose violation is a client error, not a bug. */
 const USERNAME_UNIQUE = 'UQ_fe0bb3f6520ee0469504521e710';
 export const PHONE_ACTIVE_UNIQUE = 'uq_users_phone_active';
+const PARTNER_FOREIGN_KEY = 'fk_users_partner';
 
 /** The only code that touches TypeORM for accounts. */
 @Injectable()
@@ -128,7 +129,7 @@ export class UsersRepository {
         .execute();
       return (result.identifiers[0] as { id: string }).id;
     } catch (error) {
-      throw translateUniqueViolation(error);
+      throw translateInsertViolation(error);
     }
   }
 
@@ -188,6 +189,28 @@ export class UsersRepository {
       .limit(criteria.take)
       .getManyAndCount();
     return { rows: rows as UserWithUnit[], total };
+  }
+
+  /** The accounts of a partner organisation, oldest first (the first is the partner's own administrator). */
+  listByPartner(partnerId: string, manager: EntityManager = this.users.manager): Promise<UserEntity[]> {
+    return manager
+      .getRepository(UserEntity)
+      .createQueryBuilder('u')
+      .where('u.partnerId = :partnerId', { partnerId })
+      .orderBy('u.createdAt', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .getMany();
+  }
+
+  /** Ends every session of every account of the partner (token versions move). */
+  async bumpTokenVersionOfPartner(manager: EntityManager, partnerId: string): Promise<number> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ tokenVersion: () => 'token_version + 1' })
+      .where('partner_id = :partnerId', { partnerId })
+      .execute();
+    return result.affected ?? 0;
   }
 
   /** Ids of temporary accounts past their end and not yet disabled, oldest expiry first. */
@@ -261,4 +284,15 @@ function translateUniqueViolation(error: unknown): unknown {
     }
   }
   return error;
+}
+
+/** On insert, also a partner id that names no partner (users.partner_id's foreign key is the check). */
+function translateInsertViolation(error: unknown): unknown {
+  if (error instanceof QueryFailedError) {
+    const driverError = error.driverError as { code?: string; constraint?: string };
+    if (driverError.code === '23503' && driverError.constraint === PARTNER_FOREIGN_KEY) {
+      return new DomainError(UsersErrorCode.USER_PARTNER_NOT_FOUND);
+    }
+  }
+  return translateUniqueViolation(error);
 }

@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { DEMO_ORG_UNITS, seedDemoOrgTree } from '../../../src/database/seeds/org-tree.seed';
+import { FieldCipher } from '../../../src/common/crypto/field-cipher';
 import { Actor, createActor } from '../../helpers/actors';
+import { createPartner } from '../../helpers/factories/partners.factory';
 import { createUser, OrgUnitRow } from '../../helpers/factories/users.factory';
 import { TestApp } from '../../helpers/test-app';
 import type { ActorSpec, CaseName, Matrix } from './matrix';
@@ -33,6 +35,19 @@ export async function buildWorld(t: TestApp, matrix: Matrix): Promise<World> {
       parentId: unit.parentId,
     };
   }
+  // The partner actor's organisation and another one, both approved and managed by the partner actor's
+  // unit (西湖区总工会): the data axis own_record / other_record of partner endpoints.
+  const partnerUnit = Object.values(matrix.actors).find((spec) => spec.kind === 'partner')?.unit ?? 'xihu';
+  const cipher = t.app.get(FieldCipher);
+  await createPartner(dataSource, cipher, units[partnerUnit].id, {
+    id: PARTNER_ID,
+    name: '测试爱心企业（本方）',
+  });
+  await createPartner(dataSource, cipher, units[partnerUnit].id, {
+    id: OTHER_PARTNER_ID,
+    kind: 'ngo',
+    name: '测试社会组织（他方）',
+  });
   const actors: Record<string, Actor | null> = {};
   for (const [name, spec] of Object.entries(matrix.actors)) {
     actors[name] =

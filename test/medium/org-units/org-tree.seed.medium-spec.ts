@@ -71,6 +71,11 @@ describe('seedDemoOrgTree (PostgreSQL)', () => {
 
   it('completes a partly seeded tree', async () => {
     const first = await db.dataSource.transaction((m) => seedDemoOrgTree(m));
+    // Units are never deleted by the application; the owner removes them with their union partners.
+    await db.owner.query(
+      `DELETE FROM partners WHERE org_unit_id IN (SELECT id FROM org_units WHERE parent_id = $1)`,
+      [first.haishu.id],
+    );
     await db.dataSource.query(`DELETE FROM org_units WHERE parent_id = $1`, [first.haishu.id]);
     const second = await db.dataSource.transaction((m) => seedDemoOrgTree(m));
     expect(await rows()).toHaveLength(DEMO_ORG_UNITS.length);

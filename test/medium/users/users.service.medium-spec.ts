@@ -236,10 +236,19 @@ describe('UsersService (real PostgreSQL)', () => {
     });
 
     it('creates a partner account managed by a unit in scope', async () => {
-      const partnerId = randomUUID();
+      const [{ id: partnerId }] = await db.dataSource.query(
+        `SELECT id FROM partners WHERE org_unit_id = $1 AND kind = 'union'`,
+        [tree.districtA.id],
+      );
       await expect(
         create({ kind: 'partner', roles: [], partnerId, orgUnitId: tree.districtA.id }),
       ).resolves.toMatchObject({ kind: 'partner', partnerId });
+    });
+
+    it('refuses a partner id that names no partner (422, not a foreign-key 500)', async () => {
+      await expect(
+        create({ kind: 'partner', roles: [], partnerId: randomUUID(), orgUnitId: tree.districtA.id }),
+      ).rejects.toMatchObject({ code: 'USER_PARTNER_NOT_FOUND' });
     });
 
     it('refuses a duplicate username, whatever its case (409)', async () => {

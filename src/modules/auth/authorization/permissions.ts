@@ -67,6 +67,13 @@ export const PERMISSIONS = {
   // The service menu (点菜单): administrators keep it; anyone reads the active items without logging in.
   'menu-items.manage': { staff: ['admin'] },
   'menu-items.read': { staff: ['admin'] },
+  // Partner organisations (合作方): registration is public (no action); staff who work with partners read
+  // those vetted in their subtree, reviewers vet them; a partner account reads its own organisation and
+  // its accounts (the service lets only the first account add or disable accounts).
+  'partners.accounts': { partner: true },
+  'partners.list': { staff: ['caseworker', 'reviewer', 'approver'] },
+  'partners.read': { staff: ['caseworker', 'reviewer', 'approver'], partner: true },
+  'partners.vet': { staff: ['reviewer'] },
   'org-units.create': { staff: ['admin'] },
   // Every staff role works inside the tree; the auditor reads only the audit log.
   'org-units.read': { staff: ['caseworker', 'reviewer', 'approver', 'archivist', 'admin'] },

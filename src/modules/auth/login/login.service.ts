@@ -69,6 +69,7 @@ export class LoginService {
     const block = accountBlock(user, now);
     if (block) return this.refuse(actorOf(user), block);
     if (!passwordOk) return this.refuseAndCount(user, now, AuthAuditAction.LOGIN, 'bad_password');
+    if (user.kind === 'partner') await this.assertPartnerApproved(user);
 
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.users.rehash(user.id, user.passwordHash, await this.hasher.hash(password));
@@ -184,6 +185,23 @@ export class LoginService {
     const lastStep = user.totpLastStep === null ? null : Number(user.totpLastStep);
     const step = matchTotp(secret, code.replace(/\s/g, ''), now, this.config.auth.totp.window, lastStep);
     return step !== null && (await this.users.acceptTotpStep(user.id, step));
+  }
+
+  /**
+   * A partner account logs in only while its organisation is approved. The password was right, so the
+   * caller learns the reason (a clear code instead of AUTH_LOGIN_FAILED); no failure is counted.
+   */
+  private async assertPartnerApproved(user: UserEntity): Promise<void> {
+    const partnerStatus = user.partnerId ? await this.users.partnerStatus(user.partnerId) : null;
+    if (partnerStatus === 'approved') return;
+    if (partnerStatus === null) return this.refuse(actorOf(user), 'disabled');
+    await this.audit.record({
+      action: AuthAuditAction.LOGIN,
+      outcome: 'failure',
+      actor: actorOf(user),
+      details: { reason: 'partner_not_approved', partnerStatus },
+    });
+    throw new DomainError(AuthErrorCode.AUTH_PARTNER_NOT_APPROVED, { partnerStatus });
   }
 
   private async refuse(

@@ -4,7 +4,7 @@ import { CommonErrorCode, DomainError } from '../../../common/errors';
 import { AppConfig, RateLimitEndpointConfig, RateLimitRule } from '../../../config';
 import { RATE_LIMITER, RateLimiter, RateLimitResult } from './rate-limiter.port';
 
-export type RateLimitedEndpoint = 'login' | 'loginTotp' | 'refresh';
+export type RateLimitedEndpoint = 'login' | 'loginTotp' | 'refresh' | 'partnerRegistration';
 
 /** Details of RATE_LIMITED; the auth controller turns `retryAfterSeconds` into a Retry-After header. */
 export interface RateLimitedDetails {
