@@ -12,6 +12,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { MenuModule } from './modules/menu/menu.module';
+import { NeedsModule } from './modules/needs/needs.module';
 import { OrgUnitsModule } from './modules/org-units/org-units.module';
 import { UsersModule } from './modules/users/users.module';
 
@@ -37,6 +38,7 @@ export class AppModule {
         UsersModule,
         ArchivesModule,
         MenuModule,
+        NeedsModule,
         ...extraModules,
       ],
     };

@@ -14,6 +14,7 @@ import { AUTH_ENTITIES } from '../modules/auth/auth.entities';
 import { OrgUnitEntity } from '../modules/org-units/org-unit.entity';
 import { UserEntity } from '../modules/users/user.entity';
 import { MenuItemEntity } from '../modules/menu/menu-item.entity';
+import { NeedEntity, NeedHistoryEntity } from '../modules/needs/need.entity';
 
 /** Every TypeORM entity of the application, listed explicitly (no globs: same in ts-jest, swc and dist). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -35,4 +36,6 @@ export const ENTITIES: Function[] = [
   ArchiveEvidenceEntity,
   ArchiveAidExclusionEntity,
   MenuItemEntity,
+  NeedEntity,
+  NeedHistoryEntity,
 ];
