@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/openapi/api-errors';
+import { ArchivesErrorCode } from '../archives/archives.errors';
+import { AuthorizationErrorCode } from '../auth/authorization/authorization.errors';
 import { Authorize, CurrentPrincipal } from '../auth/authorization/decorators';
 import type { Principal } from '../auth/principal';
 import {
@@ -40,6 +42,9 @@ export class NeedsController {
     NeedsErrorCode.NEED_TAGS_INVALID,
     NeedsErrorCode.NEED_TEXT_CONTAINS_PERSONAL_DATA,
     NeedsErrorCode.NEED_DUPLICATE,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
   )
   create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateNeedDto): Promise<NeedCreatedDto> {
     return this.needs.create(principal, dto);
@@ -49,6 +54,7 @@ export class NeedsController {
   @Authorize('needs.list')
   @ApiOperation({ summary: '需求列表：职工看本户的；工作人员看管辖范围内的（默认按紧急程度、等待时间排序）' })
   @ApiOkResponse({ type: NeedPageDto })
+  @ApiErrors(AuthorizationErrorCode.OUT_OF_SCOPE)
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListNeedsQueryDto): Promise<NeedPageDto> {
     return this.needs.list(principal, query);
   }
@@ -57,7 +63,11 @@ export class NeedsController {
   @Authorize('needs.read')
   @ApiOperation({ summary: '需求详情（姓名脱敏；查阅留痕）' })
   @ApiOkResponse({ type: NeedDto })
-  @ApiErrors(NeedsErrorCode.NEED_NOT_FOUND)
+  @ApiErrors(
+    NeedsErrorCode.NEED_NOT_FOUND,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   get(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string): Promise<NeedDto> {
     return this.needs.get(principal, id);
   }
@@ -66,7 +76,11 @@ export class NeedsController {
   @Authorize('needs.read')
   @ApiOperation({ summary: '需求的办理记录（谁、何时、从何状态到何状态、说明）' })
   @ApiOkResponse({ type: NeedHistoryDto, isArray: true })
-  @ApiErrors(NeedsErrorCode.NEED_NOT_FOUND)
+  @ApiErrors(
+    NeedsErrorCode.NEED_NOT_FOUND,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+  )
   history(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) id: string,
@@ -83,6 +97,8 @@ export class NeedsController {
     NeedsErrorCode.NEED_NOT_FOUND,
     NeedsErrorCode.NEED_VERSION_CONFLICT,
     NeedsErrorCode.NEED_INVALID_TRANSITION,
+    AuthorizationErrorCode.NOT_OWNER,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
   )
   withdraw(
     @CurrentPrincipal() principal: Principal,
@@ -102,6 +118,8 @@ export class NeedsController {
     NeedsErrorCode.NEED_VERSION_CONFLICT,
     NeedsErrorCode.NEED_INVALID_TRANSITION,
     NeedsErrorCode.NEED_REJECT_REASONS_REQUIRED,
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+    AuthorizationErrorCode.SELF_APPROVAL,
   )
   screen(
     @CurrentPrincipal() principal: Principal,

@@ -8,6 +8,7 @@ import { Actor, createActor } from '../../helpers/actors';
 import { createUser, OrgUnitRow } from '../../helpers/factories/users.factory';
 import { ARCHIVE_FIXTURES } from './archive-fixtures';
 import { MENU_FIXTURES } from './menu-fixtures';
+import { NEEDS_FIXTURES } from './needs-fixtures';
 import type { CaseName } from './matrix';
 import type { World } from './world';
 
@@ -210,4 +211,5 @@ export const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/audit-logs': none('/api/v1/audit-logs'),
   ...ARCHIVE_FIXTURES,
   ...MENU_FIXTURES,
+  ...NEEDS_FIXTURES,
 };
