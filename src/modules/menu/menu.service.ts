@@ -124,7 +124,8 @@ export class MenuService implements OnApplicationBootstrap {
   /** How many days a need of the item stays open (its validity), read in the caller's transaction. */
   async validityDaysOf(id: string, manager?: EntityManager): Promise<number> {
     const item = await this.repository.findById(id, manager);
-    if (!item) throw new DomainError(MenuErrorCode.MENU_ITEM_NOT_FOUND, { id });
+    // A need's item is a foreign key and items are never deleted: a missing one is a bug, not a 404.
+    if (!item) throw new Error(`menu item ${id} missing`);
     return item.validityDays;
   }
 

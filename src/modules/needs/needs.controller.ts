@@ -118,6 +118,7 @@ export class NeedsController {
     NeedsErrorCode.NEED_VERSION_CONFLICT,
     NeedsErrorCode.NEED_INVALID_TRANSITION,
     NeedsErrorCode.NEED_REJECT_REASONS_REQUIRED,
+    AuthorizationErrorCode.NOT_OWNER,
     AuthorizationErrorCode.OUT_OF_SCOPE,
     AuthorizationErrorCode.SELF_APPROVAL,
   )
