@@ -529,6 +529,33 @@ describe('needs (需求/点单) on real PostgreSQL', () => {
     });
   });
 
+  it('the index follows every change through the outbox relay: created, screened, withdrawn', async () => {
+    const me = await newWorker();
+    await household(me);
+    const item = await createMenuItem(ds);
+    const engine = t.app.get<SearchEngine>(SEARCH_ENGINE);
+    const stateInIndex = async (expected: string) => {
+      for (let i = 0; i < 100; i += 1) {
+        const found = await engine.search('needs', {
+          filter: F.and(F.eq('item', item.code), F.eq('state', expected)),
+        });
+        if (found.hits.length === 1) return found.hits[0]!.id;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`the needs index never showed ${item.code} in state ${expected}`);
+    };
+    const need = await order(me, item.code);
+    expect(await stateInIndex('screening')).toBe(need.id);
+    const opened = await needs.screen(
+      reviewer,
+      need.id,
+      dto(ScreenNeedDto, { version: need.version, decision: 'approve' }),
+    );
+    expect(await stateInIndex('open')).toBe(need.id);
+    await needs.withdraw(me, need.id, { version: opened.version });
+    expect(await stateInIndex('withdrawn')).toBe(need.id);
+  });
+
   it('npm run reindex -- needs: every need is a document with no personal data and no worker text', async () => {
     const me = await newWorker();
     const { headIdNumber } = await household(me, { headName: '欧阳建国' });
