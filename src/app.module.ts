@@ -13,6 +13,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { MenuModule } from './modules/menu/menu.module';
 import { PartnersModule } from './modules/partners/partners.module';
+import { NeedsModule } from './modules/needs/needs.module';
 import { OrgUnitsModule } from './modules/org-units/org-units.module';
 import { UsersModule } from './modules/users/users.module';
 
@@ -39,6 +40,7 @@ export class AppModule {
         ArchivesModule,
         MenuModule,
         PartnersModule,
+        NeedsModule,
         ...extraModules,
       ],
     };

@@ -301,6 +301,12 @@ export class UsersConfig {
   disableExpiredCron!: string;
 }
 
+/** Needs (需求/点单): the daily job that expires open needs past their validity. */
+export class NeedsConfig {
+  @Matches(/^\S+(\s+\S+){4,5}$/, { message: 'needs.expireOpenCron 必须是 5 或 6 段的 cron 表达式' })
+  expireOpenCron!: string;
+}
+
 /** Archives (建档立卡): category thresholds, the identification workflow's periods and its daily jobs. */
 export class ArchivesConfig {
   /** `marginal` (低保边缘户) requires per-capita income ≤ 低保 line × this. */
@@ -423,4 +429,5 @@ export class AppConfig {
   @IsObject() @ValidateNested() @Type(() => ArchivesConfig) archives!: ArchivesConfig;
   @IsObject() @ValidateNested() @Type(() => CalendarConfig) calendar!: CalendarConfig;
   @IsObject() @ValidateNested() @Type(() => MenuConfig) menu!: MenuConfig;
+  @IsObject() @ValidateNested() @Type(() => NeedsConfig) needs!: NeedsConfig;
 }

@@ -15,6 +15,7 @@ import { OrgUnitEntity } from '../modules/org-units/org-unit.entity';
 import { UserEntity } from '../modules/users/user.entity';
 import { MenuItemEntity } from '../modules/menu/menu-item.entity';
 import { PartnerEntity } from '../modules/partners/partner.entity';
+import { NeedEntity, NeedHistoryEntity } from '../modules/needs/need.entity';
 
 /** Every TypeORM entity of the application, listed explicitly (no globs: same in ts-jest, swc and dist). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -37,4 +38,6 @@ export const ENTITIES: Function[] = [
   ArchiveAidExclusionEntity,
   MenuItemEntity,
   PartnerEntity,
+  NeedEntity,
+  NeedHistoryEntity,
 ];

@@ -31,6 +31,8 @@ export enum JobName {
   ArchivesEndRelapseWatch = 'archives.end-relapse-watch',
   /** Drafts untouched for the configured days are cancelled (daily). */
   ArchivesExpireDrafts = 'archives.expire-drafts',
+  /** Open needs past their validity become expired (daily). */
+  NeedsExpireOpen = 'needs.expire-open',
 }
 
 export interface JobPayloads {
@@ -48,6 +50,8 @@ export interface JobPayloads {
   [JobName.ArchivesFlagStale]: Record<string, never>;
   [JobName.ArchivesEndRelapseWatch]: Record<string, never>;
   [JobName.ArchivesExpireDrafts]: Record<string, never>;
+  /** Finds the overdue needs itself. */
+  [JobName.NeedsExpireOpen]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -60,4 +64,5 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.ArchivesFlagStale]: QueueName.maintenance,
   [JobName.ArchivesEndRelapseWatch]: QueueName.maintenance,
   [JobName.ArchivesExpireDrafts]: QueueName.maintenance,
+  [JobName.NeedsExpireOpen]: QueueName.maintenance,
 };

@@ -191,6 +191,15 @@ export class ArchivesRepository {
    * Serialises archive creation per owner until the transaction ends, then answers the owner's archive
    * that has not ended (if any): a worker holds at most one.
    */
+  /** The owner's archive that has not ended (the oldest, should there be several), without a lock. */
+  async findUnendedOwned(ownerUserId: string): Promise<string | null> {
+    const [row] = await this.archives.manager.query(
+      `SELECT id FROM archives WHERE owner_user_id = $1 AND NOT (status = ANY($2)) ORDER BY created_at LIMIT 1`,
+      [ownerUserId, ENDED_ARCHIVE_STATUSES],
+    );
+    return (row?.id as string | undefined) ?? null;
+  }
+
   async lockOwnerAndFindUnended(manager: EntityManager, ownerUserId: string): Promise<string | null> {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('archive-owner:' || $1))`, [ownerUserId]);
     const rows: { id: string }[] = await manager.query(

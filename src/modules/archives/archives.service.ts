@@ -154,6 +154,11 @@ export class ArchivesService {
     return archive;
   }
 
+  /** The worker's archive that has not ended (draft to active, or transferring), if it has one (needs). */
+  ownedUnendedArchiveId(ownerUserId: string): Promise<string | null> {
+    return this.repository.findUnendedOwned(ownerUserId);
+  }
+
   async load(id: string, manager?: EntityManager): Promise<LoadedArchive> {
     const archive = await this.repository.load(id, manager);
     if (!archive) throw new DomainError(ArchivesErrorCode.ARCHIVE_NOT_FOUND);

@@ -78,6 +78,10 @@ export class MenuRepository {
     return manager.getRepository(MenuItemEntity).findOne({ where: { code } });
   }
 
+  findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<MenuItemEntity | null> {
+    return manager.getRepository(MenuItemEntity).findOne({ where: { id } });
+  }
+
   /** The item, locked for update; null if there is none. */
   findByCodeForUpdate(manager: EntityManager, code: string): Promise<MenuItemEntity | null> {
     return manager

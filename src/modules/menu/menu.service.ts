@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors';
 import { findUnmaskedPersonalData } from '../../common/masking';
 import { Page, pageOf } from '../../common/pagination/pagination';
@@ -113,6 +114,19 @@ export class MenuService implements OnApplicationBootstrap {
     const item = await this.repository.findByCode(code);
     if (!item || !item.active) throw new DomainError(MenuErrorCode.MENU_ITEM_NOT_FOUND, { code });
     return publicView(item);
+  }
+
+  /** An item by code, active or not (for needs and offers, which check `active` themselves). */
+  findItem(code: string): Promise<MenuItemEntity | null> {
+    return this.repository.findByCode(code);
+  }
+
+  /** How many days a need of the item stays open (its validity), read in the caller's transaction. */
+  async validityDaysOf(id: string, manager?: EntityManager): Promise<number> {
+    const item = await this.repository.findById(id, manager);
+    // A need's item is a foreign key and items are never deleted: a missing one is a bug, not a 404.
+    if (!item) throw new Error(`menu item ${id} missing`);
+    return item.validityDays;
   }
 
   async list(query: ListMenuItemsQueryDto): Promise<Page<MenuItemAdminDto>> {

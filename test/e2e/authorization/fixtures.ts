@@ -9,6 +9,7 @@ import { createUser, OrgUnitRow } from '../../helpers/factories/users.factory';
 import { ARCHIVE_FIXTURES } from './archive-fixtures';
 import { MENU_FIXTURES } from './menu-fixtures';
 import { PARTNERS_FIXTURES } from './partners-fixtures';
+import { NEEDS_FIXTURES } from './needs-fixtures';
 import type { CaseName } from './matrix';
 import type { World } from './world';
 
@@ -212,4 +213,5 @@ export const FIXTURES: Record<string, Fixture> = {
   ...ARCHIVE_FIXTURES,
   ...MENU_FIXTURES,
   ...PARTNERS_FIXTURES,
+  ...NEEDS_FIXTURES,
 };

@@ -74,6 +74,13 @@ export const PERMISSIONS = {
   'partners.list': { staff: ['caseworker', 'reviewer', 'approver'] },
   'partners.read': { staff: ['caseworker', 'reviewer', 'approver'], partner: true },
   'partners.vet': { staff: ['reviewer'] },
+  // Needs (需求/点单): workers order for their household, caseworkers on a worker's behalf; reviewers of the
+  // archive's unit or above screen them. The service then checks ownership (workers) or scope (staff).
+  'needs.create': { staff: ['caseworker'], worker: true },
+  'needs.list': { staff: ['caseworker', 'reviewer', 'approver'], worker: true },
+  'needs.read': { staff: ['caseworker', 'reviewer', 'approver'], worker: true },
+  'needs.screen': { staff: ['reviewer'] },
+  'needs.withdraw': { staff: ['caseworker'], worker: true },
   'org-units.create': { staff: ['admin'] },
   // Every staff role works inside the tree; the auditor reads only the audit log.
   'org-units.read': { staff: ['caseworker', 'reviewer', 'approver', 'archivist', 'admin'] },
