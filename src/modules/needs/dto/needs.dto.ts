@@ -25,6 +25,7 @@ import {
   ApiText,
   ApiUuid,
 } from '../../../common/openapi/api-field';
+import { Trim } from '../../../common/validation';
 import { PaginationQueryDto } from '../../../common/pagination/pagination';
 import { MENU_CATEGORIES, MENU_ITEM_CODE_PATTERN, type MenuCategory } from '../../menu/menu.enums';
 import {
@@ -44,8 +45,6 @@ import { SCREEN_DECISIONS, type ScreenDecision } from '../rules/need-transitions
 
 /** Optional: may be left out, but null is validated like any other value (and refused). */
 const optional = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
-const trim = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 const oneOf = (label: string, values: readonly string[]) => ({
   message: `${label}须为以下之一：${values.join('、')}`,
 });
@@ -104,7 +103,7 @@ export class CreateNeedDto {
     description: '需求说明（不要填写证件号、电话）',
   })
   @optional()
-  @trim()
+  @Trim()
   @IsString({ message: '需求说明须为文字' })
   @MaxLength(NEED_LIMITS.descriptionMax, { message: `需求说明不超过${NEED_LIMITS.descriptionMax}个字` })
   description?: string;
@@ -144,7 +143,7 @@ export class NeedCommandDto {
 
   @ApiText({ optional: true, maxLength: NEED_LIMITS.noteMax, description: '说明' })
   @optional()
-  @trim()
+  @Trim()
   @IsString({ message: '说明须为文字' })
   @MinLength(1, { message: '说明不能为空' })
   @MaxLength(NEED_LIMITS.noteMax, { message: `说明不超过${NEED_LIMITS.noteMax}个字` })
@@ -206,7 +205,7 @@ export class ListNeedsQueryDto extends PaginationQueryDto {
 
   @ApiPropertyOptional({ description: '项目名称、标签或需求说明（部分匹配）' })
   @IsOptional()
-  @trim()
+  @Trim()
   @IsString()
   @MinLength(1, { message: '搜索词须为1–50个字符' })
   @MaxLength(50, { message: '搜索词须为1–50个字符' })
