@@ -136,9 +136,15 @@ export class ArchivesRepository {
    * ends, so two drafts for the same person cannot both pass the duplicate check. Sorted to avoid deadlocks.
    */
   async lockPeople(manager: EntityManager, blindIndexes: readonly string[]): Promise<void> {
-    for (const bidx of [...new Set(blindIndexes)].sort()) {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('archive-person:' || $1))`, [bidx]);
-    }
+    const sorted = [...new Set(blindIndexes)].sort();
+    if (sorted.length === 0) return;
+    // One statement for the whole household (it was one round trip per person): unnest scans the array
+    // in order and the aggregate takes each lock as its row arrives, so the locks are still taken sorted.
+    await manager.query(
+      `SELECT count(pg_advisory_xact_lock(hashtext('archive-person:' || bidx)))
+         FROM unnest($1::text[]) AS bidx`,
+      [sorted],
+    );
   }
 
   /** Whether the archive has a (not deleted) evidence file of `kind`. */
