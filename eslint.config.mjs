@@ -55,4 +55,13 @@ export default tseslint.config(
     },
     rules: { 'no-restricted-properties': 'off' },
   },
+  {
+    // The api bench's probe, preloaded into the compiled app (`node -r`): plain CommonJS, no loader.
+    files: ['bench/**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

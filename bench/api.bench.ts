@@ -24,7 +24,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -40,8 +40,10 @@ import { AuditSealer } from '../src/modules/audit/audit-sealer';
 import { AuditService } from '../src/modules/audit/audit.service';
 import { PasswordHasher } from '../src/modules/users/password/password-hasher';
 import { UserEntity } from '../src/modules/users/user.entity';
+import { cpuTimeAvailable, postmasterPid, processCpuMicros, processTreeCpuMicros } from './cpu-time';
 import { BenchContext, Benchmark, percentile } from './harness';
-import { Child, freePort, inheritedEnv, sleep, startChild, waitUntilHealthy } from './processes';
+import { Child, ask, freePort, inheritedEnv, sleep, startChild, waitUntilHealthy } from './processes';
+import { CpuProfile, formatSummary, summariseProfile } from './profile-summary';
 
 const CONNECTIONS = 20;
 const WRITERS = 20;
@@ -49,6 +51,26 @@ const API = '/api/v1';
 const READER = 'gr1.caseworker';
 const SCALING_GOAL = 3;
 const ROOT = join(__dirname, '..');
+/** Every line, in the order they run; `--only` picks some (the baseline always runs: the ratios need it). */
+const LINES = [
+  'health.live',
+  'health.ready',
+  'me',
+  'archives.list',
+  'archives.detail',
+  'archives.write',
+  'archives.write.single',
+] as const;
+type LineName = (typeof LINES)[number];
+
+/** `--only me,api.archives.list` → the lines named (with or without the `api.` prefix). */
+function selectedLines(only: string[] | undefined): Set<LineName> {
+  if (!only?.length) return new Set(LINES);
+  const names = only.map((n) => n.replace(/^api\./, ''));
+  const unknown = names.filter((n) => n !== 'baseline' && !(LINES as readonly string[]).includes(n));
+  if (unknown.length) throw new Error(`--only: 未知的指标 ${unknown.join(', ')} (有: ${LINES.join(', ')})`);
+  return new Set(LINES.filter((l) => names.includes(l)));
+}
 
 interface Figures {
   rps: number;
@@ -61,6 +83,10 @@ interface Figures {
   timeouts: number;
   /** The first non-2xx status and body, to say why a line failed. */
   firstFailure?: string;
+  /** CPU µs per response of the server under load (the app, or the baseline), when /proc is readable. */
+  cpuUs?: number;
+  /** CPU µs per response of the PostgreSQL server (postmaster and backends), embedded server only. */
+  dbUs?: number;
 }
 
 interface Session {
@@ -119,6 +145,8 @@ function line(f: Figures, baselineRps?: number): string {
     `p95=${ms(f.p95)}`,
     `p99=${ms(f.p99)}`,
     ...(baselineRps ? [`x_baseline=${(f.rps / baselineRps).toFixed(3)}`] : []),
+    ...(f.cpuUs !== undefined ? [`cpu_us=${f.cpuUs.toFixed(0)}`] : []),
+    ...(f.dbUs !== undefined ? [`db_us=${f.dbUs.toFixed(0)}`] : []),
   ];
   if (failed(f)) {
     parts.push(
@@ -308,16 +336,26 @@ async function run(ctx: BenchContext): Promise<void> {
   if (!reader) throw new Error(`no active archive in ${READER}'s unit`);
 
   const children: Child[] = [];
+  const lines = selectedLines(options.only);
+  const profileDir = options.cpuProfileDir;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   try {
     const [appPort, basePort] = [await freePort(), await freePort()];
     // The code `npm start` runs: dist/, brought up to date by its incremental build.
     const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`scripts/build.mjs failed: ${build.stderr || build.stdout}`);
-    const app = startChild('app', process.execPath, ['dist/main.js'], {
-      cwd: ROOT,
-      env: inheritedEnv({ DATABASE_URL: ctx.databaseUrl, PORT: String(appPort), HOST: '127.0.0.1' }),
-      logFile: join(workDir, 'app.log'),
-    });
+    const app = startChild(
+      'app',
+      process.execPath,
+      // With --cpu-prof the probe (bench/app-probe.cjs) profiles each timed run, asked over IPC.
+      profileDir ? ['-r', join(__dirname, 'app-probe.cjs'), 'dist/main.js'] : ['dist/main.js'],
+      {
+        cwd: ROOT,
+        env: inheritedEnv({ DATABASE_URL: ctx.databaseUrl, PORT: String(appPort), HOST: '127.0.0.1' }),
+        logFile: join(workDir, 'app.log'),
+        ipc: profileDir !== undefined,
+      },
+    );
     children.push(app);
     const baseline = startChild(
       'baseline',
@@ -336,15 +374,41 @@ async function run(ctx: BenchContext): Promise<void> {
     const writers: Writer[] = [];
     for (const p of planned) writers.push({ ...p, session: await login(appUrl, p.username) });
 
+    // CPU time of the server under load and of PostgreSQL around each timed run (not the warm-up).
+    const withCpu = cpuTimeAvailable();
+    const pgPid = withCpu && ctx.databaseDataDir ? postmasterPid(ctx.databaseDataDir) : null;
+    const cpuOf = (server: Child) => {
+      const pid = server.process.pid;
+      return {
+        server: withCpu && pid ? processCpuMicros(pid) : null,
+        db: pgPid ? processTreeCpuMicros(pgPid) : null,
+      };
+    };
     const measure = async (
       name: string,
       run: (secs: number) => Promise<Figures>,
       baselineRps?: number,
+      server: Child = app,
     ): Promise<Figures> => {
       ctx.log(`${name}: warm-up ${warmup} s, then ${seconds} s`);
       await run(warmup);
+      const profiled = profileDir !== undefined && server === app;
+      if (profiled) await ask(app, { probe: 'profile-start' });
+      const before = cpuOf(server);
       const figures = await run(seconds);
+      const after = cpuOf(server);
+      const perResponse = (a: number | null, b: number | null) =>
+        a !== null && b !== null && figures.responses > 0 ? (b - a) / figures.responses : undefined;
+      figures.cpuUs = perResponse(before.server, after.server);
+      if (server === app) figures.dbUs = perResponse(before.db, after.db);
       ctx.report(name, line(figures, baselineRps));
+      if (profiled) {
+        const file = join(profileDir, `${name}.cpuprofile`);
+        await ask(app, { probe: 'profile-stop', file });
+        ctx.report(`${name}.profile`, file);
+        const summary = summariseProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, 8);
+        ctx.log(`${name} profile (${file}):\n${formatSummary(summary)}`);
+      }
       if (failed(figures)) failures.push(name);
       return figures;
     };
@@ -358,77 +422,98 @@ async function run(ctx: BenchContext): Promise<void> {
         secs,
       );
 
-    const base = await measure('api.baseline', get(baseUrl, '/'));
+    const base = await measure('api.baseline', get(baseUrl, '/'), undefined, baseline);
     for (const [name, path] of [
-      ['api.health.live', '/health/live'],
-      ['api.health.ready', '/health/ready'],
-    ]) {
+      ['health.live', '/health/live'],
+      ['health.ready', '/health/ready'],
+    ] as const) {
+      if (!lines.has(name)) continue;
       const probe = await fetch(appUrl + path);
       await probe.arrayBuffer();
-      if (probe.status === 404) ctx.report(name, 'not available (404: the app has no such route yet)');
-      else await measure(name, get(appUrl, path), base.rps);
+      if (probe.status === 404)
+        ctx.report(`api.${name}`, 'not available (404: the app has no such route yet)');
+      else await measure(`api.${name}`, get(appUrl, path), base.rps);
     }
-    await refresh(appUrl, readerSession);
-    await measure('api.me', get(appUrl, `${API}/me`, readerSession), base.rps);
-    await refresh(appUrl, readerSession);
-    await measure('api.archives.list', get(appUrl, `${API}/archives`, readerSession), base.rps);
-    await refresh(appUrl, readerSession);
-    await measure(
-      'api.archives.detail',
-      get(appUrl, `${API}/archives/${reader.id as string}`, readerSession),
-      base.rps,
-    );
+    if (lines.has('me')) {
+      await refresh(appUrl, readerSession);
+      await measure('api.me', get(appUrl, `${API}/me`, readerSession), base.rps);
+    }
+    if (lines.has('archives.list')) {
+      await refresh(appUrl, readerSession);
+      await measure('api.archives.list', get(appUrl, `${API}/archives`, readerSession), base.rps);
+    }
+    if (lines.has('archives.detail')) {
+      await refresh(appUrl, readerSession);
+      await measure(
+        'api.archives.detail',
+        get(appUrl, `${API}/archives/${reader.id as string}`, readerSession),
+        base.rps,
+      );
+    }
 
-    const archiveIds = writers.map((w) => w.archiveId);
-    const initial = new Map(writers.map((w) => [w.archiveId, w.version]));
-    const resync = async () => {
+    if (lines.has('archives.write') || lines.has('archives.write.single')) {
+      const archiveIds = writers.map((w) => w.archiveId);
+      const initial = new Map(writers.map((w) => [w.archiveId, w.version]));
+      const resync = async () => {
+        const stored = await settledVersions(ctx, archiveIds);
+        for (const writer of writers) writer.version = stored.get(writer.archiveId) ?? writer.version;
+      };
+      let many: Figures | undefined;
+      let one: Figures | undefined;
+      if (lines.has('archives.write')) {
+        for (const writer of writers) await refresh(appUrl, writer.session);
+        many = await measure(
+          `api.archives.write`,
+          async (secs) => {
+            await resync();
+            return writeLoad(appUrl, writers, WRITERS, secs);
+          },
+          base.rps,
+        );
+      }
+      if (lines.has('archives.write.single')) {
+        const [single] = writers;
+        await refresh(appUrl, single.session);
+        one = await measure(
+          'api.archives.write.single',
+          async (secs) => {
+            await resync();
+            return writeLoad(appUrl, [single], 1, secs);
+          },
+          base.rps,
+        );
+      }
+      if (many && one) {
+        const scaling = many.rps / one.rps;
+        ctx.report(
+          'api.archives.write.scaling',
+          `${scaling.toFixed(2)}x (${WRITERS} writers ÷ 1 writer; goal ≥ ${SCALING_GOAL}x: ${scaling >= SCALING_GOAL ? 'met' : 'NOT met'})`,
+        );
+      }
+
+      // Every successful PATCH: exactly one new version and one audit row, none lost, none doubled.
       const stored = await settledVersions(ctx, archiveIds);
-      for (const writer of writers) writer.version = stored.get(writer.archiveId) ?? writer.version;
-    };
-    for (const writer of writers) await refresh(appUrl, writer.session);
-    const many = await measure(
-      `api.archives.write`,
-      async (secs) => {
-        await resync();
-        return writeLoad(appUrl, writers, WRITERS, secs);
-      },
-      base.rps,
-    );
-    const [single] = writers;
-    await refresh(appUrl, single.session);
-    const one = await measure(
-      'api.archives.write.single',
-      async (secs) => {
-        await resync();
-        return writeLoad(appUrl, [single], 1, secs);
-      },
-      base.rps,
-    );
-    const scaling = many.rps / one.rps;
-    ctx.report(
-      'api.archives.write.scaling',
-      `${scaling.toFixed(2)}x (${WRITERS} writers ÷ 1 writer; goal ≥ ${SCALING_GOAL}x: ${scaling >= SCALING_GOAL ? 'met' : 'NOT met'})`,
-    );
-
-    // Every successful PATCH: exactly one new version and one audit row, none lost, none doubled.
-    const stored = await settledVersions(ctx, archiveIds);
-    const audited: Array<{ id: string; n: number }> = await ctx.dataSource.query(
-      `SELECT target_id AS id, count(*)::int AS n FROM audit_logs
-       WHERE action = 'archive.update' AND outcome = 'success' AND target_id = ANY($1) GROUP BY target_id`,
-      [archiveIds],
-    );
-    const auditCount = new Map(audited.map((r) => [r.id, r.n]));
-    const updates = archiveIds.reduce((sum, id) => sum + ((stored.get(id) ?? 0) - (initial.get(id) ?? 0)), 0);
-    const wrong = archiveIds.filter(
-      (id) => (stored.get(id) ?? 0) - (initial.get(id) ?? 0) !== (auditCount.get(id) ?? 0),
-    );
-    if (wrong.length) failures.push('api.archives.write.check');
-    ctx.report(
-      'api.archives.write.check',
-      wrong.length
-        ? `MISMATCH: ${wrong.length} archives whose version count differs from their audited updates`
-        : `ok (${updates} updates: each one version and one audit row)`,
-    );
+      const audited: Array<{ id: string; n: number }> = await ctx.dataSource.query(
+        `SELECT target_id AS id, count(*)::int AS n FROM audit_logs
+         WHERE action = 'archive.update' AND outcome = 'success' AND target_id = ANY($1) GROUP BY target_id`,
+        [archiveIds],
+      );
+      const auditCount = new Map(audited.map((r) => [r.id, r.n]));
+      const updates = archiveIds.reduce(
+        (sum, id) => sum + ((stored.get(id) ?? 0) - (initial.get(id) ?? 0)),
+        0,
+      );
+      const wrong = archiveIds.filter(
+        (id) => (stored.get(id) ?? 0) - (initial.get(id) ?? 0) !== (auditCount.get(id) ?? 0),
+      );
+      if (wrong.length) failures.push('api.archives.write.check');
+      ctx.report(
+        'api.archives.write.check',
+        wrong.length
+          ? `MISMATCH: ${wrong.length} archives whose version count differs from their audited updates`
+          : `ok (${updates} updates: each one version and one audit row)`,
+      );
+    }
   } finally {
     for (const child of children.reverse()) await child.stop();
   }

@@ -14,6 +14,10 @@ export interface BenchOptions {
   seed: number;
   /** Length of each timed load run, in seconds (the api benchmark; default 10). */
   seconds: number;
+  /** `--only a,b`: the lines (figures) of a benchmark to run, where it has several (the api benchmark). */
+  only?: string[];
+  /** `--cpu-prof`: where to write a V8 CPU profile of the app per timed line (the api benchmark). */
+  cpuProfileDir?: string;
 }
 
 export interface BenchContext {
@@ -22,6 +26,8 @@ export interface BenchContext {
   dataSource: DataSource;
   /** Connection URL of the scratch database (for a child process: an app under test). */
   databaseUrl: string;
+  /** The embedded PostgreSQL's data directory (none for a configured server): whose CPU time to read. */
+  databaseDataDir?: string;
   options: BenchOptions;
   /** Prints `name value` on stdout: the machine-readable result. */
   report(name: string, value: number | string, digits?: number): void;

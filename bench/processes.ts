@@ -55,13 +55,19 @@ export function startChild(
   name: string,
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string },
+  options: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    logFile: string;
+    /** An IPC channel to the child (for `ask`: the api bench's profiler probe). */
+    ipc?: boolean;
+  },
 ): Child {
   const fd = openSync(options.logFile, 'a');
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env,
-    stdio: ['ignore', fd, fd],
+    stdio: options.ipc ? ['ignore', fd, fd, 'ipc'] : ['ignore', fd, fd],
     detached: true,
   });
   closeSync(fd);
@@ -111,6 +117,40 @@ function groupAlive(pid: number | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+let lastQuestion = 0;
+
+/**
+ * Sends `message` over the child's IPC channel with a fresh `id` and resolves with its answer (the
+ * message whose `probeReply` is that id); rejects on an `error` answer, on timeout or if the child exits.
+ */
+export function ask<T extends object>(
+  child: Child,
+  message: Record<string, unknown>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const id = ++lastQuestion;
+  const process = child.process;
+  return Promise.race([
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        process.off('message', onMessage);
+        reject(new Error(`${child.name}: no answer to ${JSON.stringify(message)} in ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onMessage = (reply: unknown) => {
+        const answer = reply as { probeReply?: number; error?: string } & T;
+        if (answer?.probeReply !== id) return;
+        clearTimeout(timer);
+        process.off('message', onMessage);
+        if (answer.error) reject(new Error(`${child.name}: ${answer.error}`));
+        else resolve(answer);
+      };
+      process.on('message', onMessage);
+      process.send({ ...message, id });
+    }),
+    child.exited,
+  ]);
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- [names…] [--docs N] [--queries N] [--seed N] [--seconds N]]`
+ * `npm run bench [-- [names…] [--docs N] [--queries N] [--seed N] [--seconds N] [--only lines]
+ *   [--cpu-prof [--cpu-prof-dir DIR]]]`
  *
  * Runs on the configured PostgreSQL (DATABASE_URL, else the embedded server) in a scratch
  * database that is migrated first and dropped at the end, and prints one `name value` line per
@@ -8,6 +9,7 @@
  */
 import 'reflect-metadata';
 import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config';
@@ -35,7 +37,17 @@ function parseArgs(argv: string[]): { names: string[]; options: BenchOptions } {
     else if (arg === '--queries') options.queries = number(arg);
     else if (arg === '--seed') options.seed = number(arg);
     else if (arg === '--seconds') options.seconds = number(arg);
-    else if (arg.startsWith('--')) throw new Error(`未知参数 ${arg}`);
+    else if (arg === '--only') {
+      const list = argv[++i];
+      if (!list || list.startsWith('--'))
+        throw new Error('--only 需要以逗号分隔的指标名 (e.g. me,archives.list)');
+      options.only = [...(options.only ?? []), ...list.split(',').filter(Boolean)];
+    } else if (arg === '--cpu-prof') options.cpuProfileDir ??= resolve('data/bench-profiles');
+    else if (arg === '--cpu-prof-dir') {
+      const dir = argv[++i];
+      if (!dir || dir.startsWith('--')) throw new Error('--cpu-prof-dir 需要目录');
+      options.cpuProfileDir = resolve(dir);
+    } else if (arg.startsWith('--')) throw new Error(`未知参数 ${arg}`);
     else names.push(arg);
   }
   return { names, options };
@@ -83,7 +95,15 @@ async function main(): Promise<void> {
       try {
         await dataSource.initialize();
         await runMigrations(dataSource, config.crypto);
-        const ctx: BenchContext = { config, dataSource, databaseUrl, options, report, log };
+        const ctx: BenchContext = {
+          config,
+          dataSource,
+          databaseUrl,
+          databaseDataDir: server.embedded?.dataDir,
+          options,
+          report,
+          log,
+        };
         for (const benchmark of withDatabase) {
           ctx.log(`${benchmark.name}: ${benchmark.description}`);
           await benchmark.run(ctx);

@@ -82,8 +82,9 @@ export function configureHttpApp(app: NestFastifyApplication, config: AppConfig)
       done,
     );
   });
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
+    done(null, payload);
   });
 
   SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app), {

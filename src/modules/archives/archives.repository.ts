@@ -30,26 +30,25 @@ export type LoadedArchive = ArchiveEntity & {
 export type ArchiveWithUnit = ArchiveEntity & { orgUnit: OrgUnitEntity };
 
 /** The columns a list page shows (and masks): no other ciphertext or free text is read for a list. */
-const LIST_COLUMNS = [
-  'id',
-  'archiveNo',
-  'kind',
-  'category',
-  'status',
-  'orgUnitId',
-  'headName',
-  'headIdNumberCiphertext',
-  'primaryCause',
-  'householdSize',
-  'perCapitaIncomeFen',
-  'flags',
-  'createdAt',
-  'updatedAt',
-  'version',
-] as const;
+type ListColumn =
+  | 'id'
+  | 'archiveNo'
+  | 'kind'
+  | 'category'
+  | 'status'
+  | 'orgUnitId'
+  | 'headName'
+  | 'headIdNumberCiphertext'
+  | 'primaryCause'
+  | 'householdSize'
+  | 'perCapitaIncomeFen'
+  | 'flags'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'version';
 
 /** A row of a list page: only the columns the page shows, and its unit's name. */
-export type ArchiveListRow = Pick<ArchiveEntity, (typeof LIST_COLUMNS)[number]> & {
+export type ArchiveListRow = Pick<ArchiveEntity, ListColumn> & {
   orgUnit: Pick<OrgUnitEntity, 'id' | 'name'>;
 };
 
@@ -64,6 +63,48 @@ export interface ArchiveListCriteria {
   cause?: Cause;
   flag?: ArchiveFlag;
   q?: string;
+}
+
+/** A row of the list query, as PostgreSQL returns it. */
+interface ArchiveListSqlRow {
+  id: string;
+  archive_no: string;
+  kind: ArchiveKind;
+  category: ArchiveCategory;
+  status: ArchiveStatus;
+  org_unit_id: string;
+  head_name: string;
+  head_id_number_ciphertext: string;
+  primary_cause: Cause | null;
+  household_size: number;
+  per_capita_income_fen: number;
+  flags: ArchiveFlag[];
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+  unit_name: string;
+  total_count: string;
+}
+
+function listRowOf(r: ArchiveListSqlRow): ArchiveListRow {
+  return {
+    id: r.id,
+    archiveNo: r.archive_no,
+    kind: r.kind,
+    category: r.category,
+    status: r.status,
+    orgUnitId: r.org_unit_id,
+    headName: r.head_name,
+    headIdNumberCiphertext: r.head_id_number_ciphertext,
+    primaryCause: r.primary_cause,
+    householdSize: r.household_size,
+    perCapitaIncomeFen: r.per_capita_income_fen,
+    flags: r.flags,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    version: r.version,
+    orgUnit: { id: r.org_unit_id, name: r.unit_name },
+  };
 }
 
 /** `id`: a stored member kept; else `newId`, the id chosen for the new row (its ciphertext is bound to it). */
@@ -136,9 +177,15 @@ export class ArchivesRepository {
    * ends, so two drafts for the same person cannot both pass the duplicate check. Sorted to avoid deadlocks.
    */
   async lockPeople(manager: EntityManager, blindIndexes: readonly string[]): Promise<void> {
-    for (const bidx of [...new Set(blindIndexes)].sort()) {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('archive-person:' || $1))`, [bidx]);
-    }
+    const sorted = [...new Set(blindIndexes)].sort();
+    if (sorted.length === 0) return;
+    // One statement for the whole household (it was one round trip per person): unnest scans the array
+    // in order and the aggregate takes each lock as its row arrives, so the locks are still taken sorted.
+    await manager.query(
+      `SELECT count(pg_advisory_xact_lock(hashtext('archive-person:' || bidx)))
+         FROM unnest($1::text[]) AS bidx`,
+      [sorted],
+    );
   }
 
   /** Whether the archive has a (not deleted) evidence file of `kind`. */
@@ -313,48 +360,57 @@ export class ArchivesRepository {
       await repo.insert(items.map((item, position) => ({ ...item, archiveId, position })));
   }
 
+  /**
+   * One page of the caller's scope, newest change first, and the total: one handwritten query (the page
+   * with `count(*) OVER ()`), mapped by hand. The query builder's version cost a fifth of the request's CPU
+   * (building the SQL, then hydrating entities) for fifteen plain columns. Only a page past the end needs
+   * a count of its own.
+   */
   async list(
     criteria: ArchiveListCriteria,
     window: { skip: number; take: number },
   ): Promise<{ rows: ArchiveListRow[]; total: number }> {
-    const qb = this.archives
-      .createQueryBuilder('a')
-      .innerJoin('a.orgUnit', 'u')
-      .select([...LIST_COLUMNS.map((c) => `a.${c}`), 'u.id', 'u.name']);
-    if (criteria.scopePath !== undefined) {
-      qb.andWhere(`u.path LIKE :scope ESCAPE '\\'`, { scope: `${escapeLike(criteria.scopePath)}%` });
-    }
-    if (criteria.ownerUserId !== undefined)
-      qb.andWhere('a.owner_user_id = :owner', { owner: criteria.ownerUserId });
-    if (criteria.statuses?.length) qb.andWhere('a.status IN (:...statuses)', { statuses: criteria.statuses });
-    if (criteria.kind) qb.andWhere('a.kind = :kind', { kind: criteria.kind });
-    if (criteria.category) qb.andWhere('a.category = :category', { category: criteria.category });
-    if (criteria.cause) qb.andWhere(':cause = ANY(a.causes)', { cause: criteria.cause });
-    if (criteria.flag) qb.andWhere(':flag = ANY(a.flags)', { flag: criteria.flag });
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where: string[] = [];
+    if (criteria.scopePath !== undefined)
+      where.push(`u.path LIKE ${param(`${escapeLike(criteria.scopePath)}%`)} ESCAPE '\\'`);
+    if (criteria.ownerUserId !== undefined) where.push(`a.owner_user_id = ${param(criteria.ownerUserId)}`);
+    if (criteria.statuses?.length) where.push(`a.status = ANY(${param(criteria.statuses)}::text[])`);
+    if (criteria.kind) where.push(`a.kind = ${param(criteria.kind)}`);
+    if (criteria.category) where.push(`a.category = ${param(criteria.category)}`);
+    if (criteria.cause) where.push(`${param(criteria.cause)} = ANY(a.causes)`);
+    if (criteria.flag) where.push(`${param(criteria.flag)} = ANY(a.flags)`);
     if (criteria.q) {
-      const like = `%${escapeLike(criteria.q)}%`;
-      qb.andWhere(
-        new Brackets((w) =>
-          w
-            .where(`a.archive_no ILIKE :like ESCAPE '\\'`, { like })
-            .orWhere(`a.head_name ILIKE :like ESCAPE '\\'`, { like }),
-        ),
-      );
+      const like = param(`%${escapeLike(criteria.q)}%`);
+      where.push(`(a.archive_no ILIKE ${like} ESCAPE '\\' OR a.head_name ILIKE ${like} ESCAPE '\\')`);
     }
-    // One query: the join is many-to-one, so plain OFFSET/LIMIT pages correctly (TypeORM's skip/take
-    // would first select distinct ids, then the rows, then count: three round trips), and the total
-    // comes along as a window count. Only a page past the end needs a count of its own.
-    const counted = qb.clone();
-    const { entities, raw } = await qb
-      .addSelect('COUNT(*) OVER ()', 'total_count')
-      .orderBy('a.updated_at', 'DESC')
-      .addOrderBy('a.id', 'ASC')
-      .offset(window.skip)
-      .limit(window.take)
-      .getRawAndEntities<{ total_count: string }>();
-    const total =
-      raw.length > 0 ? Number(raw[0].total_count) : window.skip === 0 ? 0 : await counted.getCount();
-    return { rows: entities as ArchiveListRow[], total };
+    const from = `FROM archives a JOIN org_units u ON u.id = a.org_unit_id${
+      where.length ? ` WHERE ${where.join(' AND ')}` : ''
+    }`;
+    const filters = [...params];
+    const raw: ArchiveListSqlRow[] = await this.archives.manager.query(
+      `SELECT a.id, a.archive_no, a.kind, a.category, a.status, a.org_unit_id, a.head_name,
+              a.head_id_number_ciphertext, a.primary_cause, a.household_size, a.per_capita_income_fen,
+              a.flags, a.created_at, a.updated_at, a.version, u.name AS unit_name,
+              count(*) OVER () AS total_count
+         ${from}
+        ORDER BY a.updated_at DESC, a.id ASC
+        OFFSET ${param(window.skip)} LIMIT ${param(window.take)}`,
+      params,
+    );
+    let total = raw.length > 0 ? Number(raw[0].total_count) : 0;
+    if (raw.length === 0 && window.skip > 0) {
+      const [counted]: Array<{ n: string }> = await this.archives.manager.query(
+        `SELECT count(*) AS n ${from}`,
+        filters,
+      );
+      total = Number(counted.n);
+    }
+    return { rows: raw.map(listRowOf), total };
   }
 
   consentsOf(manager: EntityManager, archiveId: string): Promise<ArchiveConsentEntity[]> {

@@ -35,7 +35,14 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { requestContext } from '../../common/context/request-context';
-import { archiveField, decryptField, FieldCipher, memberField, type FieldContext } from '../../common/crypto';
+import {
+  archiveField,
+  decryptField,
+  FieldCipher,
+  MaskedFieldCache,
+  memberField,
+  type FieldContext,
+} from '../../common/crypto';
 import { CommonErrorCode, DomainError } from '../../common/errors';
 import { findUnmaskedPersonalData, maskBankAccount, maskIdNumber, maskPhone } from '../../common/masking';
 import { Page, pageOf, pageWindow } from '../../common/pagination/pagination';
@@ -138,6 +145,7 @@ export class ArchivesService {
     private readonly repository: ArchivesRepository,
     private readonly dibaoLines: DibaoLinesService,
     private readonly cipher: FieldCipher,
+    private readonly maskedFields: MaskedFieldCache,
     private readonly orgUnits: OrgUnitsService,
     private readonly users: UsersService,
     private readonly audit: AuditService,
@@ -1170,14 +1178,16 @@ export class ArchivesService {
     return { masked: mask(kind, plain), fingerprint: blindIndex ?? this.cipher.blindIndex(plain, kind) };
   }
 
-  /** The masked value of a stored identifier; one that does not decrypt fails the request (logged). */
+  /**
+   * The masked value of a stored identifier; one that does not decrypt fails the request (logged). Pages
+   * show the same ciphertexts over and over: their masked forms are kept (MaskedFieldCache).
+   */
   private masked(
     kind: 'id_number' | 'phone' | 'bank_account',
     ciphertext: string | null,
     field: FieldContext,
   ): string | null {
-    if (!ciphertext) return null;
-    return mask(kind, decryptField(this.cipher, ciphertext, field));
+    return this.maskedFields.masked(kind, ciphertext, field);
   }
 
   private deniedIsAudited<T>(

@@ -5,6 +5,7 @@ import { findUnmaskedPersonalData } from '../../../src/common/masking';
 import { RecordConsentDto } from '../../../src/modules/archives/dto/archive-actions.dto';
 import { UpdateArchiveDto } from '../../../src/modules/archives/dto/archive-input.dto';
 import type { Principal } from '../../../src/modules/auth/principal';
+import { ArchivesRepository } from '../../../src/modules/archives/archives.repository';
 import {
   ArchivesTestContext,
   auditRows,
@@ -667,6 +668,33 @@ describe('Archive rules on real PostgreSQL: duplicates, submission checks, conse
       );
       expect(outside.code).toBe('OUT_OF_SCOPE');
       expect(await t.dibaoLines.lineFor('320102', '2026-12-01')).toMatchObject({ monthlyAmountFen: 113_500 });
+    });
+  });
+  describe('person locks (the duplicate check serialises on each person)', () => {
+    it('one statement locks every person of a household until the transaction ends', async () => {
+      const repository = t.moduleRef.get(ArchivesRepository);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const taken = new Promise<void>((resolve) => (locked = resolve));
+      const holder = t.db.dataSource.transaction(async (manager) => {
+        await repository.lockPeople(manager, ['bidx-c', 'bidx-a', 'bidx-b', 'bidx-a']);
+        locked();
+        await held;
+      });
+      await taken;
+      // Another transaction wanting any one of them waits (refused here by lock_timeout).
+      for (const person of ['bidx-a', 'bidx-b', 'bidx-c']) {
+        await expect(
+          t.db.dataSource.transaction(async (manager) => {
+            await manager.query(`SET LOCAL lock_timeout = '200ms'`);
+            await repository.lockPeople(manager, ['bidx-z', person]);
+          }),
+        ).rejects.toThrow(/lock timeout/);
+      }
+      release();
+      await holder;
+      await t.db.dataSource.transaction((manager) => repository.lockPeople(manager, ['bidx-a', 'bidx-b']));
     });
   });
 });

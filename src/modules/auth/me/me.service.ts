@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { decryptField, FieldCipher, userPhoneField } from '../../../common/crypto';
+import { MaskedFieldCache, userPhoneField } from '../../../common/crypto';
 import { DomainError } from '../../../common/errors';
-import { maskPhone } from '../../../common/masking';
 import type { OrgLevel } from '../../org-units/org-unit.entity';
 import { PasswordPolicy } from '../../users/password/password-policy';
 import { AuthErrorCode } from '../auth.errors';
@@ -29,7 +28,7 @@ export class MeService {
   constructor(
     private readonly users: AuthUsersRepository,
     private readonly policy: PasswordPolicy,
-    private readonly cipher: FieldCipher,
+    private readonly maskedFields: MaskedFieldCache,
   ) {}
 
   async profile(principal: Principal): Promise<MyProfile> {
@@ -47,9 +46,7 @@ export class MeService {
       restriction: principal.restriction,
       totpEnabled: user.totpEnabledAt !== null,
       passwordExpiresAt: this.policy.expiresAt(user),
-      phone: user.phoneCiphertext
-        ? maskPhone(decryptField(this.cipher, user.phoneCiphertext, userPhoneField(user.id)))
-        : null,
+      phone: this.maskedFields.masked('phone', user.phoneCiphertext, userPhoneField(user.id)),
       expiresAt: user.expiresAt,
     };
   }
