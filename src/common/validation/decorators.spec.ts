@@ -8,6 +8,8 @@ import {
   MOBILE_MESSAGE,
   NormalizeIdNumber,
   NormalizeMobile,
+  oneOf,
+  QueryList,
   Trim,
   TrimEach,
 } from './decorators';
@@ -164,5 +166,31 @@ describe('Trim and TrimEach', () => {
     [undefined, undefined],
   ])('TrimEach %j -> %j', (input, expected) => {
     expect(plainToInstance(NoteDto, { tags: input }).tags).toEqual(expected);
+  });
+});
+
+class FilterDto {
+  @QueryList()
+  state?: unknown;
+}
+
+describe('QueryList and oneOf', () => {
+  it.each([
+    ['open,screening', ['open', 'screening']],
+    [' open , ,screening ', ['open', 'screening']],
+    [
+      ['open', 'closed'],
+      ['open', 'closed'],
+    ],
+    ['', []],
+    [undefined, undefined],
+  ])('QueryList %j -> %j', (input, expected) => {
+    expect(plainToInstance(FilterDto, { state: input }).state).toEqual(expected);
+  });
+
+  it('names the field and every allowed value', () => {
+    expect(oneOf('紧急程度', ['normal', 'urgent'])).toEqual({
+      message: '紧急程度须为以下之一：normal、urgent',
+    });
   });
 });

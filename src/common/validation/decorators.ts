@@ -115,3 +115,20 @@ export function Trim(): PropertyDecorator {
 export function TrimEach(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map(trimString) : value));
 }
+
+/** class-validator options for an `@IsIn`: "<label>须为以下之一：a、b、c". */
+export const oneOf = (label: string, values: readonly string[]): { message: string } => ({
+  message: `${label}须为以下之一：${values.join('、')}`,
+});
+
+/** class-transformer for a repeatable query parameter: `?state=a,b` or `?state=a&state=b` → `['a', 'b']`. */
+export function QueryList(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : value,
+  );
+}

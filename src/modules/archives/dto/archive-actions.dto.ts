@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   ArrayUnique,
   IsArray,
@@ -24,26 +23,12 @@ import {
 } from '../consents/archive-consent.entity';
 import { PERSON_NAME_PATTERN } from './archive-input.dto';
 import { WithinDateBound } from '../../../common/validation/date-bounds';
-import { Trim } from '../../../common/validation';
-
-const oneOf = (label: string, values: readonly string[]) => ({
-  message: `${label}须为以下之一：${values.join('、')}`,
-});
-/** `?status=a,b` or `?status=a&status=b`. */
-const list = () =>
-  Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((v) => v.trim())
-          .filter(Boolean)
-      : value,
-  );
+import { oneOf, QueryList, Trim } from '../../../common/validation';
 
 export class ListArchivesQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: ARCHIVE_STATUSES, isArray: true, description: '可多选，逗号分隔' })
   @IsOptional()
-  @list()
+  @QueryList()
   @IsArray()
   @ArrayUnique()
   @IsIn(ARCHIVE_STATUSES, { each: true, ...oneOf('状态', ARCHIVE_STATUSES) })

@@ -25,6 +25,7 @@ import {
   IsMobile,
   NormalizeIdNumber,
   NormalizeMobile,
+  oneOf,
   Trim,
 } from '../../../common/validation';
 import {
@@ -77,9 +78,6 @@ const blankToNull = () =>
 /** Chinese names, also ethnic-minority names with the middle dot (·) and Latin letters for foreigners married in. */
 export const PERSON_NAME_PATTERN = /^[\p{Script=Han}A-Za-z·•. ]{1,50}$/u;
 const NAME_MESSAGE = '姓名须为1–50个汉字或字母（可含间隔号·），不能含数字';
-const oneOf = (label: string, values: readonly string[]) => ({
-  message: `${label}须为以下之一：${values.join('、')}`,
-});
 const fen = (label: string) => [
   IsInt({ message: `${label}须为整数（单位：分）` }),
   Min(0, { message: `${label}不能为负数` }),

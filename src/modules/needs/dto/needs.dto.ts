@@ -1,5 +1,4 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -25,7 +24,7 @@ import {
   ApiText,
   ApiUuid,
 } from '../../../common/openapi/api-field';
-import { Trim } from '../../../common/validation';
+import { oneOf, QueryList, Trim } from '../../../common/validation';
 import { PaginationQueryDto } from '../../../common/pagination/pagination';
 import { MENU_CATEGORIES, MENU_ITEM_CODE_PATTERN, type MenuCategory } from '../../menu/menu.enums';
 import {
@@ -45,19 +44,6 @@ import { SCREEN_DECISIONS, type ScreenDecision } from '../rules/need-transitions
 
 /** Optional: may be left out, but null is validated like any other value (and refused). */
 const optional = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
-const oneOf = (label: string, values: readonly string[]) => ({
-  message: `${label}须为以下之一：${values.join('、')}`,
-});
-/** `?state=a,b` or `?state=a&state=b`. */
-const list = () =>
-  Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((v) => v.trim())
-          .filter(Boolean)
-      : value,
-  );
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export class CreateNeedDto {
@@ -167,7 +153,7 @@ export class ScreenNeedDto extends NeedCommandDto {
 export class ListNeedsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: NEED_STATES, isArray: true, description: '可多选，逗号分隔' })
   @IsOptional()
-  @list()
+  @QueryList()
   @IsArray()
   @ArrayUnique()
   @IsIn(NEED_STATES, { each: true, ...oneOf('状态', NEED_STATES) })
