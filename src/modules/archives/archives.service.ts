@@ -708,20 +708,8 @@ export class ArchivesService {
     if (principal.kind === 'worker') {
       ownerUserId = principal.userId;
     } else {
-      scopePath = await this.deniedIsAudited(
-        principal,
-        'archives.list',
-        query.orgUnitId ?? null,
-        async () => {
-          if (principal.kind !== 'staff' || !principal.orgPath) {
-            throw new DomainError(AuthorizationErrorCode.OUT_OF_SCOPE);
-          }
-          if (!query.orgUnitId) return principal.orgPath;
-          const path = await this.orgUnits.pathOf(query.orgUnitId);
-          if (!path) throw new DomainError(AuthorizationErrorCode.OUT_OF_SCOPE);
-          this.authorization.assertInScope(principal, path);
-          return path;
-        },
+      scopePath = await this.deniedIsAudited(principal, 'archives.list', query.orgUnitId ?? null, () =>
+        this.orgUnits.listScopePath(principal, query.orgUnitId),
       );
     }
     const { rows, total } = await this.repository.list(

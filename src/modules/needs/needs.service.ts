@@ -198,15 +198,7 @@ export class NeedsService {
         principal,
         'needs.list',
         { type: 'org-unit', id: query.orgUnitId ?? null },
-        async () => {
-          if (principal.kind !== 'staff' || !principal.orgPath)
-            throw new DomainError(AuthorizationErrorCode.OUT_OF_SCOPE);
-          if (!query.orgUnitId) return principal.orgPath;
-          const path = await this.orgUnits.pathOf(query.orgUnitId);
-          if (!path) throw new DomainError(AuthorizationErrorCode.OUT_OF_SCOPE);
-          this.authorization.assertInScope(principal, path);
-          return path;
-        },
+        () => this.orgUnits.listScopePath(principal, query.orgUnitId),
       );
     const { rows, total } = await this.repository.list(
       {

@@ -52,6 +52,20 @@ export class OrgUnitsService {
     return (await this.repository.findById(id))?.path ?? null;
   }
 
+  /**
+   * The subtree a staff list is limited to: the caller's own, or that of `orgUnitId` when it lies inside
+   * it. OUT_OF_SCOPE for callers without a unit, unknown units and units outside the caller's subtree.
+   */
+  async listScopePath(principal: Principal, orgUnitId?: string): Promise<string> {
+    if (principal.kind !== 'staff' || !principal.orgPath)
+      throw new DomainError(AuthorizationErrorCode.OUT_OF_SCOPE);
+    if (!orgUnitId) return principal.orgPath;
+    const path = await this.pathOf(orgUnitId);
+    if (!path) throw new DomainError(AuthorizationErrorCode.OUT_OF_SCOPE);
+    this.authorization.assertInScope(principal, path);
+    return path;
+  }
+
   /** The unit's ancestors, root first, without the unit itself; ORG_UNIT_NOT_FOUND if it does not exist. */
   async ancestors(id: string): Promise<OrgUnitEntity[]> {
     const unit = await this.repository.findById(id);
