@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { IsOptional, validate, ValidationError } from 'class-validator';
+import { IsOptional, IsString, validate, ValidationError } from 'class-validator';
 import {
   ID_NUMBER_MESSAGES,
   IsIdNumber,
@@ -8,10 +8,12 @@ import {
   MOBILE_MESSAGE,
   NormalizeIdNumber,
   NormalizeMobile,
+  OmittableNotNull,
   oneOf,
   QueryList,
   Trim,
   TrimEach,
+  TrimLowerCase,
 } from './decorators';
 import { makeIdNumber } from './id-number';
 
@@ -192,5 +194,31 @@ describe('QueryList and oneOf', () => {
     expect(oneOf('紧急程度', ['normal', 'urgent'])).toEqual({
       message: '紧急程度须为以下之一：normal、urgent',
     });
+  });
+});
+
+class AccountDto {
+  @TrimLowerCase()
+  username?: unknown;
+
+  @OmittableNotNull()
+  @IsString()
+  contactName?: unknown;
+}
+
+describe('TrimLowerCase and OmittableNotNull', () => {
+  it.each([
+    ['  Zhang.San ', 'zhang.san'],
+    [7, 7],
+  ])('TrimLowerCase %j -> %j', (input, expected) => {
+    expect(plainToInstance(AccountDto, { username: input }).username).toEqual(expected);
+  });
+
+  it('lets a field be left out, but validates null like any other value', async () => {
+    expect(await errorsOf(AccountDto, {})).toEqual([]);
+    expect((await errorsOf(AccountDto, { contactName: null })).map((e) => e.property)).toEqual([
+      'contactName',
+    ]);
+    expect(await errorsOf(AccountDto, { contactName: '王强' })).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import {
   registerDecorator,
   ValidationArguments,
+  ValidateIf,
   ValidationOptions,
   ValidatorConstraint,
   ValidatorConstraintInterface,
@@ -131,4 +132,19 @@ export function QueryList(): PropertyDecorator {
           .filter(Boolean)
       : value,
   );
+}
+
+/** class-transformer: a string is trimmed and lower-cased (login names); anything else is left for the validator. */
+export function TrimLowerCase(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  );
+}
+
+/**
+ * For a field that may be left out but, when sent, must hold a value: `@IsOptional()` would also let
+ * `null` through, and null on a NOT NULL column is a database error (500) instead of a 400 naming it.
+ */
+export function OmittableNotNull(): PropertyDecorator {
+  return ValidateIf((_: object, value: unknown) => value !== undefined);
 }

@@ -25,6 +25,7 @@ import {
   IsMobile,
   NormalizeIdNumber,
   NormalizeMobile,
+  OmittableNotNull,
   oneOf,
   Trim,
 } from '../../../common/validation';
@@ -58,12 +59,6 @@ export const MAX_MONTHLY_FEN = 10_000_000;
 export const NARRATIVE_MAX = 2000;
 /** 1,000 万元: a one-off expense (medical bills, rebuilding) beyond this is a typing error. */
 export const MAX_INCIDENT_EXPENSE_FEN = 1_000_000_000;
-
-/**
- * For a field that may be left out but, when sent, must hold a value: `@IsOptional()` would also let
- * `null` through, and null on a NOT NULL column is a database error (500) instead of a 400 naming it.
- */
-export const OmittableNotNull = () => ValidateIf((_: object, value: unknown) => value !== undefined);
 
 /** '' from a form means "not given". */
 const blankToNull = () =>

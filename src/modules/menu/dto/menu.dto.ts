@@ -13,7 +13,6 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateIf,
 } from 'class-validator';
 import {
   ApiBool,
@@ -37,10 +36,7 @@ import {
   type MenuCategory,
   type MenuUnit,
 } from '../menu.enums';
-import { Trim, TrimEach } from '../../../common/validation';
-
-/** Optional: may be left out, but null is validated like any other value (and refused). */
-const optional = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+import { OmittableNotNull, Trim, TrimEach } from '../../../common/validation';
 
 /** An item as workers see it (GET /menu). */
 export class MenuItemDto {
@@ -165,7 +161,7 @@ export class CreateMenuItemDto {
   beneficiary!: MenuBeneficiary;
 
   @ApiEnum(MENU_SCHOOLING_STAGES, { isArray: true, optional: true, description: '仅 member_in_stage 时填写' })
-  @optional()
+  @OmittableNotNull()
   @IsArray({ message: '学段须为列表' })
   @IsIn(MENU_SCHOOLING_STAGES, { each: true, message: '学段不存在' })
   stages?: SchoolingStage[];
@@ -183,7 +179,7 @@ export class CreateMenuItemDto {
   validityDays!: number;
 
   @ApiText({ isArray: true, optional: true })
-  @optional()
+  @OmittableNotNull()
   @TrimEach()
   @IsArray({ message: '材料须为列表' })
   @ArrayMaxSize(MENU_LIMITS.documentsMax, { message: `材料最多${MENU_LIMITS.documentsMax}项` })
@@ -193,7 +189,7 @@ export class CreateMenuItemDto {
   documents?: string[];
 
   @ApiText({ isArray: true, optional: true })
-  @optional()
+  @OmittableNotNull()
   @TrimEach()
   @IsArray({ message: '标签须为列表' })
   @ArrayMaxSize(MENU_LIMITS.tagsMax, { message: `标签最多${MENU_LIMITS.tagsMax}个` })
@@ -203,7 +199,7 @@ export class CreateMenuItemDto {
   tags?: string[];
 
   @ApiInt({ optional: true, minimum: 0, maximum: 100_000, description: '同类别内的排序（小的在前）' })
-  @optional()
+  @OmittableNotNull()
   @IsInt({ message: '排序须为整数' })
   @Min(0, { message: '排序不能为负' })
   @Max(100_000, { message: '排序过大' })

@@ -13,7 +13,6 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateIf,
 } from 'class-validator';
 import {
   ApiBool,
@@ -24,7 +23,7 @@ import {
   ApiText,
   ApiUuid,
 } from '../../../common/openapi/api-field';
-import { oneOf, QueryList, Trim } from '../../../common/validation';
+import { OmittableNotNull, oneOf, QueryList, Trim } from '../../../common/validation';
 import { PaginationQueryDto } from '../../../common/pagination/pagination';
 import { MENU_CATEGORIES, MENU_ITEM_CODE_PATTERN, type MenuCategory } from '../../menu/menu.enums';
 import {
@@ -42,8 +41,6 @@ import {
 } from '../needs.enums';
 import { SCREEN_DECISIONS, type ScreenDecision } from '../rules/need-transitions.rule';
 
-/** Optional: may be left out, but null is validated like any other value (and refused). */
-const optional = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export class CreateNeedDto {
@@ -53,12 +50,12 @@ export class CreateNeedDto {
   itemCode!: string;
 
   @ApiUuid({ optional: true, description: '代为申请时必填：职工的档案；职工本人申请时不填（即本人的档案）' })
-  @optional()
+  @OmittableNotNull()
   @IsUUID('all', { message: '档案 id 格式不正确' })
   archiveId?: string;
 
   @ApiUuid({ optional: true, description: '受助家庭成员的 id；不填即户主本人' })
-  @optional()
+  @OmittableNotNull()
   @IsUUID('all', { message: '家庭成员 id 格式不正确' })
   beneficiaryMemberId?: string;
 
@@ -76,7 +73,7 @@ export class CreateNeedDto {
   urgency!: NeedUrgency;
 
   @ApiText({ isArray: true, optional: true, description: '从项目的可选标签中选择' })
-  @optional()
+  @OmittableNotNull()
   @IsArray({ message: '标签须为列表' })
   @ArrayMaxSize(NEED_LIMITS.tagsMax, { message: `标签最多${NEED_LIMITS.tagsMax}个` })
   @ArrayUnique({ message: '标签不能重复' })
@@ -88,7 +85,7 @@ export class CreateNeedDto {
     maxLength: NEED_LIMITS.descriptionMax,
     description: '需求说明（不要填写证件号、电话）',
   })
-  @optional()
+  @OmittableNotNull()
   @Trim()
   @IsString({ message: '需求说明须为文字' })
   @MaxLength(NEED_LIMITS.descriptionMax, { message: `需求说明不超过${NEED_LIMITS.descriptionMax}个字` })
@@ -99,7 +96,7 @@ export class CreateNeedDto {
     optional: true,
     description: 'onsite 线下 | online 线上 | any 均可',
   })
-  @optional()
+  @OmittableNotNull()
   @IsIn(NEED_MODES, oneOf('服务方式', NEED_MODES))
   preferredMode?: NeedMode;
 
@@ -108,7 +105,7 @@ export class CreateNeedDto {
     example: '330106',
     description: '希望就近服务的地区（GB/T 2260）；默认档案所在地区',
   })
-  @optional()
+  @OmittableNotNull()
   @IsString({ message: '地区代码须为6位数字' })
   @Matches(/^\d{6}$/, { message: '地区代码须为6位数字' })
   regionCode?: string;
@@ -128,7 +125,7 @@ export class NeedCommandDto {
   version!: number;
 
   @ApiText({ optional: true, maxLength: NEED_LIMITS.noteMax, description: '说明' })
-  @optional()
+  @OmittableNotNull()
   @Trim()
   @IsString({ message: '说明须为文字' })
   @MinLength(1, { message: '说明不能为空' })
@@ -142,7 +139,7 @@ export class ScreenNeedDto extends NeedCommandDto {
   decision!: ScreenDecision;
 
   @ApiEnum(REVIEW_REJECT_REASONS, { isArray: true, optional: true, description: '驳回原因（驳回时必填）' })
-  @optional()
+  @OmittableNotNull()
   @IsArray({ message: '驳回原因须为列表' })
   @ArrayMaxSize(REVIEW_REJECT_REASONS.length)
   @ArrayUnique({ message: '驳回原因不能重复' })

@@ -1,4 +1,4 @@
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -15,7 +15,6 @@ import {
   Matches,
   MaxLength,
   Min,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import {
@@ -28,7 +27,7 @@ import {
   ApiUuid,
 } from '../../../common/openapi/api-field';
 import { PaginationQueryDto } from '../../../common/pagination/pagination';
-import { IsMobile, NormalizeMobile } from '../../../common/validation';
+import { IsMobile, NormalizeMobile, OmittableNotNull, Trim, TrimLowerCase } from '../../../common/validation';
 import { MENU_CATEGORIES, type MenuCategory } from '../../menu/menu.enums';
 import { USER_STATUSES, type UserStatus } from '../../users/rules/user-status.rule';
 import {
@@ -46,12 +45,6 @@ import {
   type SelfRegisteredKind,
 } from '../partner.enums';
 
-/** Optional: may be left out, but null is validated like any other value (and refused). */
-const optional = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const lowerTrim = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
-
 export const PARTNER_LIMITS = {
   nameMax: 100,
   contactNameMax: 50,
@@ -64,13 +57,13 @@ const REGION_CODE = /^\d{6}$/;
 /** The partner's first login account, chosen by the registrant. */
 export class PartnerAccountInputDto {
   @ApiText({ example: 'aixin.admin', description: '登录名，自动转为小写' })
-  @Transform(lowerTrim)
+  @TrimLowerCase()
   @IsString({ message: USERNAME_MESSAGE })
   @Matches(USERNAME_PATTERN, { message: USERNAME_MESSAGE })
   username!: string;
 
   @ApiText({ example: '李经理', maxLength: DISPLAY_NAME_MAX })
-  @Transform(trim)
+  @Trim()
   @IsString({ message: '姓名须为文字' })
   @IsNotEmpty({ message: '姓名不能为空' })
   @MaxLength(DISPLAY_NAME_MAX, { message: `姓名不超过${DISPLAY_NAME_MAX}个字` })
@@ -92,7 +85,7 @@ export class RegisterPartnerDto {
   kind!: SelfRegisteredKind;
 
   @ApiText({ example: '杭州市某某爱心企业有限公司', maxLength: PARTNER_LIMITS.nameMax })
-  @Transform(trim)
+  @Trim()
   @IsString({ message: '机构名称须为文字' })
   @Length(2, PARTNER_LIMITS.nameMax, { message: `机构名称须为2–${PARTNER_LIMITS.nameMax}个字` })
   name!: string;
@@ -102,7 +95,7 @@ export class RegisterPartnerDto {
     example: '91330106MA2XXXXXX0',
     description: '统一社会信用代码（GB 32100，18位；小写自动转为大写）；志愿团队可不填',
   })
-  @optional()
+  @OmittableNotNull()
   @IsString({ message: '统一社会信用代码须为文字' })
   @MaxLength(40, { message: '统一社会信用代码过长' })
   creditCode?: string;
@@ -112,7 +105,7 @@ export class RegisterPartnerDto {
   orgUnitId!: string;
 
   @ApiText({ example: '王联络', maxLength: PARTNER_LIMITS.contactNameMax })
-  @Transform(trim)
+  @Trim()
   @IsString({ message: '联系人须为文字' })
   @Length(1, PARTNER_LIMITS.contactNameMax, { message: `联系人须为1–${PARTNER_LIMITS.contactNameMax}个字` })
   contactName!: string;
@@ -159,7 +152,7 @@ export class ListPartnersQueryDto extends PaginationQueryDto {
 
   @ApiText({ optional: true, description: '名称或统一社会信用代码包含' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 40, { message: '搜索词须为1–40个字' })
   q?: string;
@@ -173,8 +166,8 @@ export class VetPartnerDto {
   version!: number;
 
   @ApiText({ optional: true, maxLength: PARTNER_LIMITS.reasonMax, description: '原因（驳回、暂停时必填）' })
-  @optional()
-  @Transform(trim)
+  @OmittableNotNull()
+  @Trim()
   @IsString({ message: '原因须为文字' })
   @Length(1, PARTNER_LIMITS.reasonMax, { message: `原因须为1–${PARTNER_LIMITS.reasonMax}个字` })
   reason?: string;
@@ -182,7 +175,7 @@ export class VetPartnerDto {
 
 export class DisablePartnerAccountDto {
   @ApiText({ maxLength: PARTNER_LIMITS.reasonMax })
-  @Transform(trim)
+  @Trim()
   @IsString({ message: '原因须为文字' })
   @Length(1, PARTNER_LIMITS.reasonMax, { message: `原因须为1–${PARTNER_LIMITS.reasonMax}个字` })
   reason!: string;

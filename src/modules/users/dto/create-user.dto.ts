@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   ArrayUnique,
   IsArray,
@@ -12,7 +11,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { IsMobile, NormalizeMobile, Trim } from '../../../common/validation';
+import { IsMobile, NormalizeMobile, Trim, TrimLowerCase } from '../../../common/validation';
 import { ACCOUNT_KINDS, AccountKind, STAFF_ROLES, StaffRole } from '../../auth/principal';
 import { WithinDateBound } from '../../../common/validation/date-bounds';
 
@@ -29,9 +28,7 @@ export const PASSWORD_MAX = 1024;
 
 export class CreateUserDto {
   @ApiProperty({ example: 'zhang.san', description: '登录名，自动转为小写' })
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.trim().toLowerCase() : value,
-  )
+  @TrimLowerCase()
   @IsString()
   @Matches(USERNAME_PATTERN, { message: USERNAME_MESSAGE })
   username!: string;
