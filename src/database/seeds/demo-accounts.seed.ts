@@ -1,17 +1,14 @@
 import { EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import type { FieldCipher } from '../../common/crypto/field-cipher';
-import { partnerMobileField, userPhoneField } from '../../common/crypto/stored-fields';
-import { creditCodeCheckChar } from '../../modules/partners/rules/credit-code.rule';
+import { userPhoneField } from '../../common/crypto/stored-fields';
 import type { AccountKind, StaffRole } from '../../modules/auth/principal';
 import { UserEntity } from '../../modules/users/user.entity';
+import { DEMO_PARTNER_IDS } from './demo-partners.seed';
 import type { DemoOrgTree, DemoOrgUnitKey } from './org-tree.seed';
 
 /** The demo password of every demo account (README lists the accounts). Never seeded in production. */
 export const DEMO_PASSWORD = 'Bangfu@2026';
-
-/** The demo partner organisation (an approved company managed by 西湖区总工会), created before its account. */
-export const DEMO_PARTNER_ID = '0b7c3a52-5f1e-4c1a-9a57-3d2f0e6a1b01';
 
 interface DemoAccount {
   username: string;
@@ -120,11 +117,50 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     roles: [],
     unit: 'xihu',
     phone: '13700000001',
-    partnerId: DEMO_PARTNER_ID,
+    partnerId: DEMO_PARTNER_IDS.company,
+  },
+  {
+    username: 'partner.rsj',
+    displayName: '就业服务中心联络人',
+    kind: 'partner',
+    roles: [],
+    unit: 'xihu',
+    phone: '13700000002',
+    partnerId: DEMO_PARTNER_IDS.employmentBureau,
+  },
+  {
+    username: 'partner.cishan',
+    displayName: '慈善总会联络人',
+    kind: 'partner',
+    roles: [],
+    unit: 'hangzhou',
+    phone: '13700000005',
+    partnerId: DEMO_PARTNER_IDS.charity,
+  },
+  {
+    username: 'partner.hongmajia',
+    displayName: '志愿服务队队长',
+    kind: 'partner',
+    roles: [],
+    unit: 'xihu',
+    phone: '13700000011',
+    partnerId: DEMO_PARTNER_IDS.volunteers,
+  },
+  {
+    username: 'partner.suspended',
+    displayName: '医药连锁店长',
+    kind: 'partner',
+    roles: [],
+    unit: 'xihu',
+    phone: '13700000010',
+    partnerId: DEMO_PARTNER_IDS.suspendedPharmacy,
   },
 ];
 
-/** Creates the demo accounts that do not exist yet; returns the usernames it created. */
+/**
+ * Creates the demo accounts that do not exist yet; returns the usernames it created. The partner
+ * accounts need their organisations: seed the demo partners first (seedDemoPartners).
+ */
 export async function seedDemoAccounts(
   manager: EntityManager,
   tree: DemoOrgTree,
@@ -133,7 +169,6 @@ export async function seedDemoAccounts(
   const repository = manager.getRepository(UserEntity);
   const passwordHash = await deps.hash(DEMO_PASSWORD);
   const created: string[] = [];
-  await seedDemoPartner(manager, tree, deps.cipher);
   for (const account of DEMO_ACCOUNTS) {
     if (await repository.existsBy({ username: account.username })) continue;
     const id = randomUUID();
@@ -154,28 +189,4 @@ export async function seedDemoAccounts(
     created.push(account.username);
   }
   return created;
-}
-
-/** The demo partner row (idempotent: kept as it is when it exists). */
-async function seedDemoPartner(
-  manager: EntityManager,
-  tree: DemoOrgTree,
-  cipher: FieldCipher,
-): Promise<void> {
-  const first17 = '91330106MA2BF0001';
-  const mobile = '13700000001';
-  await manager.query(
-    `INSERT INTO partners (id, kind, name, credit_code, org_unit_id, contact_name, mobile_ciphertext,
-                           mobile_blind_index, region_codes, categories, status)
-     VALUES ($1, 'company', '杭州西湖爱心企业（演示）', $2, $3, '爱心企业联络人', $4, $5, '{330106}',
-             '{training,employment,donation}', 'approved')
-     ON CONFLICT (id) DO NOTHING`,
-    [
-      DEMO_PARTNER_ID,
-      first17 + creditCodeCheckChar(first17),
-      tree.xihu.id,
-      cipher.encrypt(mobile, partnerMobileField(DEMO_PARTNER_ID)),
-      cipher.blindIndex(mobile, 'phone'),
-    ],
-  );
 }

@@ -9,6 +9,8 @@ import { createWorkerApp } from '../../bootstrap';
 import { Clock } from '../../common/clock/clock';
 import { FieldCipher } from '../../common/crypto/field-cipher';
 import { ConfigError, loadConfig } from '../../config';
+import { ReindexService } from '../../infra/outbox/reindex.service';
+import { NEEDS_INDEX } from '../../modules/needs/needs.service';
 import { PasswordHasher } from '../../modules/users/password/password-hasher';
 import { DEMO_PASSWORD } from './demo-accounts.seed';
 import { seedDemo } from './seed-demo';
@@ -23,12 +25,17 @@ async function main(): Promise<number> {
   const app = await createWorkerApp(config);
   try {
     const hasher = app.get(PasswordHasher);
-    const { units, accounts, dibaoLines, archives } = await seedDemo(app.get(DataSource), config, {
-      hash: (p: string) => hasher.hash(p),
-      cipher: app.get(FieldCipher),
-      now: app.get(Clock).now(),
-    });
-    console.log(`组织树: ${units} 个单位; 新建账号: ${accounts.length ? accounts.join(', ') : '(均已存在)'}`);
+    const { units, partners, accounts, dibaoLines, archives, needs } = await seedDemo(
+      app.get(DataSource),
+      config,
+      {
+        hash: (p: string) => hasher.hash(p),
+        cipher: app.get(FieldCipher),
+        now: app.get(Clock).now(),
+      },
+    );
+    console.log(`组织树: ${units} 个单位; 新增合作方: ${partners} 家`);
+    console.log(`新建账号: ${accounts.length ? accounts.join(', ') : '(均已存在)'}`);
     console.log(`低保标准: 新增 ${dibaoLines} 条`);
     console.log(
       archives.created
@@ -37,6 +44,16 @@ async function main(): Promise<number> {
             .join(', ')})`
         : '演示档案: (已存在，未重复创建)',
     );
+    console.log(
+      needs.created
+        ? `演示需求: 新建 ${needs.created} 条 (${Object.entries(needs.byState)
+            .map(([state, n]) => `${state} ${n}`)
+            .join(', ')})`
+        : '演示需求: (已存在，未重复创建)',
+    );
+    // The seed writes rows directly, without outbox entries: rebuild the index from the table.
+    const report = await app.get(ReindexService).rebuild(NEEDS_INDEX);
+    console.log(`搜索索引 ${NEEDS_INDEX}: ${report.documents} 条文档`);
     console.log(`演示账号密码: ${DEMO_PASSWORD} (admin/auditor/approver 首次登录需绑定动态口令，见 README)`);
     return 0;
   } finally {

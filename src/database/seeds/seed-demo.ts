@@ -3,22 +3,30 @@ import { calendarDays } from '../../common/calendar/china-calendar';
 import type { FieldCipher } from '../../common/crypto/field-cipher';
 import type { AppConfig } from '../../config';
 import { workingCalendar } from '../../modules/archives/workflow/working-days.rule';
+import { MenuRepository } from '../../modules/menu/menu.repository';
+import { seededItem } from '../../modules/menu/menu.service';
 import { seedDemoAccounts } from './demo-accounts.seed';
 import { type DemoArchivesResult, seedDemoArchives } from './demo-archives.seed';
+import { type DemoNeedsResult, seedDemoNeeds } from './demo-needs.seed';
+import { seedDemoPartners } from './demo-partners.seed';
 import { seedDibaoLines } from './dibao-lines.seed';
 import { seedDemoOrgTree } from './org-tree.seed';
 
 export interface DemoSeedResult {
   units: number;
+  /** Demo partner organisations created by this run. */
+  partners: number;
   /** Usernames created by this run (none when they existed). */
   accounts: string[];
   dibaoLines: number;
   archives: DemoArchivesResult;
+  needs: DemoNeedsResult;
 }
 
 /**
- * The whole demo world in one transaction: the union tree, one account per role, the 低保 lines and the
- * demo archives. Idempotent. Used by `npm run seed:demo` and by the API benchmark (on its scratch
+ * The whole demo world in one transaction: the union tree, the partner organisations, one account per
+ * role, the 低保 lines, the demo archives and the needs ordered from them. Idempotent. The menu is
+ * written from config/menu.yml first (as the app does at start), since the needs order its items. Used by `npm run seed:demo` and by the API benchmark (on its scratch
  * database), so both show the same world.
  */
 export async function seedDemo(
@@ -29,8 +37,11 @@ export async function seedDemo(
   const days = calendarDays(config.calendar.years, config.archives);
   return dataSource.transaction(async (manager) => {
     const tree = await seedDemoOrgTree(manager);
+    await new MenuRepository(dataSource).upsertSeeded(manager, config.menu.items.map(seededItem));
     return {
       units: Object.keys(tree).length,
+      // Before the accounts: the partner accounts belong to them.
+      partners: await seedDemoPartners(manager, tree, deps),
       accounts: await seedDemoAccounts(manager, tree, deps),
       // Before any demo archive: their categories are checked against these lines.
       dibaoLines: await seedDibaoLines(manager),
@@ -43,6 +54,7 @@ export async function seedDemo(
         publicNoticeWorkingDays: config.archives.publicNoticeWorkingDays,
         calendar: workingCalendar(days.holidays, days.makeUpWorkdays),
       }),
+      needs: await seedDemoNeeds(manager, { now: deps.now }),
     };
   });
 }

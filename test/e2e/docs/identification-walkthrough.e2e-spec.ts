@@ -6,6 +6,7 @@ import {
   DEMO_PASSWORD as SEED_PASSWORD,
   seedDemoAccounts,
 } from '../../../src/database/seeds/demo-accounts.seed';
+import { seedDemoPartners } from '../../../src/database/seeds/demo-partners.seed';
 import { seedDibaoLines } from '../../../src/database/seeds/dibao-lines.seed';
 import { seedDemoOrgTree } from '../../../src/database/seeds/org-tree.seed';
 import { FieldCipher } from '../../../src/common/crypto/field-cipher';
@@ -29,6 +30,7 @@ describe('README identification walkthrough (scripts/identification-walkthrough.
     const hasher = t.app.get(PasswordHasher);
     await dataSource.transaction(async (manager) => {
       const tree = await seedDemoOrgTree(manager);
+      await seedDemoPartners(manager, tree, { cipher: t.app.get(FieldCipher), now: clock.now() });
       await seedDemoAccounts(manager, tree, {
         hash: (p: string) => hasher.hash(p),
         cipher: t.app.get(FieldCipher),

@@ -2,6 +2,7 @@ import { archiveField, FieldCipher, memberField, type FieldContext } from '../..
 import { parseIdNumber } from '../../../src/common/validation';
 import { DEMO_ARCHIVE_COUNTS, seedDemoArchives } from '../../../src/database/seeds/demo-archives.seed';
 import { seedDemoAccounts } from '../../../src/database/seeds/demo-accounts.seed';
+import { seedDemoPartners } from '../../../src/database/seeds/demo-partners.seed';
 import { seedDibaoLines } from '../../../src/database/seeds/dibao-lines.seed';
 import { DemoOrgTree, seedDemoOrgTree } from '../../../src/database/seeds/org-tree.seed';
 import { consentProblems } from '../../../src/modules/archives/consents/consent-problems.rule';
@@ -103,6 +104,7 @@ describe('seedDemoArchives (real PostgreSQL)', () => {
     cipher = testCipher();
     const result = await db.dataSource.transaction(async (manager) => {
       tree = await seedDemoOrgTree(manager);
+      await seedDemoPartners(manager, tree, { cipher, now: NOW });
       await seedDemoAccounts(manager, tree, {
         hash: async () => '$argon2id$v=19$m=1024,t=1,p=1$x$y',
         cipher,
