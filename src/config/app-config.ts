@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsDecimal } from '../common/validation/numbers';
+import { MatchingConfig } from './matching-config';
 
 // A plain list of constants: the configuration names which income kinds the category check ignores.
 import { INCOME_KINDS, type IncomeKind, type SchoolingStage } from '../modules/archives/archive.enums';
@@ -430,4 +431,5 @@ export class AppConfig {
   @IsObject() @ValidateNested() @Type(() => CalendarConfig) calendar!: CalendarConfig;
   @IsObject() @ValidateNested() @Type(() => MenuConfig) menu!: MenuConfig;
   @IsObject() @ValidateNested() @Type(() => NeedsConfig) needs!: NeedsConfig;
+  @IsObject() @ValidateNested() @Type(() => MatchingConfig) matching!: MatchingConfig;
 }

@@ -240,7 +240,8 @@ describe('loadConfig: the official holiday calendar (config/holidays.yml)', () =
   function dirWithCalendar(calendar: string): string {
     const dir = mkdtempSync(join(tmpdir(), 'bangfu-calendar-'));
     writeFileSync(join(dir, 'default.yml'), readFileSync(join(CONFIG_DIR, 'default.yml')));
-    writeFileSync(join(dir, 'menu.yml'), readFileSync(join(CONFIG_DIR, 'menu.yml')));
+    for (const file of ['menu.yml', 'matching.yml'])
+      writeFileSync(join(dir, file), readFileSync(join(CONFIG_DIR, file)));
     writeFileSync(join(dir, 'holidays.yml'), calendar);
     return dir;
   }
@@ -284,7 +285,8 @@ describe('loadConfig: the official holiday calendar (config/holidays.yml)', () =
   it('refuses a missing data file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bangfu-calendar-'));
     writeFileSync(join(dir, 'default.yml'), readFileSync(join(CONFIG_DIR, 'default.yml')));
-    writeFileSync(join(dir, 'menu.yml'), readFileSync(join(CONFIG_DIR, 'menu.yml')));
+    for (const file of ['menu.yml', 'matching.yml'])
+      writeFileSync(join(dir, file), readFileSync(join(CONFIG_DIR, file)));
     const { problems } = configErrorOf({ env: {}, configDir: dir });
     expect(problems).toEqual(
       expect.arrayContaining([expect.stringMatching(/^缺少节假日数据文件 .*holidays\.yml$/)]),
@@ -381,7 +383,7 @@ describe('loadConfig: the service menu (config/menu.yml)', () => {
   /** A config folder with the shipped files, the menu replaced by `menu` (YAML). */
   function dirWithMenu(menu: string): string {
     const dir = mkdtempSync(join(tmpdir(), 'bangfu-menu-'));
-    for (const file of ['default.yml', 'holidays.yml'])
+    for (const file of ['default.yml', 'holidays.yml', 'matching.yml'])
       writeFileSync(join(dir, file), readFileSync(join(CONFIG_DIR, file)));
     writeFileSync(join(dir, 'menu.yml'), menu);
     return dir;
@@ -449,10 +451,82 @@ describe('loadConfig: the service menu (config/menu.yml)', () => {
       'menu cash_too_much.maxPerNeed: 每次申请的金额上限不能超过 50000 元（以分计）',
     ]);
     const missing = mkdtempSync(join(tmpdir(), 'bangfu-menu-'));
-    for (const file of ['default.yml', 'holidays.yml'])
+    for (const file of ['default.yml', 'holidays.yml', 'matching.yml'])
       writeFileSync(join(missing, file), readFileSync(join(CONFIG_DIR, file)));
     expect(configErrorOf({ env: {}, configDir: missing }).problems).toEqual(
       expect.arrayContaining([expect.stringMatching(/^缺少服务菜单数据文件 .*menu\.yml$/)]),
+    );
+  });
+});
+
+describe('loadConfig: the matcher’s weights (config/matching.yml)', () => {
+  /** A config folder with the shipped files, matching.yml changed by `edit`. */
+  function dirWithMatching(edit: (text: string) => string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'bangfu-matching-'));
+    for (const file of ['default.yml', 'holidays.yml', 'menu.yml'])
+      writeFileSync(join(dir, file), readFileSync(join(CONFIG_DIR, file)));
+    writeFileSync(join(dir, 'matching.yml'), edit(readFileSync(join(CONFIG_DIR, 'matching.yml'), 'utf8')));
+    return dir;
+  }
+
+  it('loads the shipped weights and tables', () => {
+    const { matching } = loadConfig({ env: {}, configDir: CONFIG_DIR });
+    expect(Object.keys(matching.weights).sort()).toEqual([
+      'capacity',
+      'fairness',
+      'hardship',
+      'item',
+      'proximity',
+      'text',
+      'waiting',
+    ]);
+    expect(matching.proximity.district).toBe(1);
+    expect(matching.hardship.urgency.emergency).toBeGreaterThan(matching.hardship.urgency.normal);
+  });
+
+  it.each([
+    [
+      'a negative weight',
+      (s: string) => s.replace(/^ {2}text: 1\b/m, '  text: -1'),
+      /^matching\.weights\.text: /,
+    ],
+    [
+      'all weights zero',
+      (s: string) =>
+        s.replace(/^( {2}(text|item|proximity|hardship|waiting|fairness|capacity)): [0-9.]+/gm, '$1: 0'),
+      /^matching\.weights: 至少要有一个权重大于 0$/,
+    ],
+    [
+      'a table value above 1',
+      (s: string) => s.replace(/^ {2}city: 0\.6/m, '  city: 1.5'),
+      /^matching\.proximity\.city: /,
+    ],
+    [
+      'a missing cause',
+      (s: string) => s.replace(/^ {4}disaster: 0\.9\n/m, ''),
+      /^matching\.hardship\.cause\.disaster: /,
+    ],
+    [
+      'a weight that is text',
+      (s: string) => s.replace(/^ {2}item: 3\b/m, '  item: high'),
+      /^matching\.weights\.item: /,
+    ],
+  ])('refuses to start with %s', (_, edit, problem) => {
+    const dir = dirWithMatching(edit);
+    expect(readFileSync(join(dir, 'matching.yml'), 'utf8')).not.toBe(
+      readFileSync(join(CONFIG_DIR, 'matching.yml'), 'utf8'),
+    );
+    const { problems } = configErrorOf({ env: {}, configDir: dir });
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+  });
+
+  it('refuses a missing file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bangfu-matching-'));
+    for (const file of ['default.yml', 'holidays.yml', 'menu.yml'])
+      writeFileSync(join(dir, file), readFileSync(join(CONFIG_DIR, file)));
+    const { problems } = configErrorOf({ env: {}, configDir: dir });
+    expect(problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^缺少匹配评分配置文件 .*matching\.yml$/)]),
     );
   });
 });

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { AppConfig } from './app-config';
 import { authConfigProblems } from './auth-config.check';
 import { calendarConfigProblems } from './calendar-config.check';
+import { matchingConfigProblems } from './matching-config';
 import { menuConfigProblems } from './menu-config.check';
 import { cryptoConfigProblems } from './crypto-config.check';
 
@@ -49,11 +50,12 @@ export interface LoadConfigOptions {
 
 /**
  * Data files beside the configuration files, each loaded whole into its section: the official holiday
- * calendar and the service menu.
+ * calendar, the service menu and the matcher's weights.
  */
 const DATA_FILES = [
   { section: 'calendar', file: 'holidays.yml', missing: '缺少节假日数据文件' },
   { section: 'menu', file: 'menu.yml', missing: '缺少服务菜单数据文件' },
+  { section: 'matching', file: 'matching.yml', missing: '缺少匹配评分配置文件' },
 ] as const;
 
 /** The process environment, read here and nowhere else. */
@@ -108,6 +110,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       ...cryptoConfigProblems(config),
       ...calendarConfigProblems(config, options.now ?? new Date()),
       ...menuConfigProblems(config),
+      ...matchingConfigProblems(config),
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);
