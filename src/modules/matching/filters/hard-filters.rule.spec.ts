@@ -119,8 +119,8 @@ describe('hardFilterExclusions', () => {
     );
   });
 
-  it('compares the income multiple in integers (1.15 × 1000 is 1150, not 1149.99…)', () => {
-    const n = need({}, { perCapitaIncomeFen: 1150, dibaoLineFen: 1000 });
+  it('compares the income multiple in integers (1.15 × 100000 is 115000, not 114999.99…)', () => {
+    const n = need({}, { perCapitaIncomeFen: 115_000, dibaoLineFen: 100_000 });
     expect(hardFilterExclusions(n, offer({}, { incomeMultiple: 1.15 }), history(), TODAY)).toEqual([]);
   });
 

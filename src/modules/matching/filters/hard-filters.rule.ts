@@ -167,7 +167,7 @@ export function scopeCovers(
 
 /**
  * Per-capita income ≤ multiple × 低保 line (an unknown line fails the condition). The multiple has at
- * most two decimals (the offer's validation): compared in integers, as 1.15 × 1000 is 1149.99… in floats.
+ * most two decimals (the offer's validation): compared in integers, as 1.15 × 100000 is 114999.99… in floats.
  */
 function incomeWithin(archive: NeedFacts['archive'], multiple: number): boolean {
   if (archive.dibaoLineFen === null) return false;
