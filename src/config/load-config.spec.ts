@@ -383,8 +383,14 @@ describe('loadConfig: the service menu (config/menu.yml)', () => {
   /** A config folder with the shipped files, the menu replaced by `menu` (YAML). */
   function dirWithMenu(menu: string): string {
     const dir = mkdtempSync(join(tmpdir(), 'bangfu-menu-'));
-    for (const file of ['default.yml', 'holidays.yml', 'matching.yml'])
+    for (const file of ['default.yml', 'holidays.yml'])
       writeFileSync(join(dir, file), readFileSync(join(CONFIG_DIR, file)));
+    // Without per-item SLA days: they name items of the shipped menu.
+    const matching = readFileSync(join(CONFIG_DIR, 'matching.yml'), 'utf8').replace(
+      /\n {2}items:[\s\S]*$/,
+      '\n  items: {}\n',
+    );
+    writeFileSync(join(dir, 'matching.yml'), matching);
     writeFileSync(join(dir, 'menu.yml'), menu);
     return dir;
   }
@@ -528,5 +534,52 @@ describe('loadConfig: the matcher’s weights (config/matching.yml)', () => {
     expect(problems).toEqual(
       expect.arrayContaining([expect.stringMatching(/^缺少匹配评分配置文件 .*matching\.yml$/)]),
     );
+  });
+});
+
+describe('loadConfig: match SLAs (config/matching.yml `sla`)', () => {
+  function dirWithMatching(edit: (text: string) => string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'bangfu-sla-'));
+    for (const file of ['default.yml', 'holidays.yml', 'menu.yml'])
+      writeFileSync(join(dir, file), readFileSync(join(CONFIG_DIR, file)));
+    writeFileSync(join(dir, 'matching.yml'), edit(readFileSync(join(CONFIG_DIR, 'matching.yml'), 'utf8')));
+    return dir;
+  }
+
+  it('loads the shipped days, with the per-item overrides', () => {
+    const { matching } = loadConfig({ env: {}, configDir: CONFIG_DIR });
+    expect(matching.sla.days.proposed).toBe(3);
+    expect(matching.sla.items.relief_temporary).toEqual({ approved: 2, accepted: 2 });
+  });
+
+  it.each([
+    [
+      'an unknown menu item',
+      (s: string) => s.replace('    relief_temporary:', '    relief_nonexistent:'),
+      /^matching\.sla\.items\.relief_nonexistent: 服务菜单中没有此项目$/,
+    ],
+    [
+      'a state without SLA',
+      (s: string) => s.replace('      accepted: 2', '      closed: 2'),
+      /^matching\.sla\.items\.relief_temporary\.closed: /,
+    ],
+    [
+      'fractional days',
+      (s: string) => s.replace('      accepted: 2', '      accepted: 2.5'),
+      /^matching\.sla\.items\.relief_temporary\.accepted: /,
+    ],
+    [
+      'zero days for a state',
+      (s: string) => s.replace('    proposed: 3 #', '    proposed: 0 #'),
+      /^matching\.sla\.days\.proposed: /,
+    ],
+    [
+      'a hard limit below the deadline',
+      (s: string) => s.replace('  hardLimitFactor: 2', '  hardLimitFactor: 0.5'),
+      /^matching\.sla\.hardLimitFactor: /,
+    ],
+  ])('refuses %s', (_, edit, problem) => {
+    const { problems } = configErrorOf({ env: {}, configDir: dirWithMatching(edit) });
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
   });
 });

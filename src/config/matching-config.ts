@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsObject, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsNumber, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import type { ArchiveCategory, Cause } from '../modules/archives/archive.enums';
 import type { Factor, ScoringSettings } from '../modules/matching/scoring/factors';
+import { SLA_STATES, type SlaSettings, type SlaState } from '../modules/matches/rules/match-sla.rule';
 import type { NeedUrgency } from '../modules/needs/needs.enums';
 
 /**
@@ -63,6 +64,35 @@ export class MatchingHardshipConfig {
   @IsObject() @ValidateNested() @Type(() => HardshipUrgencyConfig) urgency!: HardshipUrgencyConfig;
 }
 
+const SlaDays = () => (target: object, key: string) => {
+  IsInt()(target, key);
+  Min(1)(target, key);
+  Max(365)(target, key);
+};
+
+export class SlaDaysConfig implements Record<SlaState, number> {
+  @SlaDays() proposed!: number;
+  @SlaDays() approved!: number;
+  @SlaDays() accepted!: number;
+  @SlaDays() in_progress!: number;
+  @SlaDays() delivered!: number;
+  @SlaDays() confirmed!: number;
+  @SlaDays() followed_up!: number;
+}
+
+export class SlaUrgencyConfig {
+  @Share() urgent!: number;
+  @Share() emergency!: number;
+}
+
+/** Match SLAs (issue 13 §4); `items` is checked by matchingConfigProblems (keys are menu codes). */
+export class MatchSlaConfig implements SlaSettings {
+  @IsObject() @ValidateNested() @Type(() => SlaDaysConfig) days!: SlaDaysConfig;
+  @IsObject() @ValidateNested() @Type(() => SlaUrgencyConfig) urgency!: SlaUrgencyConfig;
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(1) @Max(10) hardLimitFactor!: number;
+  @IsOptional() @IsObject() items: Record<string, Partial<Record<SlaState, number>>> = {};
+}
+
 export class MatchingConfig implements ScoringSettings {
   @IsObject() @ValidateNested() @Type(() => MatchingWeightsConfig) weights!: MatchingWeightsConfig;
   @Share() sameCategory!: number;
@@ -71,10 +101,34 @@ export class MatchingConfig implements ScoringSettings {
   @IsInt() @Min(1) @Max(3650) waitingSaturationDays!: number;
   /** In fen (1 元 = 100 分). */
   @IsInt() @Min(1) @Max(100_000_000) fairnessReferenceFen!: number;
+  @IsObject() @ValidateNested() @Type(() => MatchSlaConfig) sla!: MatchSlaConfig;
 }
 
-/** Problems beyond each field's own: a score needs at least one positive weight. */
-export function matchingConfigProblems(config: { matching: MatchingConfig }): string[] {
+/**
+ * Problems beyond each field's own: a score needs at least one positive weight; per-item SLA days name
+ * a menu item and a state with an SLA, in whole days 1–365.
+ */
+export function matchingConfigProblems(config: {
+  matching: MatchingConfig;
+  menu: { items: ReadonlyArray<{ code: string }> };
+}): string[] {
+  const problems: string[] = [];
   const weights = Object.values(config.matching.weights) as number[];
-  return weights.some((w) => w > 0) ? [] : ['matching.weights: 至少要有一个权重大于 0'];
+  if (!weights.some((w) => w > 0)) problems.push('matching.weights: 至少要有一个权重大于 0');
+  const codes = new Set(config.menu.items.map((i) => i.code));
+  for (const [code, days] of Object.entries(config.matching.sla.items)) {
+    const at = `matching.sla.items.${code}`;
+    if (!codes.has(code)) problems.push(`${at}: 服务菜单中没有此项目`);
+    if (typeof days !== 'object' || days === null) {
+      problems.push(`${at}: 须为 状态: 天数 的映射`);
+      continue;
+    }
+    for (const [state, n] of Object.entries(days)) {
+      if (!(SLA_STATES as readonly string[]).includes(state))
+        problems.push(`${at}.${state}: 不是有时限的匹配状态`);
+      else if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 365)
+        problems.push(`${at}.${state}: 天数须为 1 到 365 的整数`);
+    }
+  }
+  return problems;
 }
