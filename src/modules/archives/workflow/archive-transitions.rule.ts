@@ -1,3 +1,4 @@
+import { walkActors } from '../../../common/rules/actor-walk';
 import type { StaffRole } from '../../auth/principal';
 import { ARCHIVE_STATUSES, type ArchiveKind, type ArchiveStatus } from '../archive.enums';
 import { ArchiveWorkflowErrorCode } from './archive-workflow.errors';
@@ -358,24 +359,12 @@ export function actorMay(
   transition: Transition,
   facts: ActorFacts,
 ): { ok: true } | { ok: false; reason: 'role' | 'unit' } {
-  let roleFits = false;
-  for (const actor of transition.actors) {
-    if (actor.kind === 'system') {
-      if (facts.kind === 'system') return { ok: true };
-      continue;
-    }
-    if (actor.kind === 'owner') {
-      if (facts.kind === 'worker') {
-        roleFits = true;
-        if (facts.isOwner) return { ok: true };
-      }
-      continue;
-    }
-    if (facts.kind !== 'staff' || !actor.roles.some((role) => facts.roles.includes(role))) continue;
-    roleFits = true;
-    if (unitFits(actor.unit, facts)) return { ok: true };
-  }
-  return { ok: false, reason: roleFits ? 'unit' : 'role' };
+  return walkActors(transition.actors, (actor): true | 'unit' | null => {
+    if (actor.kind === 'system') return facts.kind === 'system' ? true : null;
+    if (actor.kind === 'owner') return facts.kind !== 'worker' ? null : facts.isOwner || 'unit';
+    if (facts.kind !== 'staff' || !actor.roles.some((role) => facts.roles.includes(role))) return null;
+    return unitFits(actor.unit, facts) || 'unit';
+  });
 }
 
 function unitFits(relation: UnitRelation, facts: ActorFacts): boolean {

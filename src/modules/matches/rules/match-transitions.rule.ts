@@ -1,3 +1,4 @@
+import { walkActors } from '../../../common/rules/actor-walk';
 import type { StaffRole } from '../../auth/principal';
 import type { NeedCommand } from '../../needs/rules/need-transitions.rule';
 import { RESERVING_MATCH_STATES, type MatchState } from '../matches.enums';
@@ -156,31 +157,19 @@ export function matchActorMay(
   transition: MatchTransition,
   facts: MatchActorFacts,
 ): { ok: true } | { ok: false; reason: MatchRefusal } {
-  let refusal: MatchRefusal = 'role';
-  for (const actor of transition.actors) {
+  return walkActors(transition.actors, (actor): true | MatchRefusal | null => {
     switch (actor.kind) {
       case 'system':
-        if (facts.kind === 'system') return { ok: true };
-        continue;
+        return facts.kind === 'system' ? true : null;
       case 'owner':
-        if (facts.kind !== 'worker') continue;
-        if (facts.isOwner) return { ok: true };
-        refusal = 'scope';
-        continue;
+        return facts.kind !== 'worker' ? null : facts.isOwner || 'scope';
       case 'partner':
-        if (facts.kind !== 'partner') continue;
-        if (facts.isOfferPartner) return { ok: true };
-        refusal = 'scope';
-        continue;
-      case 'staff': {
-        if (facts.kind !== 'staff' || !actor.roles.some((r) => facts.roles.includes(r))) continue;
-        const problem = staffProblem(transition, actor, facts);
-        if (problem === null) return { ok: true };
-        refusal = problem;
-      }
+        return facts.kind !== 'partner' ? null : facts.isOfferPartner || 'scope';
+      case 'staff':
+        if (facts.kind !== 'staff' || !actor.roles.some((r) => facts.roles.includes(r))) return null;
+        return staffProblem(transition, actor, facts) ?? true;
     }
-  }
-  return { ok: false, reason: refusal };
+  });
 }
 
 function staffProblem(

@@ -1,3 +1,4 @@
+import { walkActors } from '../../../common/rules/actor-walk';
 import type { StaffRole } from '../../auth/principal';
 import type { NeedState } from '../needs.enums';
 
@@ -111,23 +112,12 @@ export function needActorMay(
   transition: NeedTransition,
   facts: NeedActorFacts,
 ): { ok: true } | { ok: false; reason: 'role' | 'scope' } {
-  let roleFits = false;
-  for (const actor of transition.actors) {
-    if (actor.kind === 'system') {
-      if (facts.kind === 'system') return { ok: true };
-      continue;
-    }
-    if (actor.kind === 'owner') {
-      if (facts.kind !== 'worker') continue;
-      roleFits = true;
-      if (facts.isOwner) return { ok: true };
-      continue;
-    }
-    if (facts.kind !== 'staff' || !actor.roles.some((r) => facts.roles.includes(r))) continue;
-    roleFits = true;
-    if (facts.inScope) return { ok: true };
-  }
-  return { ok: false, reason: roleFits ? 'scope' : 'role' };
+  return walkActors(transition.actors, (actor): true | 'scope' | null => {
+    if (actor.kind === 'system') return facts.kind === 'system' ? true : null;
+    if (actor.kind === 'owner') return facts.kind !== 'worker' ? null : facts.isOwner || 'scope';
+    if (facts.kind !== 'staff' || !actor.roles.some((r) => facts.roles.includes(r))) return null;
+    return facts.inScope || 'scope';
+  });
 }
 
 /** The commands people could give in `state` (the system's own steps left out), for clients' buttons. */

@@ -5,7 +5,10 @@ import {
   AUTO_SCREEN_DECISIONS,
   findNeedTransition,
   NEED_COMMANDS,
+  needActorMay,
   SCREEN_DECISIONS,
+  type NeedActorFacts,
+  type NeedCommand,
 } from './need-transitions.rule';
 
 /**
@@ -88,5 +91,49 @@ describe('need state machine, cell by cell', () => {
     ['closed', []],
   ] as const)('in %s people may give %j', (state, commands) => {
     expect(availableNeedCommands(state)).toEqual(commands);
+  });
+});
+
+describe('needActorMay', () => {
+  const facts = (patch: Partial<NeedActorFacts>): NeedActorFacts => ({
+    kind: 'staff',
+    roles: [],
+    isOwner: false,
+    inScope: true,
+    ...patch,
+  });
+  const may = (command: NeedCommand, state: NeedState, who: NeedActorFacts, decision?: string) =>
+    needActorMay(findNeedTransition(state, command, decision)!, who);
+
+  it.each([
+    ['screen', 'screening', 'approve', facts({ roles: ['reviewer'] }), { ok: true }],
+    [
+      'screen',
+      'screening',
+      'approve',
+      facts({ roles: ['reviewer'], inScope: false }),
+      { ok: false, reason: 'scope' },
+    ],
+    ['screen', 'screening', 'approve', facts({ roles: ['caseworker'] }), { ok: false, reason: 'role' }],
+    ['withdraw', 'open', undefined, facts({ kind: 'worker', isOwner: true, inScope: false }), { ok: true }],
+    [
+      'withdraw',
+      'open',
+      undefined,
+      facts({ kind: 'worker', inScope: false }),
+      { ok: false, reason: 'scope' },
+    ],
+    ['withdraw', 'open', undefined, facts({ roles: ['caseworker'] }), { ok: true }],
+    [
+      'withdraw',
+      'open',
+      undefined,
+      facts({ kind: 'partner', inScope: false }),
+      { ok: false, reason: 'role' },
+    ],
+    ['expire', 'open', undefined, facts({ kind: 'system', inScope: false }), { ok: true }],
+    ['expire', 'open', undefined, facts({ roles: ['reviewer'] }), { ok: false, reason: 'role' }],
+  ] as const)('%s from %s (%s) by %o → %o', (command, state, decision, who, expected) => {
+    expect(may(command, state, who, decision)).toEqual(expected);
   });
 });
