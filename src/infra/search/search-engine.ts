@@ -21,6 +21,15 @@
  *   by the port on every engine.
  * - `total` counts every match up to MAX_TOTAL; when more match it is MAX_TOTAL and `totalCapped` is
  *   true. Pages never reach beyond MAX_WINDOW (offset + limit).
+ * - Sorting (`sort`): only fields declared in `sortableFields`, at most MAX_SORT_FIELDS, each once.
+ *   A sortable value is one finite number (|x| ≤ MAX_FILTER_NUMBER) or absent; anything else in a
+ *   document is refused (`InvalidSearchDocumentError`). Documents lacking a sort field come after
+ *   those that have it, in either direction (Meilisearch's rule). Ties are broken by id, ascending
+ *   (byte order of the lower-cased id, as Meilisearch compares strings: ids of one index must not
+ *   differ only by letter case), so pages are stable on every engine. With `sort`, a text query only
+ *   selects — every query word must match (no partial matches) — and relevance does not order the
+ *   hits (Meilisearch has `sort` as its first ranking rule and gets `matchingStrategy: all`).
+ *   Without `sort` the order is relevance (with a text query) or unspecified (without one).
  * - Scores are in [0, 1] and order the hits of ONE result, but mean different things per engine
  *   (Meilisearch `_rankingScore` vs the PostgreSQL formula). `SearchResult.engine` says which engine
  *   answered; a caller combining several results into one ranking must check they come from the same
@@ -62,6 +71,10 @@ export interface IndexDefinition {
   searchableFields: string[];
   /** Fields usable in filters, with their type. */
   filterableFields: Record<string, FieldType>;
+  /**
+   * Fields usable in `SearchQuery.sort`: numbers only (a field also declared filterable must be a
+   * `number` there). The id is always the last sort key; it is not declared here.
+   */
   sortableFields?: string[];
 }
 
@@ -70,10 +83,26 @@ export interface SearchDocument {
   [field: string]: unknown;
 }
 
+export type SortDirection = 'asc' | 'desc';
+
+/** One sort key: a sortable field and its direction. */
+export interface SortSpec {
+  field: string;
+  direction: SortDirection;
+}
+
+/** Builders, so call sites read `sort: [S.asc('urgencyRank'), S.desc('waitingSince')]`. */
+export const S = {
+  asc: (field: string): SortSpec => ({ field, direction: 'asc' }),
+  desc: (field: string): SortSpec => ({ field, direction: 'desc' }),
+};
+
 export interface SearchQuery {
-  /** Free text; empty or absent = filter only. */
+  /** Free text; empty or absent = filter only. With `sort`, every word must match. */
   q?: string;
   filter?: FilterExpr;
+  /** Sort keys, most significant first; the id breaks ties. Absent or empty = relevance order. */
+  sort?: SortSpec[];
   limit?: number;
   offset?: number;
 }

@@ -1,6 +1,11 @@
-import { InvalidSearchDocumentError, InvalidSearchQueryError } from './search-errors';
-import { IndexDefinition, sameEngine } from './search-engine';
 import {
+  InvalidIndexDefinitionError,
+  InvalidSearchDocumentError,
+  InvalidSearchQueryError,
+} from './search-errors';
+import { IndexDefinition, S, sameEngine, SortSpec } from './search-engine';
+import {
+  assertValidDefinition,
   cappedTotal,
   codeProblem,
   dedupeDocuments,
@@ -9,10 +14,13 @@ import {
   MAX_TOTAL,
   nextDown,
   nextUp,
+  MAX_SORT_FIELDS,
   normalizePaging,
+  normalizeSort,
   numberProblem,
   projectDocument,
   queryText,
+  sortValue,
 } from './search-validation';
 
 const offers: IndexDefinition = {
@@ -56,8 +64,85 @@ describe('projectDocument', () => {
     { name: 'an object as searchable text', doc: { id: 'o1', title: { zh: '电工' } } },
     { name: 'an id with a space', doc: { id: 'o 1' } },
     { name: 'a numeric id', doc: { id: 1 as unknown as string } },
+    { name: 'a string as a sortable value', doc: { id: 'o1', publishedAt: '2026-01-01' } },
+    { name: 'an array as a sortable value', doc: { id: 'o1', publishedAt: [1, 2] } },
   ])('rejects $name', ({ doc }) => {
     expect(() => projectDocument(offers, doc)).toThrow(InvalidSearchDocumentError);
+  });
+});
+
+describe('sorting (the port rule for every engine)', () => {
+  const needs: IndexDefinition = {
+    name: 'needs',
+    searchableFields: ['itemName'],
+    filterableFields: { state: 'string', waitingSince: 'number' },
+    sortableFields: ['urgencyRank', 'waitingSince'],
+  };
+
+  it('accepts declared fields in either direction, most significant first', () => {
+    expect(normalizeSort([S.asc('urgencyRank'), S.desc('waitingSince')], needs)).toEqual([
+      { field: 'urgencyRank', direction: 'asc' },
+      { field: 'waitingSince', direction: 'desc' },
+    ]);
+    expect(normalizeSort(undefined, needs)).toEqual([]);
+    expect(normalizeSort([], needs)).toEqual([]);
+  });
+
+  it.each([
+    { name: 'a field not declared sortable', sort: [S.asc('state')], problem: /不可排序/ },
+    { name: 'a searchable text field', sort: [S.asc('itemName')], problem: /不可排序/ },
+    { name: 'the id (always the implicit last key)', sort: [S.asc('id')], problem: /不可排序/ },
+    {
+      name: 'an unknown direction',
+      sort: [{ field: 'urgencyRank', direction: 'up' } as unknown as SortSpec],
+      problem: /asc 或 desc/,
+    },
+    { name: 'a field given twice', sort: [S.asc('urgencyRank'), S.desc('urgencyRank')], problem: /重复/ },
+    { name: 'not an array', sort: S.asc('urgencyRank') as unknown as SortSpec[], problem: /数组/ },
+    { name: 'a null key', sort: [null as unknown as SortSpec], problem: /不可排序/ },
+    {
+      name: `more than ${MAX_SORT_FIELDS} keys`,
+      sort: Array.from({ length: MAX_SORT_FIELDS + 1 }, () => S.asc('urgencyRank')),
+      problem: /最多/,
+    },
+  ])('refuses $name', ({ sort, problem }) => {
+    expect(() => normalizeSort(sort, needs)).toThrow(InvalidSearchQueryError);
+    expect(() => normalizeSort(sort, needs)).toThrow(problem);
+  });
+
+  it.each([
+    { name: 'absent', value: undefined, expected: undefined },
+    { name: 'null', value: null, expected: undefined },
+    { name: 'an integer', value: 1767225600000, expected: 1767225600000 },
+    { name: 'a negative fraction', value: -0.5, expected: -0.5 },
+  ])('a sortable value that is $name is kept', ({ value, expected }) => {
+    expect(sortValue({ id: 'n1', urgencyRank: value }, 'urgencyRank')).toBe(expected);
+  });
+
+  it.each([
+    { name: 'a string', value: '1' },
+    { name: 'an array', value: [1] },
+    { name: 'a boolean', value: true },
+    { name: 'NaN', value: Number.NaN },
+    { name: 'beyond 2^53', value: 2 ** 60 },
+  ])('a sortable value that is $name is refused', ({ value }) => {
+    expect(() => sortValue({ id: 'n1', urgencyRank: value }, 'urgencyRank')).toThrow(
+      InvalidSearchDocumentError,
+    );
+  });
+
+  it.each([
+    { name: 'a field filterable as a string', change: { sortableFields: ['state'] }, problem: /只能是数值/ },
+    { name: 'the id', change: { sortableFields: ['id'] }, problem: /不能包含 id/ },
+    { name: 'a field twice', change: { sortableFields: ['urgencyRank', 'urgencyRank'] }, problem: /重复/ },
+    { name: 'a reserved word', change: { sortableFields: ['AND'] }, problem: /保留字/ },
+  ])('an index definition with $name as sortable is refused', ({ change, problem }) => {
+    expect(() => assertValidDefinition({ ...needs, ...change })).toThrow(InvalidIndexDefinitionError);
+    expect(() => assertValidDefinition({ ...needs, ...change })).toThrow(problem);
+  });
+
+  it('a sortable field may be a filterable number too', () => {
+    expect(() => assertValidDefinition(needs)).not.toThrow();
   });
 });
 

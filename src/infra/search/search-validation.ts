@@ -9,7 +9,15 @@ import {
   InvalidSearchFilterError,
   InvalidSearchQueryError,
 } from './search-errors';
-import { FieldType, FilterExpr, IndexDefinition, Scalar, SearchDocument, SearchQuery } from './search-engine';
+import {
+  FieldType,
+  FilterExpr,
+  IndexDefinition,
+  Scalar,
+  SearchDocument,
+  SearchQuery,
+  SortSpec,
+} from './search-engine';
 import { limitWords } from './postgres/chinese-tokenizer';
 
 export const INDEX_NAME_PATTERN = /^[a-z0-9_]{1,48}$/;
@@ -44,6 +52,8 @@ export const MAX_TOTAL = 1000;
 export const MAX_QUERY_WORDS = 10;
 /** Longest string filter value (UTF-8 bytes); Meilisearch cuts facet values at 468 bytes. */
 export const MAX_CODE_BYTES = 256;
+/** Sort keys one query may give (the id, always added last, not counted). */
+export const MAX_SORT_FIELDS = 4;
 /** Largest magnitude of a number in a filter or a filterable field (exact integers in a double). */
 export const MAX_FILTER_NUMBER = Number.MAX_SAFE_INTEGER;
 // eslint-disable-next-line no-control-regex
@@ -126,7 +136,18 @@ export function assertValidDefinition(definition: IndexDefinition): void {
     checkName(field, 'filterableFields');
     if (!FIELD_TYPES.includes(type)) problems.push(`filterableFields.${field} 类型 "${String(type)}" 无效`);
   }
-  for (const field of definition.sortableFields ?? []) checkName(field, 'sortableFields');
+  const sortable = new Set<string>();
+  for (const field of definition.sortableFields ?? []) {
+    checkName(field, 'sortableFields');
+    if (field === 'id') problems.push('sortableFields 不能包含 id (id 总是最后的排序键)');
+    if (sortable.has(field)) problems.push(`sortableFields 字段 "${field}" 重复`);
+    sortable.add(field);
+    const filterType = Object.prototype.hasOwnProperty.call(definition.filterableFields ?? {}, field)
+      ? definition.filterableFields[field]
+      : undefined;
+    if (filterType !== undefined && filterType !== 'number')
+      problems.push(`sortableFields 字段 "${field}" 只能是数值, 但在 filterableFields 中是 ${filterType}`);
+  }
   if (problems.length > 0) {
     throw new InvalidIndexDefinitionError(
       `索引定义无效 (invalid index definition "${definition.name}"): ${problems.join('; ')}`,
@@ -366,15 +387,68 @@ export function projectDocument(definition: IndexDefinition, document: SearchDoc
     else if (values.length === 1) out[field] = values[0];
   }
   for (const field of definition.sortableFields ?? []) {
-    if (!(field in out) && document[field] !== undefined) out[field] = document[field];
+    const value = sortValue(document, field);
+    if (value !== undefined) out[field] = value;
   }
   return out;
+}
+
+/**
+ * The value of one sortable field: a single finite number, or undefined when absent (null counts as
+ * absent). Anything else — a string, an array, a number beyond MAX_FILTER_NUMBER — is refused, so
+ * every engine orders the same values the same way.
+ */
+export function sortValue(document: SearchDocument, field: string): number | undefined {
+  const raw = document[field];
+  if (raw === undefined || raw === null) return undefined;
+  const problem = typeof raw === 'number' ? numberProblem(raw) : '必须是单个数值';
+  if (problem) {
+    throw new InvalidSearchDocumentError(
+      `文档 ${document.id} 的排序字段 "${field}" 的值 ${JSON.stringify(raw) ?? String(raw)} ${problem}`,
+      { id: document.id, field },
+    );
+  }
+  return raw as number;
 }
 
 export function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sorting
+
+/**
+ * Validates `sort` against the index's sortable fields: an array of at most MAX_SORT_FIELDS keys,
+ * each a declared sortable field given once with direction `asc` or `desc`. Returns the keys (empty
+ * when there is no sort); the adapters append the id as the last key.
+ */
+export function normalizeSort(sort: SortSpec[] | undefined, definition: IndexDefinition): SortSpec[] {
+  if (sort === undefined || sort === null) return [];
+  if (!Array.isArray(sort)) throw new InvalidSearchQueryError('sort 必须是数组');
+  if (sort.length > MAX_SORT_FIELDS)
+    throw new InvalidSearchQueryError(`sort 最多 ${MAX_SORT_FIELDS} 个字段, 收到 ${sort.length}`);
+  const sortable = definition.sortableFields ?? [];
+  const seen = new Set<string>();
+  return sort.map((key, i) => {
+    const field = (key as { field?: unknown } | null)?.field;
+    const direction = (key as { direction?: unknown } | null)?.direction;
+    if (typeof field !== 'string' || !sortable.includes(field)) {
+      throw new InvalidSearchQueryError(
+        `sort[${i}]: 字段 "${String(field)}" 不可排序 (not a sortable field of index "${definition.name}"; allowed: ${sortable.join(', ') || '(none)'})`,
+        { path: `sort[${i}]` },
+      );
+    }
+    if (direction !== 'asc' && direction !== 'desc')
+      throw new InvalidSearchQueryError(`sort[${i}]: 方向只能是 asc 或 desc, 收到 ${String(direction)}`, {
+        path: `sort[${i}]`,
+      });
+    if (seen.has(field)) throw new InvalidSearchQueryError(`sort[${i}]: 字段 "${field}" 重复`);
+    seen.add(field);
+    return { field, direction };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

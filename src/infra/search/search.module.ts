@@ -15,6 +15,7 @@ import { MeilisearchEngine } from './meilisearch/meilisearch.engine';
 import { PostgresSearchEngine } from './postgres/postgres-search.engine';
 import { SearchIndexRegistry } from './search-index.registry';
 import { SEARCH_ENGINE, SearchEngine } from './search-engine';
+import { SearchListService } from './search-list';
 
 /**
  * `search.meili.url` unset → PostgreSQL full-text search alone; set → Meilisearch with PostgreSQL
@@ -67,7 +68,8 @@ export class SearchLifecycle implements OnApplicationBootstrap, BeforeApplicatio
  * Search, for every feature module (global):
  * - inject `SEARCH_ENGINE` (`@Inject(SEARCH_ENGINE) engine: SearchEngine`) to search and write;
  * - inject `SearchIndexRegistry` and, in `onModuleInit`, `register(source)` (or
- *   `registerDefinition(definition)`) — definitions are reconciled with the engine on bootstrap.
+ *   `registerDefinition(definition)`) — definitions are reconciled with the engine on bootstrap;
+ * - inject `SearchListService` for a staff list answered by the engine and re-read from PostgreSQL.
  * Needs AppConfig (ConfigModule) and the TypeORM DataSource (DatabaseModule).
  */
 @Global()
@@ -80,8 +82,9 @@ export class SearchLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       useFactory: createSearchEngine,
     },
     SearchLifecycle,
+    SearchListService,
   ],
-  exports: [SEARCH_ENGINE, SearchIndexRegistry],
+  exports: [SEARCH_ENGINE, SearchIndexRegistry, SearchListService],
 })
 export class SearchModule {
   /** Same as importing SearchModule itself; for symmetry with DatabaseModule.forRoot(). */

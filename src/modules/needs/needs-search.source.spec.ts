@@ -1,4 +1,7 @@
 import { findUnmaskedPersonalData } from '../../common/masking';
+import { filterJson, weightedText } from '../../infra/search/postgres/postgres-search.engine';
+import type { SearchDocument } from '../../infra/search/search-engine';
+import { projectDocument } from '../../infra/search/search-validation';
 import { ageBand, needSearchDocument, NEEDS_INDEX_DEFINITION, regionPrefixes } from './needs-search.source';
 import type { NeedRow } from './needs.repository';
 
@@ -50,6 +53,134 @@ function row(overrides: Partial<NeedRow> = {}): NeedRow {
     ...overrides,
   };
 }
+
+/** Every leaf of a value as `[path, value]` (`tags[0]`, `units[2]` …), however deep. */
+function leaves(value: unknown, path = ''): [string, unknown][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, `${path}[${i}]`));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => leaves(v, path ? `${path}.${k}` : k));
+  return [[path, value]];
+}
+
+/**
+ * The NeedRow fields the document may be built from. Everything else a row carries — names, birth
+ * dates, the archive number, the worker's description, who ordered it, the contact preference, the unit's
+ * name — must never reach any field of the document.
+ */
+const INDEXABLE_ROW_FIELDS = new Set<keyof NeedRow>([
+  'id',
+  'state',
+  'urgency',
+  'tags',
+  'preferredMode',
+  'regionCode',
+  'createdAt',
+  'beneficiaryKey',
+  'itemCode',
+  'itemName',
+  'itemCategory',
+  'archiveCategory',
+  'archiveCauses',
+  'unitPath',
+  // read only to compute the age band (asserted below: the date itself never appears)
+  'headBirthDate',
+  'memberBirthDate',
+]);
+
+/** What each engine stores of a document: Meilisearch the projection, PostgreSQL jsonb values and text. */
+function storedForms(document: SearchDocument): [string, unknown][] {
+  return [
+    ['document', document],
+    ['meilisearch', projectDocument(NEEDS_INDEX_DEFINITION, document)],
+    ['postgres filters', filterJson(NEEDS_INDEX_DEFINITION, document)],
+    ['postgres text', weightedText(NEEDS_INDEX_DEFINITION, document)],
+  ];
+}
+
+describe('no personal data and no worker text can reach the needs index', () => {
+  const PERSONAL = [ID_NUMBER, PHONE, '6222021234567890123'];
+
+  it('a marker put in every row field the document must not use reaches no field path of any stored form', () => {
+    const base = row({ beneficiaryKey: '7d7c1f0e-1a3b-4c4d-8e8f-000000000001' });
+    const poisoned: Record<string, unknown> = { ...base };
+    const markers: string[] = [];
+    for (const field of Object.keys(base) as (keyof NeedRow)[]) {
+      if (INDEXABLE_ROW_FIELDS.has(field)) continue;
+      const value = base[field];
+      // Strings (and nullable strings) get a marker with personal data; other types keep their value.
+      if (typeof value === 'string' || value === null) {
+        const marker = `MARK_${field}_${ID_NUMBER}_${PHONE}`;
+        markers.push(marker);
+        poisoned[field] = marker;
+      }
+    }
+    expect(markers.length).toBeGreaterThanOrEqual(10); // description, names, archive number, unit name …
+    const document = needSearchDocument(poisoned as unknown as NeedRow, NOW);
+    for (const [form, stored] of storedForms(document)) {
+      for (const [path, value] of leaves(stored)) {
+        const text = String(value);
+        expect({ form, path, hits: findUnmaskedPersonalData(text) }).toEqual({ form, path, hits: [] });
+        expect({ form, path, marked: text.includes('MARK_') }).toEqual({ form, path, marked: false });
+        for (const secret of PERSONAL)
+          expect({ form, path, secret: text.includes(secret) }).toEqual({
+            form,
+            path,
+            secret: false,
+          });
+      }
+    }
+  });
+
+  it.each([
+    ['the head', row()],
+    ['a member', row({ beneficiaryKey: '7d7c1f0e-1a3b-4c4d-8e8f-000000000001' })],
+  ])(
+    'for %s: no field path holds a name, birth date, archive number, description or the people behind it',
+    (_who, r) => {
+      const secrets = [
+        ID_NUMBER,
+        PHONE,
+        '欧阳',
+        '小明',
+        '1968',
+        '2006-09',
+        '330106-2026-000123',
+        r.description!,
+        '文三路',
+        '杭州绿源',
+        r.archiveOwnerUserId!,
+        r.createdBy,
+        r.archiveId,
+      ];
+      for (const [form, stored] of storedForms(needSearchDocument(r, NOW)))
+        for (const [path, value] of leaves(stored))
+          for (const secret of secrets)
+            expect({ form, path, leaks: String(value).includes(secret) }).toEqual({
+              form,
+              path,
+              leaks: false,
+            });
+    },
+  );
+
+  it('a picked tag that holds personal data is left out (tags are checked against the item’s list on create; this is the second line)', () => {
+    const document = needSearchDocument(row({ tags: ['电焊', `电话${PHONE}`, ID_NUMBER] }), NOW);
+    expect(document.tags).toEqual(['电焊']);
+  });
+
+  it('the document has exactly the declared fields, at every path', () => {
+    const document = needSearchDocument(row(), NOW);
+    const declared = new Set([
+      'id',
+      ...NEEDS_INDEX_DEFINITION.searchableFields,
+      ...Object.keys(NEEDS_INDEX_DEFINITION.filterableFields),
+      ...(NEEDS_INDEX_DEFINITION.sortableFields ?? []),
+    ]);
+    const topLevel = [...new Set(leaves(document).map(([path]) => path.replace(/\[\d+\]$/, '')))];
+    expect(topLevel.filter((path) => !declared.has(path))).toEqual([]);
+    expect(topLevel.every((path) => !path.includes('.'))).toBe(true); // no nested objects
+  });
+});
 
 describe('the needs search document', () => {
   it('carries only the facts the index declares', () => {

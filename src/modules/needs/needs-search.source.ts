@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
+import { findUnmaskedPersonalData } from '../../common/masking';
 import type { IndexDefinition, SearchDocument } from '../../infra/search/search-engine';
 import { SearchIndexRegistry, SearchIndexSource } from '../../infra/search/search-index.registry';
 import { MENU_CATEGORY_NAMES } from '../menu/menu.enums';
@@ -44,7 +45,8 @@ export function needSearchDocument(row: NeedRow, now: Date): SearchDocument {
     itemName: row.itemName,
     category: row.itemCategory,
     categoryName: MENU_CATEGORY_NAMES[row.itemCategory],
-    tags: row.tags.map(normalizeCode),
+    // Picked from the item's list (checked on create); anything that looks like personal data is dropped anyway.
+    tags: row.tags.filter((tag) => findUnmaskedPersonalData(tag).length === 0).map(normalizeCode),
     urgency: row.urgency,
     urgencyRank: URGENCY_RANK[row.urgency],
     state: row.state,

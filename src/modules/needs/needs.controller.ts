@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/openapi/api-errors';
+import { SearchListErrorCode } from '../../infra/search/search-list';
 import { ArchivesErrorCode } from '../archives/archives.errors';
 import { AuthorizationErrorCode } from '../auth/authorization/authorization.errors';
 import { Authorize, CurrentPrincipal } from '../auth/authorization/decorators';
@@ -52,9 +53,13 @@ export class NeedsController {
 
   @Get()
   @Authorize('needs.list')
-  @ApiOperation({ summary: '需求列表：职工看本户的；工作人员看管辖范围内的（默认按紧急程度、等待时间排序）' })
+  @ApiOperation({
+    summary: '需求列表：职工看本户的；工作人员看管辖范围内的（默认按紧急程度、等待时间排序）',
+    description:
+      '工作人员的列表由搜索索引检索、再从数据库逐条复核（管辖范围与筛选条件），只能翻阅前 1000 条；total 超过 1000 时按 1000 计。',
+  })
   @ApiOkResponse({ type: NeedPageDto })
-  @ApiErrors(AuthorizationErrorCode.OUT_OF_SCOPE)
+  @ApiErrors(AuthorizationErrorCode.OUT_OF_SCOPE, SearchListErrorCode.SEARCH_LIST_WINDOW_EXCEEDED)
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListNeedsQueryDto): Promise<NeedPageDto> {
     return this.needs.list(principal, query);
   }

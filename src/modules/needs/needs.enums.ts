@@ -27,6 +27,13 @@ export const ACTIVE_NEED_STATES: readonly NeedState[] = NEED_STATES.filter(
 export const NEED_URGENCIES = ['emergency', 'urgent', 'normal'] as const;
 export type NeedUrgency = (typeof NEED_URGENCIES)[number];
 
+/**
+ * Orders of a need list: `urgency` (default) — emergency first, then the longest waiting; `oldest` —
+ * the longest waiting first; `newest` — the latest submitted first. Ties by id on every engine.
+ */
+export const NEED_LIST_SORTS = ['urgency', 'oldest', 'newest'] as const;
+export type NeedListSort = (typeof NEED_LIST_SORTS)[number];
+
 export const NEED_MODES = ['onsite', 'online', 'any'] as const;
 export type NeedMode = (typeof NEED_MODES)[number];
 

@@ -4,7 +4,7 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { Cause, ArchiveCategory, ArchiveKind, ArchiveStatus } from '../archives/archive.enums';
 import type { MenuCategory, MenuUnit } from '../menu/menu.enums';
 import { NeedEntity, NeedHistoryEntity } from './need.entity';
-import type { NeedState, NeedUrgency } from './needs.enums';
+import type { NeedListSort, NeedState, NeedUrgency } from './needs.enums';
 import { ACTIVE_NEED_STATES } from './needs.enums';
 
 /** A need with what its reads show and its index document is built from (one query over five tables). */
@@ -154,44 +154,34 @@ export class NeedsRepository {
     return manager.query(`${ROW_SELECT} WHERE n.id = ANY($1::uuid[])`, [ids]);
   }
 
-  /** One page, by urgency (emergency first) then waiting time (oldest first). */
+  /** One page in the list's order (default: urgency, emergency first, then waiting time, oldest first). */
   async list(
     criteria: NeedListCriteria,
     window: { skip: number; take: number },
+    sort: NeedListSort = 'urgency',
   ): Promise<{ rows: NeedRow[]; total: number }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: (p: string) => string, value: unknown) => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-    };
-    if (criteria.scopePath !== undefined) add((p) => `starts_with(u.path, ${p})`, criteria.scopePath);
-    if (criteria.ownerUserId !== undefined) add((p) => `a.owner_user_id = ${p}`, criteria.ownerUserId);
-    if (criteria.states?.length) add((p) => `n.state = ANY(${p})`, criteria.states);
-    if (criteria.itemCode !== undefined) add((p) => `m.code = ${p}`, criteria.itemCode);
-    if (criteria.category !== undefined) add((p) => `m.category = ${p}`, criteria.category);
-    if (criteria.urgency !== undefined) add((p) => `n.urgency = ${p}`, criteria.urgency);
-    if (criteria.createdFrom !== undefined) add((p) => `n.created_at >= ${p}`, criteria.createdFrom);
-    if (criteria.createdBefore !== undefined) add((p) => `n.created_at < ${p}`, criteria.createdBefore);
-    if (criteria.q !== undefined) {
-      const pattern = `%${criteria.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      add(
-        (p) => `(m.name ILIKE ${p} OR n.description ILIKE ${p} OR array_to_string(n.tags, ' ') ILIKE ${p})`,
-        pattern,
-      );
-    }
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { filter, params } = listWhere(criteria);
     const [{ total }] = await this.dataSource.query(
       `SELECT count(*)::int AS total FROM (${ROW_SELECT} ${filter}) x`,
       params,
     );
     const rows: NeedRow[] = await this.dataSource.query(
-      `${ROW_SELECT} ${filter}
-        ORDER BY CASE n.urgency WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, n.created_at, n.id
-        LIMIT ${window.take} OFFSET ${window.skip}`,
+      `${ROW_SELECT} ${filter} ORDER BY ${LIST_ORDER[sort]} LIMIT ${window.take} OFFSET ${window.skip}`,
       params,
     );
     return { rows, total: total as number };
+  }
+
+  /**
+   * The rows of `ids` that still meet `criteria` — the staff list's re-read after the search engine
+   * named them: the scope (`scopePath`) and every filter SQL can check are applied again, so a need
+   * deleted, moved out of the subtree or changed since its index document was written is left out.
+   * The text query is the engine's alone (`q` is ignored here). Any order.
+   */
+  async confirmRows(ids: string[], criteria: Omit<NeedListCriteria, 'q'>): Promise<NeedRow[]> {
+    if (ids.length === 0) return [];
+    const { filter, params } = listWhere({ ...criteria, q: undefined }, [`n.id = ANY($1::uuid[])`], [ids]);
+    return this.dataSource.query(`${ROW_SELECT} ${filter}`, params);
   }
 
   history(needId: string): Promise<NeedHistoryEntity[]> {
@@ -220,6 +210,43 @@ export class NeedsRepository {
       after = rows[rows.length - 1]!.id;
     }
   }
+}
+
+/** ORDER BY of each list order; the id last, so pages are stable (as the search engine's tie-break). */
+const LIST_ORDER: Record<NeedListSort, string> = {
+  urgency: `CASE n.urgency WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, n.created_at, n.id`,
+  oldest: 'n.created_at, n.id',
+  newest: 'n.created_at DESC, n.id',
+};
+
+/** The WHERE clause of a list's criteria, after any `where` given (whose values are `params`). */
+function listWhere(
+  criteria: NeedListCriteria,
+  where: string[] = [],
+  params: unknown[] = [],
+): { filter: string; params: unknown[] } {
+  where = [...where];
+  params = [...params];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (criteria.scopePath !== undefined) add((p) => `starts_with(u.path, ${p})`, criteria.scopePath);
+  if (criteria.ownerUserId !== undefined) add((p) => `a.owner_user_id = ${p}`, criteria.ownerUserId);
+  if (criteria.states?.length) add((p) => `n.state = ANY(${p})`, criteria.states);
+  if (criteria.itemCode !== undefined) add((p) => `m.code = ${p}`, criteria.itemCode);
+  if (criteria.category !== undefined) add((p) => `m.category = ${p}`, criteria.category);
+  if (criteria.urgency !== undefined) add((p) => `n.urgency = ${p}`, criteria.urgency);
+  if (criteria.createdFrom !== undefined) add((p) => `n.created_at >= ${p}`, criteria.createdFrom);
+  if (criteria.createdBefore !== undefined) add((p) => `n.created_at < ${p}`, criteria.createdBefore);
+  if (criteria.q !== undefined) {
+    const pattern = `%${criteria.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    add(
+      (p) => `(m.name ILIKE ${p} OR n.description ILIKE ${p} OR array_to_string(n.tags, ' ') ILIKE ${p})`,
+      pattern,
+    );
+  }
+  return { filter: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {

@@ -5,6 +5,7 @@ import { DomainError } from '../../common/errors';
 import { findUnmaskedPersonalData, maskName } from '../../common/masking';
 import { Page, pageOf, pageWindow } from '../../common/pagination/pagination';
 import { OutboxService } from '../../infra/outbox/outbox.service';
+import { SearchListService } from '../../infra/search/search-list';
 import { ArchivesService } from '../archives/archives.service';
 import { AuditService } from '../audit/audit.service';
 import { AuthorizationErrorCode } from '../auth/authorization/authorization.errors';
@@ -24,6 +25,7 @@ import {
 import { NeedEntity } from './need.entity';
 import type { NeedRejectReason, NeedState } from './needs.enums';
 import { NeedsErrorCode } from './needs.errors';
+import { NEEDS_LIST_SORT, needsScopeFilter, needsSearchFilter } from './needs-search.query';
 import { NeedRow, NeedsRepository, NeedUniqueViolation } from './needs.repository';
 import {
   availableNeedCommands,
@@ -59,6 +61,7 @@ export class NeedsService {
     private readonly audit: AuditService,
     private readonly authorization: AuthorizationService,
     private readonly outbox: OutboxService,
+    private readonly searchLists: SearchListService,
     private readonly clock: Clock,
   ) {}
 
@@ -188,34 +191,51 @@ export class NeedsService {
     }));
   }
 
-  /** Workers: their household's needs; staff: needs of archives in their subtree. Audited with the filters. */
+  /**
+   * Workers: their household's needs (SQL). Staff: needs of archives in their subtree, answered by the
+   * `needs` search index (text and filters, the subtree pushed into the engine) and re-read from
+   * PostgreSQL with the subtree and filters checked again (SearchListService): a need the index still
+   * places in the subtree after it left it never shows. Audited with the filters.
+   */
   async list(principal: Principal, query: ListNeedsQueryDto): Promise<Page<NeedDto>> {
-    let scopePath: string | undefined;
-    let ownerUserId: string | undefined;
-    if (principal.kind === 'worker') ownerUserId = principal.userId;
-    else
-      scopePath = await this.audit.auditDenials(
+    const sort = query.sort ?? 'urgency';
+    const criteria = {
+      states: query.state,
+      itemCode: query.itemCode,
+      category: query.category,
+      urgency: query.urgency,
+      createdFrom: query.createdFrom ? chinaMidnight(query.createdFrom) : undefined,
+      createdBefore: query.createdTo
+        ? new Date(chinaMidnight(query.createdTo).getTime() + DAY_MS)
+        : undefined,
+    };
+    const window = pageWindow(query);
+    let rows: NeedRow[];
+    let total: number;
+    if (principal.kind === 'worker') {
+      ({ rows, total } = await this.repository.list(
+        { ...criteria, ownerUserId: principal.userId, q: query.q },
+        window,
+        sort,
+      ));
+    } else {
+      const scopePath = await this.audit.auditDenials(
         principal,
         'needs.list',
         { type: 'org-unit', id: query.orgUnitId ?? null },
         () => this.orgUnits.listScopePath(principal, query.orgUnitId),
       );
-    const { rows, total } = await this.repository.list(
-      {
-        scopePath,
-        ownerUserId,
-        states: query.state,
-        itemCode: query.itemCode,
-        category: query.category,
-        urgency: query.urgency,
-        createdFrom: query.createdFrom ? chinaMidnight(query.createdFrom) : undefined,
-        createdBefore: query.createdTo
-          ? new Date(chinaMidnight(query.createdTo).getTime() + DAY_MS)
-          : undefined,
+      ({ rows, total } = await this.searchLists.page({
+        index: NEEDS_INDEX,
         q: query.q,
-      },
-      pageWindow(query),
-    );
+        filter: needsSearchFilter(criteria),
+        scope: needsScopeFilter(scopePath),
+        sort: NEEDS_LIST_SORT[sort],
+        offset: window.skip,
+        limit: window.take,
+        reload: (ids) => this.repository.confirmRows(ids, { ...criteria, scopePath }),
+      }));
+    }
     await this.audit.record({
       action: 'need.list',
       outcome: 'success',
@@ -232,6 +252,7 @@ export class NeedsService {
           createdTo: query.createdTo,
           q: query.q === undefined ? undefined : true,
         },
+        sort,
         page: query.page,
         pageSize: query.pageSize,
         returned: rows.length,

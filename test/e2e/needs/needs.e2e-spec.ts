@@ -223,9 +223,20 @@ describe('needs (需求/点单) over HTTP', () => {
       ['a list with a bad date', 'get', '/needs?createdFrom=2026-13-01', undefined, 400],
       ['a list with page 0', 'get', '/needs?page=0', undefined, 400],
       ['a list with a 51-character q', 'get', `/needs?q=${'a'.repeat(51)}`, undefined, 400],
+      ['a list with an unknown sort', 'get', '/needs?sort=price', undefined, 400],
     ] as const)('%s → %i', async (_name, method, path, body, status) => {
       const res = method === 'get' ? await as(me).get(path) : await as(me).post(path, body);
       expect(res.status).toBe(status);
+    });
+
+    it.each([
+      ['past the first 1000 results', '/needs?page=11&pageSize=100', 422, 'SEARCH_LIST_WINDOW_EXCEEDED'],
+      ['a query of punctuation only', `/needs?q=${encodeURIComponent("' OR 1=1 --")}`, 200, undefined],
+      ['a query in another script', `/needs?q=${encodeURIComponent('１２３😀')}&sort=newest`, 200, undefined],
+    ])('a staff list %s → %i', async (_name, path, status, code) => {
+      const res = await as(reviewer).get(path);
+      expect(res.status).toBe(status);
+      if (code) expect(res.body).toMatchObject({ code, message: expect.stringContaining('1000') });
     });
 
     it.each([

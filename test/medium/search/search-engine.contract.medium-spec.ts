@@ -10,11 +10,13 @@ import { PostgresSearchEngine } from '../../../src/infra/search/postgres/postgre
 import {
   InvalidSearchDocumentError,
   InvalidSearchFilterError,
+  InvalidSearchQueryError,
 } from '../../../src/infra/search/search-errors';
 import { MAX_QUERY_WORDS, MAX_TOTAL } from '../../../src/infra/search/search-validation';
 import {
   F,
   IndexDefinition,
+  S,
   SearchDocument,
   SearchEngine,
   SearchResult,
@@ -70,6 +72,8 @@ const offers: IndexDefinition = {
     memberAges: 'number',
     online: 'boolean',
   },
+  /** `capacityRemaining` is filterable too; `rank` only sortable (o4 has none). */
+  sortableFields: ['capacityRemaining', 'rank'],
 };
 
 /** Provider names that differ only by quotes and backslashes: a filter must pick exactly one. */
@@ -84,6 +88,7 @@ function documents(): SearchDocument[] {
   return [
     {
       id: 'o1',
+      rank: 2,
       title: '电工技能培训班（免费）',
       providerName: TRICKY.quoted,
       description: '面向困难职工的低压电工上岗证培训，结业后推荐就业',
@@ -96,6 +101,7 @@ function documents(): SearchDocument[] {
     },
     {
       id: 'o2',
+      rank: 1,
       title: '家政服务岗位招聘',
       providerName: TRICKY.backslashed,
       description: '社区家政公司招聘保洁员和养老护理员',
@@ -108,6 +114,7 @@ function documents(): SearchDocument[] {
     },
     {
       id: 'o3',
+      rank: 2,
       title: '金秋助学 大学新生资助',
       providerName: TRICKY.both,
       description: '困难职工子女当年考入大学的一次性资助',
@@ -130,6 +137,7 @@ function documents(): SearchDocument[] {
     },
     {
       id: 'o5',
+      rank: 1,
       title: '法律援助咨询',
       providerName: '律师志愿团',
       description: '劳动争议、工伤认定免费咨询',
@@ -471,6 +479,131 @@ function contract(target: Target): void {
     const beyond = await search({ limit: 2, offset: 10 });
     expect(beyond.hits).toEqual([]);
     expect(beyond.total).toBe(5);
+  });
+
+  describe('sort (keys, then the id; missing values last)', () => {
+    const order = (result: SearchResult) => result.hits.map((h) => h.id);
+
+    it.each([
+      {
+        name: 'a number ascending',
+        sort: [S.asc('capacityRemaining')],
+        expected: ['o3', 'o5', 'o4', 'o2', 'o1'],
+      },
+      {
+        name: 'a number descending',
+        sort: [S.desc('capacityRemaining')],
+        expected: ['o1', 'o2', 'o4', 'o5', 'o3'],
+      },
+      // rank: o2 1, o5 1, o1 2, o3 2, o4 none — ties by id, the document without a rank last either way.
+      {
+        name: 'ties by id, missing last (asc)',
+        sort: [S.asc('rank')],
+        expected: ['o2', 'o5', 'o1', 'o3', 'o4'],
+      },
+      {
+        name: 'ties by id, missing last (desc)',
+        sort: [S.desc('rank')],
+        expected: ['o1', 'o3', 'o2', 'o5', 'o4'],
+      },
+      {
+        name: 'two keys',
+        sort: [S.asc('rank'), S.desc('capacityRemaining')],
+        expected: ['o2', 'o5', 'o1', 'o3', 'o4'],
+      },
+    ])('$name', async ({ sort, expected }) => {
+      const result = await search({ sort, limit: 50 });
+      expect(order(result)).toEqual(expected);
+      expect(result.total).toBe(5);
+    });
+
+    it('sorts within the filter', async () => {
+      expect(
+        order(await search({ filter: F.eq('status', 'published'), sort: [S.desc('capacityRemaining')] })),
+      ).toEqual(['o1', 'o2', 'o3']);
+    });
+
+    it('with a text query: the matches in sort order, relevance aside', async () => {
+      // o1 (电工技能培训班, 12 left) matches 培训 better than o4 (焊工培训, 3 left); the sort decides.
+      expect(order(await search({ q: '培训', sort: [S.asc('capacityRemaining')] }))).toEqual(['o4', 'o1']);
+      expect(order(await search({ q: '培训', sort: [S.desc('capacityRemaining')] }))).toEqual(['o1', 'o4']);
+    });
+
+    it('with a text query: every word must match (no partial matches)', async () => {
+      // Without a sort both engines list o1 for its first word; a sorted list only has documents with both.
+      const sorted = await search({ q: '电工 咨询', sort: [S.asc('capacityRemaining')] });
+      expect(sorted.hits).toEqual([]);
+      expect(sorted.total).toBe(0);
+      expect(order(await search({ q: '电工 培训', sort: [S.asc('rank')] }))).toEqual(['o1']);
+    });
+
+    it('breaks ties by the lower-cased id in byte order, whatever the database collation', async () => {
+      await engine.clear(offers.name);
+      await engine.upsert(
+        offers.name,
+        ['tB', 't_1', 't1', 't-1', 'ta', 't10', 't9'].map((id) => ({ id, title: '同分', rank: 7 })),
+      );
+      expect(order(await search({ sort: [S.asc('rank')], limit: 50 }))).toEqual([
+        't-1',
+        't1',
+        't10',
+        't9',
+        't_1',
+        'ta',
+        'tB', // upper case sorts as lower case (Meilisearch's rule)
+      ]);
+    });
+
+    it('pages through equal keys without repeating or skipping a document', async () => {
+      await engine.upsert(
+        offers.name,
+        Array.from({ length: 11 }, (_, i) => ({ id: `p${i}`, title: '同分', status: 'published', rank: 1 })),
+      );
+      const query = {
+        filter: F.eq('status', 'published'),
+        sort: [S.asc('rank'), S.desc('capacityRemaining')],
+      };
+      const whole = order(await search({ ...query, limit: 50 }));
+      expect(whole).toHaveLength(14);
+      const pages: string[] = [];
+      for (let offset = 0; offset < whole.length; offset += 3)
+        pages.push(...order(await search({ ...query, limit: 3, offset })));
+      expect(pages).toEqual(whole);
+      // Unaligned windows read the same order.
+      expect(order(await search({ ...query, limit: 4, offset: 5 }))).toEqual(whole.slice(5, 9));
+    });
+
+    it('a document that loses its sort value moves behind those that have one', async () => {
+      await engine.upsert(offers.name, [{ ...documents()[1], rank: undefined }]);
+      expect(order(await search({ sort: [S.asc('rank')], limit: 50 }))).toEqual([
+        'o5',
+        'o1',
+        'o3',
+        'o2',
+        'o4',
+      ]);
+    });
+
+    it('refuses a field that is not sortable and a bad direction', async () => {
+      await expect(search({ sort: [S.asc('status')] })).rejects.toThrow(InvalidSearchQueryError);
+      await expect(search({ sort: [S.asc('memberAges')] })).rejects.toThrow(/不可排序/);
+      await expect(search({ sort: [{ field: 'rank', direction: 'down' as 'asc' }] })).rejects.toThrow(
+        InvalidSearchQueryError,
+      );
+    });
+
+    it('refuses a document whose sort value is not one number, and writes none of its batch', async () => {
+      await expect(
+        engine.upsert(offers.name, [
+          { id: 'o6', title: '新文档', rank: 3 },
+          { id: 'o7', title: '新文档', rank: '3' },
+        ]),
+      ).rejects.toThrow(InvalidSearchDocumentError);
+      await expect(engine.upsert(offers.name, [{ id: 'o8', rank: [1, 2] }])).rejects.toThrow(
+        InvalidSearchDocumentError,
+      );
+      expect(ids(await search({ limit: 50 }))).toEqual(ALL);
+    });
   });
 
   it('pages through text results in score order', async () => {

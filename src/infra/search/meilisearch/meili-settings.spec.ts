@@ -13,12 +13,13 @@ describe('meiliSettings', () => {
     expect(meiliSettings(offers)).toEqual({
       searchableAttributes: ['title', 'providerName', 'description'],
       filterableAttributes: ['capacityRemaining', 'category', 'status'],
-      sortableAttributes: ['publishedAt'],
+      sortableAttributes: ['id', 'publishedAt'],
       displayedAttributes: ['id'],
       localizedAttributes: [
         { attributePatterns: ['title', 'providerName', 'description'], locales: ['cmn'] },
       ],
-      rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
+      // sort first: a search with sort keys is a list in that order; without them the rule is inert.
+      rankingRules: ['sort', 'words', 'typo', 'proximity', 'attribute', 'exactness'],
       pagination: { maxTotalHits: 1001 },
     });
   });
@@ -27,13 +28,13 @@ describe('meiliSettings', () => {
     expect(MAX_TOTAL_HITS).toBe(1001);
   });
 
-  it('has no sortable attributes and no locale rule when none are declared', () => {
+  it('has only the id sortable (ties) and no locale rule when nothing else is declared', () => {
     const settings = meiliSettings({
       name: 'tags',
       searchableFields: [],
       filterableFields: { kind: 'string' },
     });
-    expect(settings.sortableAttributes).toEqual([]);
+    expect(settings.sortableAttributes).toEqual(['id']);
     expect(settings.localizedAttributes).toBeNull();
   });
 });
@@ -44,7 +45,7 @@ describe('settingsDiff', () => {
   const applied = {
     searchableAttributes: ['title', 'providerName', 'description'],
     filterableAttributes: ['status', 'category', 'capacityRemaining'],
-    sortableAttributes: ['publishedAt'],
+    sortableAttributes: ['publishedAt', 'id'],
     displayedAttributes: ['id'],
     localizedAttributes: [{ attributePatterns: ['title', 'providerName', 'description'], locales: ['cmn'] }],
     rankingRules: [...RANKING_RULES],
@@ -75,6 +76,7 @@ describe('settingsDiff', () => {
         'sortableAttributes',
         'displayedAttributes',
         'localizedAttributes',
+        'rankingRules',
         'pagination',
       ],
     },
@@ -85,6 +87,16 @@ describe('settingsDiff', () => {
         rankingRules: ['words', 'typo', 'proximity', 'attributeRank', 'sort', 'wordPosition', 'exactness'],
       },
       expected: ['rankingRules'],
+    },
+    {
+      name: 'the ranking rules of before sorting came first (sort after attribute)',
+      current: { ...applied, rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'] },
+      expected: ['rankingRules'],
+    },
+    {
+      name: 'the id not sortable (no tie-break)',
+      current: { ...applied, sortableAttributes: ['publishedAt'] },
+      expected: ['sortableAttributes'],
     },
     {
       name: 'searchable order changed (ranking weight)',
@@ -127,7 +139,7 @@ describe('settingsDiff', () => {
     expect(
       settingsUpdate({ ...applied, displayedAttributes: ['*'], sortableAttributes: [] }, wanted),
     ).toEqual({
-      sortableAttributes: ['publishedAt'],
+      sortableAttributes: ['id', 'publishedAt'],
       displayedAttributes: ['id'],
     });
   });

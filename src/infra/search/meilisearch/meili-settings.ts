@@ -9,8 +9,15 @@ import { MAX_TOTAL, MAX_WINDOW } from '../search-validation';
 /** Chinese (Mandarin) in Meilisearch's ISO 639-3 locale codes. */
 export const MEILI_LOCALES = ['cmn'];
 
-/** Set explicitly, never left to the server's defaults (which change between versions). */
-export const RANKING_RULES = ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'];
+/** The primary key; always sortable, the last key of every sort (ties). */
+export const MEILI_ID_FIELD = 'id';
+
+/**
+ * Set explicitly, never left to the server's defaults (which change between versions). `sort` comes
+ * first: a search that names sort keys is a list in that order (the port's rule); a search without
+ * them is not affected by the rule and stays in relevance order.
+ */
+export const RANKING_RULES = ['sort', 'words', 'typo', 'proximity', 'attribute', 'exactness'];
 
 /**
  * One above the port's cap, so a count above MAX_TOTAL is recognisable as capped; at least the paging
@@ -40,7 +47,7 @@ export function meiliSettings(definition: IndexDefinition): MeiliManagedSettings
   return {
     searchableAttributes: [...definition.searchableFields],
     filterableAttributes: Object.keys(definition.filterableFields).sort(),
-    sortableAttributes: [...(definition.sortableFields ?? [])].sort(),
+    sortableAttributes: [...new Set([...(definition.sortableFields ?? []), MEILI_ID_FIELD])].sort(),
     displayedAttributes: ['id'],
     localizedAttributes:
       definition.searchableFields.length > 0

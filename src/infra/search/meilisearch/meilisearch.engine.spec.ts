@@ -11,6 +11,7 @@ import {
 } from 'meilisearch';
 import type { EnqueuedTask, Settings, Task } from 'meilisearch';
 import {
+  InvalidSearchDocumentError,
   InvalidSearchFilterError,
   InvalidSearchQueryError,
   SearchEngineUnavailableError,
@@ -19,7 +20,7 @@ import {
   SearchTaskFailedError,
   SearchTaskPendingError,
 } from '../search-errors';
-import { F, IndexDefinition } from '../search-engine';
+import { F, IndexDefinition, S } from '../search-engine';
 import { meiliSettings } from './meili-settings';
 import { classifyMeiliError, MeiliClient, MeiliIndex, MeilisearchEngine } from './meilisearch.engine';
 
@@ -27,6 +28,12 @@ const offers: IndexDefinition = {
   name: 'offers',
   searchableFields: ['title'],
   filterableFields: { status: 'string' },
+};
+
+const listed: IndexDefinition = {
+  ...offers,
+  filterableFields: { status: 'string', waitingSince: 'number' },
+  sortableFields: ['urgencyRank', 'waitingSince'],
 };
 
 function enqueued(taskUid: number): Promise<EnqueuedTask> {
@@ -222,6 +229,65 @@ describe('MeilisearchEngine', () => {
       attributesToRetrieve: ['id'],
       locales: ['cmn'],
     });
+  });
+
+  it('sorts by the keys, then the id; a text query then needs every word', async () => {
+    const { engine, index } = stub({ settings: meiliSettings(listed) });
+    await engine.ensureIndex(listed);
+    await engine.search('offers', {
+      q: '电工 培训',
+      filter: F.eq('status', 'published'),
+      sort: [S.asc('urgencyRank'), S.desc('waitingSince')],
+      limit: 10,
+      offset: 10,
+    });
+    expect(index.search).toHaveBeenLastCalledWith('电工 培训', {
+      filter: 'status = "published"',
+      page: 2,
+      hitsPerPage: 10,
+      showRankingScore: true,
+      attributesToRetrieve: ['id'],
+      locales: ['cmn'],
+      sort: ['urgencyRank:asc', 'waitingSince:desc', 'id:asc'],
+      matchingStrategy: 'all',
+    });
+    await engine.search('offers', { sort: [S.desc('waitingSince')] });
+    expect(index.search).toHaveBeenLastCalledWith(
+      null,
+      expect.objectContaining({ sort: ['waitingSince:desc', 'id:asc'] }),
+    );
+  });
+
+  it('sends neither sort nor a matching strategy without sort keys', async () => {
+    const { engine, index } = stub({ settings: meiliSettings(listed) });
+    await engine.ensureIndex(listed);
+    await engine.search('offers', { q: '电工', sort: [] });
+    const params = (index.search.mock.calls.at(-1) as unknown[] | undefined)?.[1] as Record<string, unknown>;
+    expect(params).not.toHaveProperty('sort');
+    expect(params).not.toHaveProperty('matchingStrategy');
+  });
+
+  it('refuses a sort on an undeclared field before asking the engine', async () => {
+    const { engine, index } = stub({ settings: meiliSettings(listed) });
+    await engine.ensureIndex(listed);
+    await expect(engine.search('offers', { sort: [S.asc('status')] })).rejects.toThrow(
+      InvalidSearchQueryError,
+    );
+    await expect(engine.search('offers', { sort: [S.asc('id')] })).rejects.toThrow(/不可排序/);
+    expect(index.search).not.toHaveBeenCalled();
+  });
+
+  it('refuses a document whose sortable value is not one number, sending none of the batch', async () => {
+    const { engine, index } = stub({ settings: meiliSettings(listed) });
+    await engine.ensureIndex(listed);
+    await expect(
+      engine.upsert('offers', [
+        { id: 'a', title: 'A', urgencyRank: 1 },
+        { id: 'b', title: 'B', urgencyRank: '1' },
+      ]),
+    ).rejects.toThrow(InvalidSearchDocumentError);
+    await expect(engine.upsert('offers', [{ id: 'c', waitingSince: [1, 2] }])).rejects.toThrow(/排序字段/);
+    expect(index.addDocuments).not.toHaveBeenCalled();
   });
 
   it('scores 1 without a text query', async () => {

@@ -34,6 +34,7 @@ import {
   SearchEngine,
   SearchQuery,
   SearchResult,
+  SortSpec,
 } from '../search-engine';
 import {
   assertValidDefinition,
@@ -41,11 +42,12 @@ import {
   chunk,
   dedupeDocuments,
   normalizePaging,
+  normalizeSort,
   projectDocument,
   queryText,
 } from '../search-validation';
 import { toMeiliFilter } from './meili-filter';
-import { MEILI_LOCALES, meiliSettings, settingsUpdate } from './meili-settings';
+import { MEILI_ID_FIELD, MEILI_LOCALES, meiliSettings, settingsUpdate } from './meili-settings';
 
 /** The parts of the official client this adapter uses (a `Meilisearch` instance satisfies it). */
 export interface MeiliClient {
@@ -228,6 +230,7 @@ export class MeilisearchEngine implements SearchEngine {
     const definition = this.definition(index);
     const filter = toMeiliFilter(query.filter, definition);
     const { limit, offset } = normalizePaging(query);
+    const sort = normalizeSort(query.sort, definition);
     const q = queryText(query);
     if (filter.kind === 'none') return { hits: [], total: 0, totalCapped: false, engine: this.name };
 
@@ -242,6 +245,7 @@ export class MeilisearchEngine implements SearchEngine {
         showRankingScore: true,
         attributesToRetrieve: ['id'],
         locales: q ? MEILI_LOCALES : undefined,
+        ...(sort.length > 0 ? meiliSort(sort) : {}),
       }),
     );
     const hits = aligned ? response.hits : response.hits.slice(offset);
@@ -395,6 +399,18 @@ function engineErrorCode(error: unknown): string | undefined {
 export function meiliErrorCode(cause: unknown): string | undefined {
   const code = (cause as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * The sort of a search: the keys, then the id (ties), with `sort` the first ranking rule (see
+ * meili-settings.ts) so the keys order every hit; a text query then needs every word
+ * (`matchingStrategy: all`), as on PostgreSQL.
+ */
+export function meiliSort(sort: SortSpec[]): { sort: string[]; matchingStrategy: 'all' } {
+  return {
+    sort: [...sort.map((s) => `${s.field}:${s.direction}`), `${MEILI_ID_FIELD}:asc`],
+    matchingStrategy: 'all',
+  };
 }
 
 function clamp01(value: number): number {

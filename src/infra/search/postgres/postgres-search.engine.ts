@@ -20,6 +20,11 @@
  * score = 0.5 + 0.5·r when every word matched, 0.5·r otherwise — an absolute scale (comparable
  * across queries and pages, unlike dividing by the page's best) that keeps all-word matches above
  * partial ones. Without a text query the score is 1 and results come in id order.
+ *
+ * Sort (pg-sort.ts): sortable values are stored in `filters` too (one-element arrays, like filterable
+ * values); with `sort` the hits come in that order, ties by id, and a text query selects the
+ * documents with every word only (no partial-match tail), as Meilisearch does with
+ * `matchingStrategy: all`.
  */
 import { DataSource, EntityManager } from 'typeorm';
 import { errorMessage, SearchIndexNotEnsuredError } from '../search-errors';
@@ -39,11 +44,14 @@ import {
   dedupeDocuments,
   filterValues,
   normalizePaging,
+  normalizeSort,
   queryText,
+  sortValue,
   textValue,
 } from '../search-validation';
 import { documentText, queryTerms, tsqueryText, warmUpSegmenter } from './chinese-tokenizer';
 import { toSqlFilter } from './pg-filter';
+import { idOrder, toSqlOrder } from './pg-sort';
 
 export const PG_BATCH_SIZE = 1000;
 /** ts_rank_cd weights, in PostgreSQL's order {D, C, B, A}. */
@@ -179,13 +187,16 @@ export class PostgresSearchEngine implements SearchEngine {
     const params: unknown[] = [index];
     const filter = toSqlFilter(query.filter, definition, params, 'd.filters');
     const paging = normalizePaging(query);
+    const sort = normalizeSort(query.sort, definition);
     const q = queryText(query);
     if (filter.kind === 'none') return { hits: [], total: 0, totalCapped: false, engine: this.name };
 
     const where = ['d.index_name = $1'];
     if (filter.kind === 'sql') where.push(filter.sql);
+    const sorted = sort.length > 0 ? toSqlOrder(sort, 'd.filters', 'd.id') : undefined;
     const terms = q ? queryTerms(q) : [];
-    if (terms.length === 0) return this.page({ where, params, score: '1::float8', order: 'd.id' }, paging);
+    if (terms.length === 0)
+      return this.page({ where, params, score: '1::float8', order: sorted ?? idOrder('d.id') }, paging);
 
     /** Documents with every word (`all`) or with any (`any`); the score is the same expression for both. */
     const textQuery = (match: 'all' | 'any'): PageQuery => {
@@ -199,12 +210,13 @@ export class PostgresSearchEngine implements SearchEngine {
         where: [...where, `d.tsv @@ ${match === 'all' ? allWords : anyWords}`],
         params: p,
         score: `(${allMatched} + 0.5 * ts_rank_cd(${RANK_WEIGHTS}, d.tsv, ${anyWords}, 32))::float8`,
-        order: 'score DESC, d.id',
+        order: sorted ?? `score DESC, ${idOrder('d.id')}`,
       };
     };
 
     const full = await this.page(textQuery('all'), paging);
-    if (terms.length === 1 || full.total >= PARTIAL_MATCH_THRESHOLD) return full;
+    // With a sort the text only selects: documents with every word, never the partial-match tail.
+    if (sorted || terms.length === 1 || full.total >= PARTIAL_MATCH_THRESHOLD) return full;
     // Few documents contain every word: list them first, then those with some of the words.
     return this.page(textQuery('any'), paging);
   }
@@ -252,12 +264,20 @@ export class PostgresSearchEngine implements SearchEngine {
   }
 }
 
-/** Filterable values as stored: every field an array of typed values; absent and empty fields left out. */
+/**
+ * Filterable and sortable values as stored: every field an array of typed values (a sortable one a
+ * one-element array); absent and empty fields left out.
+ */
 export function filterJson(definition: IndexDefinition, document: SearchDocument): Record<string, Scalar[]> {
   const out: Record<string, Scalar[]> = {};
   for (const [field, type] of Object.entries(definition.filterableFields)) {
     const values = filterValues(document, field, type);
     if (values.length > 0) out[field] = values;
+  }
+  // Sortable values live beside the filterable ones (a field may be both: the same one number).
+  for (const field of definition.sortableFields ?? []) {
+    const value = sortValue(document, field);
+    if (value !== undefined) out[field] = [value];
   }
   return out;
 }

@@ -29,11 +29,13 @@ import { MENU_CATEGORIES, MENU_ITEM_CODE_PATTERN, type MenuCategory } from '../.
 import {
   CONTACT_PREFERENCES,
   NEED_LIMITS,
+  NEED_LIST_SORTS,
   NEED_MODES,
   NEED_STATES,
   NEED_URGENCIES,
   REVIEW_REJECT_REASONS,
   type ContactPreference,
+  type NeedListSort,
   type NeedMode,
   type NeedRejectReason,
   type NeedState,
@@ -186,13 +188,25 @@ export class ListNeedsQueryDto extends PaginationQueryDto {
   @Matches(DATE, { message: '日期格式须为 YYYY-MM-DD' })
   createdTo?: string;
 
-  @ApiPropertyOptional({ description: '项目名称、标签或需求说明（部分匹配）' })
+  @ApiPropertyOptional({
+    description:
+      '搜索词：工作人员列表按项目名称、类别名称和标签检索（分词，每个词都须命中；不检索需求说明）；职工本人的列表按项目名称、标签或需求说明部分匹配',
+  })
   @IsOptional()
   @Trim()
   @IsString()
   @MinLength(1, { message: '搜索词须为1–50个字符' })
   @MaxLength(50, { message: '搜索词须为1–50个字符' })
   q?: string;
+
+  @ApiPropertyOptional({
+    enum: NEED_LIST_SORTS,
+    default: 'urgency',
+    description: 'urgency 紧急程度优先、再按等待时间（默认）| oldest 等待最久的在前 | newest 最新提交的在前',
+  })
+  @IsOptional()
+  @IsIn(NEED_LIST_SORTS, oneOf('排序', NEED_LIST_SORTS))
+  sort?: NeedListSort;
 }
 
 export class NeedBeneficiaryDto {
