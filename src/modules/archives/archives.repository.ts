@@ -118,6 +118,77 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** An archive's consents and 本年度不纳入帮扶 marks, as a detail page shows them. */
+export interface ArchiveRelated {
+  consents: ArchiveConsentEntity[];
+  aidExclusions: ArchiveAidExclusionEntity[];
+}
+
+// The household (and a detail page's consents and marks) as JSON subqueries of the archive's own
+// statement: json_build_object with the entities' property names, in the order the separate reads had.
+// Dates stay 'YYYY-MM-DD' strings (as TypeORM gives a `date`); timestamps become Dates in the mappers.
+const MEMBERS_JSON = `(SELECT coalesce(json_agg(json_build_object(
+    'id', hm.id, 'archiveId', hm.archive_id, 'relation', hm.relation, 'name', hm.name,
+    'idNumberCiphertext', hm.id_number_ciphertext, 'idNumberBlindIndex', hm.id_number_blind_index,
+    'birthDate', hm.birth_date, 'gender', hm.gender, 'occupation', hm.occupation,
+    'monthlyIncomeFen', hm.monthly_income_fen, 'health', hm.health, 'schoolingStage', hm.schooling_stage,
+    'position', hm.position) ORDER BY hm.position), '[]'::json)
+  FROM archive_members hm WHERE hm.archive_id = a.id)`;
+const INCOME_ITEMS_JSON = `(SELECT coalesce(json_agg(json_build_object(
+    'id', hi.id, 'archiveId', hi.archive_id, 'kind', hi.kind, 'monthlyAmountFen', hi.monthly_amount_fen,
+    'note', hi.note, 'position', hi.position) ORDER BY hi.position), '[]'::json)
+  FROM archive_income_items hi WHERE hi.archive_id = a.id)`;
+const CONSENTS_JSON = `(SELECT coalesce(json_agg(json_build_object(
+    'id', hc.id, 'archiveId', hc.archive_id, 'subject', hc.subject, 'memberId', hc.member_id,
+    'purpose', hc.purpose, 'kind', hc.kind, 'textVersion', hc.text_version, 'grantedAt', hc.granted_at,
+    'recordedBy', hc.recorded_by, 'byGuardian', hc.by_guardian, 'guardianName', hc.guardian_name,
+    'withdrawnAt', hc.withdrawn_at, 'withdrawalReason', hc.withdrawal_reason, 'createdAt', hc.created_at)
+    ORDER BY hc.granted_at, hc.created_at), '[]'::json)
+  FROM archive_consents hc WHERE hc.archive_id = a.id)`;
+const AID_EXCLUSIONS_JSON = `(SELECT coalesce(json_agg(json_build_object(
+    'id', hx.id, 'archiveId', hx.archive_id, 'year', hx.year, 'reason', hx.reason,
+    'markedBy', hx.marked_by, 'markedAt', hx.marked_at) ORDER BY hx.year DESC), '[]'::json)
+  FROM archive_aid_exclusions hx WHERE hx.archive_id = a.id)`;
+
+type Json<T, DateKeys extends keyof T> = Omit<T, DateKeys> & {
+  [K in DateKeys]: string | Extract<T[K], null>;
+};
+type MemberJson = Omit<ArchiveMemberEntity, 'archive'>;
+type IncomeItemJson = Omit<ArchiveIncomeItemEntity, 'archive'>;
+type ConsentJson = Json<
+  Omit<ArchiveConsentEntity, 'archive' | 'member'>,
+  'grantedAt' | 'withdrawnAt' | 'createdAt'
+>;
+type AidExclusionJson = Json<Omit<ArchiveAidExclusionEntity, 'archive'>, 'markedAt'>;
+
+interface HouseholdJsonRow {
+  household_members: MemberJson[];
+  household_income_items: IncomeItemJson[];
+  related_consents?: ConsentJson[];
+  related_aid_exclusions?: AidExclusionJson[];
+}
+
+function memberOf(json: MemberJson): ArchiveMemberEntity {
+  return Object.assign(new ArchiveMemberEntity(), json);
+}
+
+function incomeItemOf(json: IncomeItemJson): ArchiveIncomeItemEntity {
+  return Object.assign(new ArchiveIncomeItemEntity(), json);
+}
+
+function consentOf(json: ConsentJson): ArchiveConsentEntity {
+  return Object.assign(new ArchiveConsentEntity(), {
+    ...json,
+    grantedAt: new Date(json.grantedAt),
+    withdrawnAt: json.withdrawnAt === null ? null : new Date(json.withdrawnAt),
+    createdAt: new Date(json.createdAt),
+  });
+}
+
+function aidExclusionOf(json: AidExclusionJson): ArchiveAidExclusionEntity {
+  return Object.assign(new ArchiveAidExclusionEntity(), { ...json, markedAt: new Date(json.markedAt) });
+}
+
 /** The only code of the archive data side that touches TypeORM. */
 @Injectable()
 export class ArchivesRepository {
@@ -128,48 +199,80 @@ export class ArchivesRepository {
     return this.archives.manager;
   }
 
+  /** READ COMMITTED: every connection's default (dataSourceOptions), so no SET TRANSACTION round trip. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.archives.manager.transaction('READ COMMITTED', work);
+    return this.archives.manager.transaction(work);
   }
 
-  /** The archive row locked FOR UPDATE (the unit, members and income items read under that lock), or null. */
+  /**
+   * The archive row locked FOR UPDATE, then everything that belongs to it read under that lock (one
+   * statement, see `load`), or null. The lock is a statement of its own: a row read by the locking
+   * statement after waiting for another writer is the newest version, but subqueries of that same
+   * statement would still see its older snapshot (members, income items); a second statement sees
+   * everything the other writer committed.
+   */
   async loadForUpdate(manager: EntityManager, id: string): Promise<LoadedArchive | null> {
-    const archive = await manager
-      .getRepository(ArchiveEntity)
-      .createQueryBuilder('a')
-      .setLock('pessimistic_write')
-      .where('a.id = :id', { id })
-      .getOne();
-    if (!archive) return null;
-    return this.withHousehold(manager, archive);
+    const locked: unknown[] = await manager.query(`SELECT 1 FROM archives WHERE id = $1 FOR UPDATE`, [id]);
+    if (locked.length === 0) return null;
+    return this.load(id, manager);
   }
 
-  /** Same, without a lock (reads). */
+  /**
+   * Same, without a lock (reads): the archive, its unit, members and income items in one statement (the
+   * household as JSON subqueries, mapped by hand) instead of one round trip each.
+   */
   async load(id: string, manager: EntityManager = this.archives.manager): Promise<LoadedArchive | null> {
-    // The unit comes in the same query (the locking variant above reads it apart: FOR UPDATE would lock it).
-    const archive = await manager
+    const found = await this.loadWith(manager, id, false);
+    return found?.archive ?? null;
+  }
+
+  /**
+   * `load` plus the consents and 本年度不纳入帮扶 marks a detail page shows, in the same statement (the
+   * detail page used to read them in two more round trips). Read them again after changing either.
+   */
+  async loadDetail(
+    id: string,
+    manager: EntityManager = this.archives.manager,
+  ): Promise<{ archive: LoadedArchive; related: ArchiveRelated } | null> {
+    const found = await this.loadWith(manager, id, true);
+    return found?.related ? { archive: found.archive, related: found.related } : null;
+  }
+
+  private async loadWith(
+    manager: EntityManager,
+    id: string,
+    withRelated: boolean,
+  ): Promise<{ archive: LoadedArchive; related?: ArchiveRelated } | null> {
+    const query = manager
       .getRepository(ArchiveEntity)
       .createQueryBuilder('a')
       .innerJoinAndSelect('a.orgUnit', 'u')
-      .where('a.id = :id', { id })
-      .getOne();
+      .addSelect(MEMBERS_JSON, 'household_members')
+      .addSelect(INCOME_ITEMS_JSON, 'household_income_items')
+      .where('a.id = :id', { id });
+    if (withRelated) {
+      query
+        .addSelect(CONSENTS_JSON, 'related_consents')
+        .addSelect(AID_EXCLUSIONS_JSON, 'related_aid_exclusions');
+    }
+    const { entities, raw } = await query.getRawAndEntities<HouseholdJsonRow>();
+    const archive = entities[0];
     if (!archive) return null;
-    return this.withHousehold(manager, archive);
-  }
-
-  // One after another: a transaction's manager holds a single connection, and pg refuses (and warns
-  // about) a query issued while another is still running on it.
-  private async withHousehold(manager: EntityManager, archive: ArchiveEntity): Promise<LoadedArchive> {
-    const orgUnit =
-      archive.orgUnit ??
-      (await manager.getRepository(OrgUnitEntity).findOneByOrFail({ id: archive.orgUnitId }));
-    const members = await manager
-      .getRepository(ArchiveMemberEntity)
-      .find({ where: { archiveId: archive.id }, order: { position: 'ASC' } });
-    const incomeItems = await manager
-      .getRepository(ArchiveIncomeItemEntity)
-      .find({ where: { archiveId: archive.id }, order: { position: 'ASC' } });
-    return Object.assign(archive, { orgUnit, members, incomeItems });
+    const row = raw[0];
+    const loaded: LoadedArchive = Object.assign(archive, {
+      // The inner join: a row came back, so its unit did.
+      orgUnit: archive.orgUnit!,
+      members: row.household_members.map(memberOf),
+      incomeItems: row.household_income_items.map(incomeItemOf),
+    });
+    if (!withRelated) return { archive: loaded };
+    return {
+      archive: loaded,
+      related: {
+        consents: (row.related_consents ?? []).map(consentOf),
+        aidExclusions: (row.related_aid_exclusions ?? []).map(aidExclusionOf),
+      },
+    };
   }
 
   /**

@@ -7,6 +7,7 @@
  *       SELECT … FOR UPDATE of the archive row, then its unit, members and income items (in order).
  *       Throws 404 ARCHIVE_NOT_FOUND. Call inside your transaction.
  *   load(id, manager?): Promise<LoadedArchive>                      the same without a lock
+ *       (one statement: the household comes as JSON subqueries of the archive's row)
  *   validateForSubmission(manager, archive, now, options?): Promise<RuleViolation[]>
  *       五清 + household figures vs the 低保 line in force on the application date (`appliedOn`, else
  *       `now`'s date) + identity + one archive per
@@ -22,7 +23,8 @@
  *       it); `after.version` is the version number, so save the change first (an UPDATE through TypeORM's
  *       query builder bumps @VersionColumn by itself). Skipped when nothing changed.
  *   versionsOf(archiveId, manager?): Promise<ArchiveVersionEntity[]>  newest first (for the history)
- *   toDetailDto(archive, manager?): Promise<ArchiveDetailDto>        masked full record, with consents
+ *   toDetailDto(archive, manager?, viewer?, related?): Promise<ArchiveDetailDto>
+ *       masked full record, with consents (`related`: read with the archive by loadDetail, else read here)
  *   toListDto(archive): ArchiveListItemDto                            masked list row (needs `orgUnit`)
  *   assertCanRead(principal, archive): void                           worker owns it / staff in scope (403)
  *
@@ -62,6 +64,7 @@ import { ArchivesErrorCode } from './archives.errors';
 import {
   ArchivesRepository,
   type ArchiveListRow,
+  type ArchiveRelated,
   type ArchiveWithUnit,
   type LoadedArchive,
   type NewIncomeItem,
@@ -173,6 +176,16 @@ export class ArchivesService {
     return archive;
   }
 
+  /** `load` with the consents and aid exclusions a detail page shows, in the same statement. */
+  private async loadDetail(
+    id: string,
+    manager?: EntityManager,
+  ): Promise<{ archive: LoadedArchive; related: ArchiveRelated }> {
+    const found = await this.repository.loadDetail(id, manager);
+    if (!found) throw new DomainError(ArchivesErrorCode.ARCHIVE_NOT_FOUND);
+    return found;
+  }
+
   async validateForSubmission(
     manager: EntityManager,
     archive: LoadedArchive,
@@ -242,12 +255,14 @@ export class ArchivesService {
     archive: LoadedArchive,
     manager?: EntityManager,
     viewer?: Principal,
+    related?: ArchiveRelated,
   ): Promise<ArchiveDetailDto> {
-    const consents = await this.repository.consentsOf(manager ?? this.repository.defaultManager, archive.id);
-    const aidExclusions = await this.repository.aidExclusionsOf(
-      manager ?? this.repository.defaultManager,
-      archive.id,
-    );
+    const consents =
+      related?.consents ??
+      (await this.repository.consentsOf(manager ?? this.repository.defaultManager, archive.id));
+    const aidExclusions =
+      related?.aidExclusions ??
+      (await this.repository.aidExclusionsOf(manager ?? this.repository.defaultManager, archive.id));
     const draftWarnings = await this.draftWarnings(
       manager ?? this.repository.defaultManager,
       archive,
@@ -625,7 +640,9 @@ export class ArchivesService {
             now,
           );
         if (dto.incomeItems) await this.repository.replaceIncomeItems(manager, id, incomeItems);
-        const after = await this.loadForUpdate(manager, id);
+        // Read back as stored (under the lock taken above), with what the answer shows: nothing below
+        // changes consents or aid exclusions.
+        const { archive: after, related } = await this.loadDetail(id, manager);
         if (after.status === 'active') {
           // Category and income decide what help the household gets: on an active archive they change only
           // through a change request a reviewer approves (POST /archives/:id/change-requests).
@@ -684,21 +701,21 @@ export class ArchivesService {
           },
           manager,
         );
-        return after;
+        return { after, related };
       }),
     );
-    return this.toDetailDto(saved, undefined, principal);
+    return this.toDetailDto(saved.after, undefined, principal, saved.related);
   }
 
   /** One archive, masked; the read is audited. */
   async get(principal: Principal, id: string): Promise<ArchiveDetailDto> {
-    const archive = await this.deniedIsAudited(principal, 'archives.read', id, async () => {
-      const found = await this.load(id);
-      this.assertCanRead(principal, found);
+    const { archive, related } = await this.deniedIsAudited(principal, 'archives.read', id, async () => {
+      const found = await this.loadDetail(id);
+      this.assertCanRead(principal, found.archive);
       return found;
     });
     await this.audit.recordRead(principal, 'archive', archive.id, { status: archive.status });
-    return this.toDetailDto(archive, undefined, principal);
+    return this.toDetailDto(archive, undefined, principal, related);
   }
 
   /** Masked rows in the caller's scope (workers: their own); the listing is audited with its filters. */
@@ -1162,8 +1179,11 @@ export class ArchivesService {
     field: FieldContext,
   ): SensitiveValue {
     if (!ciphertext) return { masked: null, fingerprint: null };
+    // With a stored blind index only the masked form is needed: the cache's (the same mask of the same
+    // token decrypted at the same place). Every write takes two snapshots; each decrypted every field.
+    if (blindIndex) return { masked: this.masked(kind, ciphertext, field), fingerprint: blindIndex };
     const plain = decryptField(this.cipher, ciphertext, field);
-    return { masked: mask(kind, plain), fingerprint: blindIndex ?? this.cipher.blindIndex(plain, kind) };
+    return { masked: mask(kind, plain), fingerprint: this.cipher.blindIndex(plain, kind) };
   }
 
   /**
