@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
+import { regionPrefixes } from '../../common/regions/region-prefixes';
 import type { IndexDefinition, SearchDocument } from '../../infra/search/search-engine';
 import { SearchIndexRegistry, SearchIndexSource } from '../../infra/search/search-index.registry';
 import { MENU_CATEGORY_NAMES } from '../menu/menu.enums';
@@ -58,11 +59,7 @@ export function needSearchDocument(row: NeedRow, now: Date): SearchDocument {
   };
 }
 
-/** `330106` → `33`, `3301`, `330106` (a national or provincial code keeps only its non-zero prefixes). */
-export function regionPrefixes(code: string): string[] {
-  const prefixes = [code.slice(0, 2), code.slice(0, 4), code];
-  return [...new Set(prefixes.filter((p, i) => i === 0 || !/^0+$/.test(p.slice(i * 2))))];
-}
+export { regionPrefixes };
 
 /** The age band on `now`'s date of someone born on `birthDate` (YYYY-MM-DD). */
 export function ageBand(birthDate: string, now: Date): AgeBand {
