@@ -59,7 +59,7 @@ export function offerSearchDocument(row: OfferRow): SearchDocument {
     units: row.scopeUnitPath ? row.scopeUnitPath.split('/').filter(Boolean) : [],
     partnerUnits: row.partnerUnitPath.split('/').filter(Boolean),
     regions: regionPrefixes(row.regionCode),
-    scopeRegion: row.scopeRegionPrefix ?? '',
+    scopeRegion: row.scopeRegionPrefix ? [row.scopeRegionPrefix] : [],
     online: row.online,
     validFrom: epochDay(row.validFrom),
     validUntil: epochDay(row.validUntil),

@@ -594,12 +594,12 @@ export class OffersService {
   ): Promise<void> {
     const now = this.clock.now();
     const from = offer.state;
+    const reasons = options.reasons ?? (transition.decision ? [transition.decision] : []);
     offer.state = transition.to;
     offer.stateChangedAt = now;
     offer.closedReason =
       transition.to === 'closed' ? (transition.decision as OfferEntity['closedReason']) : null;
-    offer.returnReasons =
-      transition.command === 'return' ? ([...(options.reasons ?? [])] as OfferReturnReason[]) : [];
+    offer.returnReasons = transition.command === 'return' ? ([...reasons] as OfferReturnReason[]) : [];
     await this.repository.save(manager, offer);
     await this.repository.insertHistory(manager, {
       offerId: offer.id,
@@ -609,7 +609,7 @@ export class OffersService {
       command: transition.command,
       fromState: from,
       toState: transition.to,
-      reasons: [...(options.reasons ?? [])],
+      reasons: [...reasons],
       note: options.note ?? null,
     });
     if (mover === 'system')

@@ -99,8 +99,8 @@ export async function createOffer(
   for (const state of PATH[overrides.state ?? 'draft']) {
     version += 1;
     await dataSource.query(
-      `UPDATE offers SET state = $2, closed_reason = $3, version = $4,
-              published_at = CASE WHEN $2 = 'published' THEN now() ELSE published_at END
+      `UPDATE offers SET state = $2::varchar, closed_reason = $3, version = $4,
+              published_at = CASE WHEN $2::text = 'published' THEN now() ELSE published_at END
         WHERE id = $1`,
       [id, state, state === 'closed' ? (overrides.closedReason ?? 'withdrawn') : null, version],
     );
