@@ -41,14 +41,14 @@ export const OFFERS_INDEX_DEFINITION: IndexDefinition = {
  * anything remains, the scope (the scope unit and every unit above it; the region prefix), the location's
  * region prefixes, the online flag, the validity window (epoch days, China dates), the eligibility facets,
  * and whether the partner is active. Never the contact (name or phone), the partner's name, nor any
- * personal number: none of them is copied.
+ * personal number: none of them is copied, and digit runs and the contact's name are blanked in the partner's text.
  */
 export function offerSearchDocument(row: OfferRow): SearchDocument {
   const categories = [...new Set(row.items.map((i) => i.category))];
   return {
     id: row.id,
-    title: row.title,
-    description: row.description ?? '',
+    title: partnerText(row.title, row.contactName),
+    description: partnerText(row.description ?? '', row.contactName),
     items: row.items.map((i) => i.code),
     itemNames: row.items.map((i) => i.name),
     categories,
@@ -73,6 +73,20 @@ export function offerSearchDocument(row: OfferRow): SearchDocument {
     partnerActive: row.partnerStatus === 'approved',
     unionProgramme: row.partnerKind === 'union',
   };
+}
+
+/**
+ * The partner's text with every run of seven or more digits (spaces, dashes and a final X allowed) blanked:
+ * input already refuses personal numbers there, and the index must not rely on that alone.
+ */
+export function withoutDigitRuns(text: string): string {
+  return text.replace(/\d[\d -]{5,}[\dXx]/g, '＊＊＊');
+}
+
+/** Partner text for the index: digit runs blanked, and the contact person's name wherever it was typed. */
+function partnerText(text: string, contactName: string): string {
+  const blanked = withoutDigitRuns(text);
+  return contactName ? blanked.split(contactName).join('＊＊') : blanked;
 }
 
 /** Days since 1970-01-01 of a YYYY-MM-DD date. */
