@@ -18,6 +18,7 @@ import {
   UpdateOfferDto,
 } from './dto/offers.dto';
 import { OfferReadsService } from './offer-reads.service';
+import { PartnersErrorCode } from '../partners/partners.errors';
 import { OffersErrorCode } from './offers.errors';
 import { OffersService } from './offers.service';
 
@@ -62,6 +63,8 @@ export class OffersController {
     ...TERMS_ERRORS,
     OffersErrorCode.OFFER_PARTNER_NOT_ACTIVE,
     OffersErrorCode.OFFER_ORG_UNIT_NOT_ALLOWED,
+    // Only for a unit removed between the scope check and the union partner's lookup.
+    PartnersErrorCode.PARTNER_NOT_FOUND,
     AuthorizationErrorCode.NOT_OWNER,
     AuthorizationErrorCode.OUT_OF_SCOPE,
   )
