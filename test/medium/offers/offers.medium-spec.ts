@@ -272,10 +272,19 @@ describe('offers (供给) on real PostgreSQL', () => {
   it('two reviewers publishing at once: one wins, the other gets 409', async () => {
     const d = await draft(partner);
     const s = await offers.submit(partner, d.id, cmd(d.version));
-    const results = await Promise.allSettled([
+    // Both start while a third session holds the row, so both have read the same version before either
+    // can write: only the row lock taken before the version check lets exactly one through.
+    const holder = ds.createQueryRunner();
+    await holder.startTransaction();
+    await holder.query(`SELECT 1 FROM offers WHERE id = $1 FOR UPDATE`, [d.id]);
+    const racing = Promise.allSettled([
       offers.publish(reviewer, d.id, cmd(s.version)),
       offers.publish(reviewer2, d.id, cmd(s.version)),
     ]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await holder.rollbackTransaction();
+    await holder.release();
+    const results = await racing;
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(failed.reason.code).toBe('OFFER_VERSION_CONFLICT');
