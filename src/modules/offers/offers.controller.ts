@@ -17,6 +17,7 @@ import {
   ReturnOfferDto,
   UpdateOfferDto,
 } from './dto/offers.dto';
+import { OfferDraftingService } from './offer-drafting.service';
 import { OfferReadsService } from './offer-reads.service';
 import { PartnersErrorCode } from '../partners/partners.errors';
 import { OffersErrorCode } from './offers.errors';
@@ -50,6 +51,7 @@ const COMMAND_ERRORS = [
 export class OffersController {
   constructor(
     private readonly offers: OffersService,
+    private readonly drafting: OfferDraftingService,
     private readonly reads: OfferReadsService,
   ) {}
 
@@ -69,7 +71,7 @@ export class OffersController {
     AuthorizationErrorCode.OUT_OF_SCOPE,
   )
   create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateOfferDto): Promise<OfferDto> {
-    return this.offers.create(principal, dto);
+    return this.drafting.create(principal, dto);
   }
 
   @Get()
@@ -140,7 +142,7 @@ export class OffersController {
     @Param('id', uuid) id: string,
     @Body() dto: UpdateOfferDto,
   ): Promise<OfferDto> {
-    return this.offers.update(principal, id, dto);
+    return this.drafting.update(principal, id, dto);
   }
 
   @Post(':id/submit')

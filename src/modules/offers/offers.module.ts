@@ -4,6 +4,8 @@ import { MenuModule } from '../menu/menu.module';
 import { OrgUnitsModule } from '../org-units/org-units.module';
 import { PartnersModule } from '../partners/partners.module';
 import { OfferHistoryEntity, OfferEntity, OfferItemEntity } from './offer.entity';
+import { OfferDraftingService } from './offer-drafting.service';
+import { OfferMover } from './offer-mover';
 import { OfferPresenter } from './offer.presenter';
 import { OfferReadsService } from './offer-reads.service';
 import { OffersExpiryJob } from './offers-expiry.job';
@@ -28,11 +30,13 @@ import { OffersService } from './offers.service';
   providers: [
     OffersRepository,
     OffersService,
+    OfferDraftingService,
+    OfferMover,
     OfferReadsService,
     OfferPresenter,
     OffersSearchSource,
     OffersExpiryJob,
   ],
-  exports: [OffersService, OfferReadsService],
+  exports: [OffersService, OfferDraftingService, OfferReadsService],
 })
 export class OffersModule {}

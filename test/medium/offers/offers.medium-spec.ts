@@ -14,6 +14,7 @@ import {
   ReturnOfferDto,
   UpdateOfferDto,
 } from '../../../src/modules/offers/dto/offers.dto';
+import { OfferDraftingService } from '../../../src/modules/offers/offer-drafting.service';
 import { OfferReadsService } from '../../../src/modules/offers/offer-reads.service';
 import { OffersSearchSource } from '../../../src/modules/offers/offers-search.source';
 import { OffersService } from '../../../src/modules/offers/offers.service';
@@ -38,6 +39,7 @@ describe('offers (供给) on real PostgreSQL', () => {
   let cipher: FieldCipher;
   let offers: OffersService;
   let reads: OfferReadsService;
+  let drafting: OfferDraftingService;
   let tree: WorkflowTree;
   let partnerId: string;
   let partner: Principal;
@@ -62,7 +64,7 @@ describe('offers (供给) on real PostgreSQL', () => {
     restriction: null,
   });
   const draft = (principal: Principal, extra: Record<string, unknown> = {}) =>
-    offers.create(
+    drafting.create(
       principal,
       dto(CreateOfferDto, {
         kind: 'slots',
@@ -103,6 +105,7 @@ describe('offers (供给) on real PostgreSQL', () => {
     cipher = t.app.get(FieldCipher);
     offers = t.app.get(OffersService);
     reads = t.app.get(OfferReadsService);
+    drafting = t.app.get(OfferDraftingService);
     tree = await seedWorkflowTree(ds);
     partnerId = (await createPartner(ds, cipher, tree.district.id)).id;
     partner = partnerPrincipal(partnerId);
@@ -160,7 +163,7 @@ describe('offers (供给) on real PostgreSQL', () => {
     await ds.query(`UPDATE offers SET reserved = 3, used = 2, remaining = remaining - 5 WHERE id = $1`, [
       d.id,
     ]);
-    const grown = await offers.update(
+    const grown = await drafting.update(
       partner,
       d.id,
       dto(UpdateOfferDto, { version: resumed.version, capacity: 30, validUntil: '2026-09-30' }),
@@ -174,11 +177,11 @@ describe('offers (供给) on real PostgreSQL', () => {
     expect(
       (
         await domainError(
-          offers.update(partner, d.id, dto(UpdateOfferDto, { version: grown.version, capacity: 4 })),
+          drafting.update(partner, d.id, dto(UpdateOfferDto, { version: grown.version, capacity: 4 })),
         )
       ).code,
     ).toBe('OFFER_CAPACITY_BELOW_COMMITTED');
-    const revised = await offers.update(
+    const revised = await drafting.update(
       partner,
       d.id,
       dto(UpdateOfferDto, { version: grown.version, title: '2026年电焊工技能培训（扩招）' }),
@@ -206,7 +209,7 @@ describe('offers (供给) on real PostgreSQL', () => {
     expect(late.code).toBe('OFFER_INVALID_TRANSITION');
     expect(late.details).toMatchObject({ state: 'closed' });
     const edit = await domainError(
-      offers.update(partner, d.id, dto(UpdateOfferDto, { version: closed.version, capacity: 50 })),
+      drafting.update(partner, d.id, dto(UpdateOfferDto, { version: closed.version, capacity: 50 })),
     );
     expect(edit.code).toBe('OFFER_INVALID_TRANSITION');
     expect(
@@ -238,7 +241,7 @@ describe('offers (供给) on real PostgreSQL', () => {
     expect(
       (
         await domainError(
-          offers.update(caseworker, d.id, dto(UpdateOfferDto, { version: s.version, capacity: 2 })),
+          drafting.update(caseworker, d.id, dto(UpdateOfferDto, { version: s.version, capacity: 2 })),
         )
       ).code,
     ).toBe('ACCESS_DENIED');
@@ -482,7 +485,10 @@ describe('offers (供给) on real PostgreSQL', () => {
         if (found.hits.some((h) => h.id === d.id)) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const rows = await ds.query(`SELECT attempts, last_error, processed_at FROM outbox WHERE document_id = $1`, [d.id]);
+      const rows = await ds.query(
+        `SELECT attempts, last_error, processed_at FROM outbox WHERE document_id = $1`,
+        [d.id],
+      );
       throw new Error(`the offers index never showed ${d.id} in state ${expected} ${JSON.stringify(rows)}`);
     };
     await stateInIndex('draft');
