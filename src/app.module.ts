@@ -14,6 +14,7 @@ import { HealthModule } from './modules/health/health.module';
 import { MenuModule } from './modules/menu/menu.module';
 import { PartnersModule } from './modules/partners/partners.module';
 import { NeedsModule } from './modules/needs/needs.module';
+import { OffersModule } from './modules/offers/offers.module';
 import { OrgUnitsModule } from './modules/org-units/org-units.module';
 import { UsersModule } from './modules/users/users.module';
 
@@ -41,6 +42,7 @@ export class AppModule {
         MenuModule,
         PartnersModule,
         NeedsModule,
+        OffersModule,
         ...extraModules,
       ],
     };

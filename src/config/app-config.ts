@@ -308,6 +308,12 @@ export class NeedsConfig {
   expireOpenCron!: string;
 }
 
+/** Offers (供给): the daily job that closes offers past their validity. */
+export class OffersConfig {
+  @Matches(/^\S+(\s+\S+){4,5}$/, { message: 'offers.expireCron 必须是 5 或 6 段的 cron 表达式' })
+  expireCron!: string;
+}
+
 /** Archives (建档立卡): category thresholds, the identification workflow's periods and its daily jobs. */
 export class ArchivesConfig {
   /** `marginal` (低保边缘户) requires per-capita income ≤ 低保 line × this. */
@@ -432,4 +438,5 @@ export class AppConfig {
   @IsObject() @ValidateNested() @Type(() => MenuConfig) menu!: MenuConfig;
   @IsObject() @ValidateNested() @Type(() => NeedsConfig) needs!: NeedsConfig;
   @IsObject() @ValidateNested() @Type(() => MatchingConfig) matching!: MatchingConfig;
+  @IsObject() @ValidateNested() @Type(() => OffersConfig) offers!: OffersConfig;
 }

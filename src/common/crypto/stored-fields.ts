@@ -39,3 +39,10 @@ export const partnerMobileField = (partnerId: string): FieldContext => ({
   column: 'mobile_ciphertext',
   rowId: partnerId,
 });
+
+/** Where an offer's encrypted contact phone (for matched workers) is stored. */
+export const offerContactPhoneField = (offerId: string): FieldContext => ({
+  table: 'offers',
+  column: 'contact_phone_ciphertext',
+  rowId: offerId,
+});

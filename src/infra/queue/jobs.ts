@@ -33,6 +33,8 @@ export enum JobName {
   ArchivesExpireDrafts = 'archives.expire-drafts',
   /** Open needs past their validity become expired (daily). */
   NeedsExpireOpen = 'needs.expire-open',
+  /** Published or paused offers past their last valid day are closed (daily). */
+  OffersExpire = 'offers.expire',
 }
 
 export interface JobPayloads {
@@ -52,6 +54,8 @@ export interface JobPayloads {
   [JobName.ArchivesExpireDrafts]: Record<string, never>;
   /** Finds the overdue needs itself. */
   [JobName.NeedsExpireOpen]: Record<string, never>;
+  /** Finds the expired offers itself. */
+  [JobName.OffersExpire]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -65,4 +69,5 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.ArchivesEndRelapseWatch]: QueueName.maintenance,
   [JobName.ArchivesExpireDrafts]: QueueName.maintenance,
   [JobName.NeedsExpireOpen]: QueueName.maintenance,
+  [JobName.OffersExpire]: QueueName.maintenance,
 };

@@ -2,7 +2,8 @@ import { findUnmaskedPersonalData } from '../../common/masking';
 import { filterJson, weightedText } from '../../infra/search/postgres/postgres-search.engine';
 import type { SearchDocument } from '../../infra/search/search-engine';
 import { projectDocument } from '../../infra/search/search-validation';
-import { ageBand, needSearchDocument, NEEDS_INDEX_DEFINITION, regionPrefixes } from './needs-search.source';
+import { regionPrefixes } from '../../common/regions/region-prefixes';
+import { ageBand, needSearchDocument, NEEDS_INDEX_DEFINITION } from './needs-search.source';
 import type { NeedRow } from './needs.repository';
 
 const NOW = new Date('2026-03-02T01:00:00Z');

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { findUnmaskedPersonalData } from '../../common/masking';
+import { regionPrefixes } from '../../common/regions/region-prefixes';
 import type { IndexDefinition, SearchDocument } from '../../infra/search/search-engine';
 import { SearchIndexRegistry, SearchIndexSource } from '../../infra/search/search-index.registry';
 import { MENU_CATEGORY_NAMES } from '../menu/menu.enums';
@@ -58,12 +59,6 @@ export function needSearchDocument(row: NeedRow, now: Date): SearchDocument {
     causes: [...row.archiveCauses],
     waitingSince: row.createdAt.getTime(),
   };
-}
-
-/** `330106` → `33`, `3301`, `330106` (a national or provincial code keeps only its non-zero prefixes). */
-export function regionPrefixes(code: string): string[] {
-  const prefixes = [code.slice(0, 2), code.slice(0, 4), code];
-  return [...new Set(prefixes.filter((p, i) => i === 0 || !/^0+$/.test(p.slice(i * 2))))];
 }
 
 /** The age band on `now`'s date of someone born on `birthDate` (YYYY-MM-DD). */

@@ -10,6 +10,7 @@ import { ARCHIVE_FIXTURES } from './archive-fixtures';
 import { MENU_FIXTURES } from './menu-fixtures';
 import { PARTNERS_FIXTURES } from './partners-fixtures';
 import { NEEDS_FIXTURES } from './needs-fixtures';
+import { OFFERS_FIXTURES } from './offers-fixtures';
 import type { CaseName } from './matrix';
 import type { World } from './world';
 
@@ -214,4 +215,5 @@ export const FIXTURES: Record<string, Fixture> = {
   ...MENU_FIXTURES,
   ...PARTNERS_FIXTURES,
   ...NEEDS_FIXTURES,
+  ...OFFERS_FIXTURES,
 };

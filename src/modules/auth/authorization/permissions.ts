@@ -81,6 +81,21 @@ export const PERMISSIONS = {
   'needs.read': { staff: ['caseworker', 'reviewer', 'approver'], worker: true },
   'needs.screen': { staff: ['reviewer'] },
   'needs.withdraw': { staff: ['caseworker'], worker: true },
+  // Offers (供给): a partner's accounts write their organisation's offers; for a union programme a caseworker
+  // writes and an approver publishes (reviewers publish partners' offers). The service then checks the
+  // offer's partner (own organisation / its unit in the caller's subtree) and which kind of offer it is.
+  /** Workers browse what is available to them; caseworkers browse it for a worker they help. */
+  'offers.available': { staff: ['caseworker'], worker: true },
+  'offers.close': { staff: ['caseworker', 'reviewer'], partner: true },
+  'offers.create': { staff: ['caseworker'], partner: true },
+  'offers.list': { staff: ['caseworker', 'reviewer', 'approver'], partner: true },
+  /** Pause and resume. */
+  'offers.pause': { staff: ['caseworker'], partner: true },
+  'offers.read': { staff: ['caseworker', 'reviewer', 'approver'], partner: true },
+  /** Publish and return. */
+  'offers.review': { staff: ['reviewer', 'approver'] },
+  'offers.submit': { staff: ['caseworker'], partner: true },
+  'offers.update': { staff: ['caseworker'], partner: true },
   'org-units.create': { staff: ['admin'] },
   // Every staff role works inside the tree; the auditor reads only the audit log.
   'org-units.read': { staff: ['caseworker', 'reviewer', 'approver', 'archivist', 'admin'] },
