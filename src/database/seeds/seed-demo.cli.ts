@@ -11,6 +11,7 @@ import { FieldCipher } from '../../common/crypto/field-cipher';
 import { ConfigError, loadConfig } from '../../config';
 import { ReindexService } from '../../infra/outbox/reindex.service';
 import { NEEDS_INDEX } from '../../modules/needs/needs.service';
+import { OFFERS_INDEX } from '../../modules/offers/offer-mover';
 import { PasswordHasher } from '../../modules/users/password/password-hasher';
 import { DEMO_PASSWORD } from './demo-accounts.seed';
 import { seedDemo } from './seed-demo';
@@ -25,7 +26,7 @@ async function main(): Promise<number> {
   const app = await createWorkerApp(config);
   try {
     const hasher = app.get(PasswordHasher);
-    const { units, partners, accounts, dibaoLines, archives, needs } = await seedDemo(
+    const { units, partners, accounts, dibaoLines, archives, needs, offers } = await seedDemo(
       app.get(DataSource),
       config,
       {
@@ -51,9 +52,18 @@ async function main(): Promise<number> {
             .join(', ')})`
         : '演示需求: (已存在，未重复创建)',
     );
-    // The seed writes rows directly, without outbox entries: rebuild the index from the table.
-    const report = await app.get(ReindexService).rebuild(NEEDS_INDEX);
-    console.log(`搜索索引 ${NEEDS_INDEX}: ${report.documents} 条文档`);
+    console.log(
+      offers.created
+        ? `演示供给: 新建 ${offers.created} 条 (${Object.entries(offers.byState)
+            .map(([state, n]) => `${state} ${n}`)
+            .join(', ')})`
+        : '演示供给: (已存在，未重复创建)',
+    );
+    // The seed writes rows directly, without outbox entries: rebuild the indexes from the tables.
+    for (const index of [NEEDS_INDEX, OFFERS_INDEX]) {
+      const report = await app.get(ReindexService).rebuild(index);
+      console.log(`搜索索引 ${index}: ${report.documents} 条文档`);
+    }
     console.log(`演示账号密码: ${DEMO_PASSWORD} (admin/auditor/approver 首次登录需绑定动态口令，见 README)`);
     return 0;
   } finally {

@@ -8,6 +8,7 @@ import { seededItem } from '../../modules/menu/menu.service';
 import { seedDemoAccounts } from './demo-accounts.seed';
 import { type DemoArchivesResult, seedDemoArchives } from './demo-archives.seed';
 import { type DemoNeedsResult, seedDemoNeeds } from './demo-needs.seed';
+import { type DemoOffersResult, seedDemoOffers } from './demo-offers.seed';
 import { seedDemoPartners } from './demo-partners.seed';
 import { seedDibaoLines } from './dibao-lines.seed';
 import { seedDemoOrgTree } from './org-tree.seed';
@@ -21,11 +22,12 @@ export interface DemoSeedResult {
   dibaoLines: number;
   archives: DemoArchivesResult;
   needs: DemoNeedsResult;
+  offers: DemoOffersResult;
 }
 
 /**
  * The whole demo world in one transaction: the union tree, the partner organisations, one account per
- * role, the 低保 lines, the demo archives and the needs ordered from them. Idempotent. The menu is
+ * role, the 低保 lines, the demo archives, the needs ordered from them and the partners' offers. Idempotent. The menu is
  * written from config/menu.yml first (as the app does at start), since the needs order its items. Used by `npm run seed:demo` and by the API benchmark (on its scratch
  * database), so both show the same world.
  */
@@ -55,6 +57,7 @@ export async function seedDemo(
         calendar: workingCalendar(days.holidays, days.makeUpWorkdays),
       }),
       needs: await seedDemoNeeds(manager, { now: deps.now }),
+      offers: await seedDemoOffers(manager, tree, deps),
     };
   });
 }

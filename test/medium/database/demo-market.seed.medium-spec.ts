@@ -3,7 +3,9 @@ import { FieldCipher } from '../../../src/common/crypto/field-cipher';
 import { partnerMobileField } from '../../../src/common/crypto/stored-fields';
 import { ReindexService } from '../../../src/infra/outbox/reindex.service';
 import { DEMO_NEED_COUNTS } from '../../../src/database/seeds/demo-needs.seed';
+import { DEMO_OFFER_COUNTS } from '../../../src/database/seeds/demo-offers.seed';
 import { DEMO_PARTNERS } from '../../../src/database/seeds/demo-partners.seed';
+import { OFFERS_INDEX } from '../../../src/modules/offers/offer-mover';
 import { seedDemo, type DemoSeedResult } from '../../../src/database/seeds/seed-demo';
 import { SCREENING_RULES } from '../../../src/modules/needs/needs.enums';
 import { NEEDS_INDEX } from '../../../src/modules/needs/needs.service';
@@ -40,7 +42,7 @@ interface HistoryRow {
 }
 
 /** `npm run seed:demo`'s partners and needs, on a fresh database with the app's own menu. */
-describe('demo partners and needs (real PostgreSQL)', () => {
+describe('demo partners, needs and offers (real PostgreSQL)', () => {
   let t: TestApp;
   let ds: DataSource;
   let first: DemoSeedResult;
@@ -192,8 +194,67 @@ describe('demo partners and needs (real PostgreSQL)', () => {
     });
   });
 
-  it('is idempotent: a second run adds no partners, accounts or needs', async () => {
+  describe('offers', () => {
+    interface OfferRow {
+      id: string;
+      partner_id: string;
+      state: string;
+      closed_reason: string | null;
+      capacity: number;
+      remaining: number;
+      valid_until: string;
+      contact_phone_ciphertext: string;
+    }
+    let offers: OfferRow[];
+    beforeAll(async () => {
+      offers = await ds.query(`SELECT *, valid_until::text AS valid_until FROM offers`);
+    });
+
+    it('creates about 80 offers in every state, from the partners and a union programme', async () => {
+      const counts: Record<string, number> = {};
+      for (const o of offers) counts[o.state] = (counts[o.state] ?? 0) + 1;
+      expect(counts).toEqual(DEMO_OFFER_COUNTS);
+      expect(first.offers.created).toBe(offers.length);
+      const [{ n }] = await ds.query(
+        `SELECT count(*)::int AS n FROM offers o JOIN partners p ON p.id = o.partner_id WHERE p.kind = 'union'`,
+      );
+      expect(n).toBeGreaterThan(0);
+      const reasons = new Set(offers.map((o) => o.closed_reason).filter(Boolean));
+      expect(reasons).toEqual(new Set(['expired', 'withdrawn', 'partner_suspended']));
+    });
+
+    it('gives offers only to approved partners, except the suspended one’s (hidden, never another)', async () => {
+      const rows: Array<{ status: string; n: number }> = await ds.query(
+        `SELECT p.status, count(*)::int AS n FROM offers o JOIN partners p ON p.id = o.partner_id GROUP BY p.status`,
+      );
+      expect(rows.map((r) => r.status).sort()).toEqual(['approved', 'suspended']);
+    });
+
+    it('moves each offer along the state machine, publishes only live windows and encrypts the contact phone', async () => {
+      const history: Array<{ offer_id: string; from_state: string | null; to_state: string }> =
+        await ds.query(`SELECT offer_id, from_state, to_state FROM offer_history ORDER BY offer_id, id`);
+      const today = new Date(NOW.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+      for (const o of offers) {
+        const moves = history.filter((h) => h.offer_id === o.id);
+        expect(moves[0]).toMatchObject({ from_state: null, to_state: 'draft' });
+        for (let i = 1; i < moves.length; i++) expect(moves[i].from_state).toBe(moves[i - 1].to_state);
+        expect(moves[moves.length - 1].to_state).toBe(o.state);
+        expect(o.remaining).toBe(o.capacity);
+        if (o.state === 'published') expect(o.valid_until >= today).toBe(true);
+        if (o.closed_reason === 'expired') expect(o.valid_until < today).toBe(true);
+        expect(o.contact_phone_ciphertext).not.toMatch(/1[3-9]\d{9}/);
+      }
+    });
+
+    it('puts every offer in the offers index when it is rebuilt', async () => {
+      const report = await t.app.get(ReindexService).rebuild(OFFERS_INDEX);
+      expect(report.documents).toBe(offers.length);
+    });
+  });
+
+  it('is idempotent: a second run adds no partners, accounts, needs or offers', async () => {
     const again = await seed();
+    expect(again.offers).toEqual({ created: 0, byState: {} });
     expect(again.partners).toBe(0);
     expect(again.accounts).toEqual([]);
     expect(again.needs).toEqual({ created: 0, byState: {} });
