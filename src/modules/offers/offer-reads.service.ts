@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { AuthorizationErrorCode } from '../auth/authorization/authorization.errors';
 import { AuthorizationService } from '../auth/authorization/authorization.service';
 import type { Principal } from '../auth/principal';
+import { SearchListService } from '../../infra/search/search-list';
 import { OrgUnitsService } from '../org-units/org-units.service';
 import {
   AvailableOfferDto,
@@ -16,11 +17,13 @@ import {
   OfferHistoryDto,
 } from './dto/offers.dto';
 import { OfferPresenter } from './offer.presenter';
+import { OFFERS_INDEX } from './offer-mover';
+import { SHOWN_BY_SCOPE_STATES } from './offers.enums';
 import { OffersErrorCode } from './offers.errors';
+import { OFFERS_LIST_SORT, offersSearchFilter, offersStaffScopeFilter } from './offers-search.query';
 import { OfferRow, OffersRepository } from './offers.repository';
 
 /** States in which an offer is shown to staff whose unit its scope covers (drafts stay with their unit). */
-const SHOWN_BY_SCOPE = new Set(['published', 'paused', 'closed']);
 
 /**
  * Reads of offers. A partner account sees its organisation's offers; staff see offers whose partner is
@@ -37,6 +40,7 @@ export class OfferReadsService {
     private readonly authorization: AuthorizationService,
     private readonly presenter: OfferPresenter,
     private readonly clock: Clock,
+    private readonly searchLists: SearchListService,
   ) {}
 
   /** One offer (contact masked); the read is audited. */
@@ -68,17 +72,27 @@ export class OfferReadsService {
         return { staff: { scopePath: unit.path, unitPath: unit.path, unitRegion: unit.regionCode } };
       },
     );
-    const { rows, total } = await this.repository.list(
-      {
-        ...who,
-        states: query.state,
-        kind: query.kind,
-        itemCode: query.itemCode,
-        category: query.category,
-        q: query.q,
-      },
-      pageWindow(query),
-    );
+    const criteria = {
+      states: query.state,
+      kind: query.kind,
+      itemCode: query.itemCode,
+      category: query.category,
+    };
+    const window = pageWindow(query);
+    // A partner's own offers come from PostgreSQL; staff lists from the offers index, re-read (issue 11 §5).
+    const { rows, total } =
+      'partnerId' in who
+        ? await this.repository.list({ ...who, ...criteria, q: query.q }, window)
+        : await this.searchLists.page({
+            index: OFFERS_INDEX,
+            q: query.q,
+            filter: offersSearchFilter(criteria),
+            scope: offersStaffScopeFilter({ path: who.staff.unitPath, regionCode: who.staff.unitRegion }),
+            sort: OFFERS_LIST_SORT,
+            offset: window.skip,
+            limit: window.take,
+            reload: (ids) => this.repository.confirmRows(ids, { ...who, ...criteria }),
+          });
     // The rows carry the (masked) contact: the listing is recorded like a read.
     await this.audit.record({
       action: 'offer.list',
@@ -149,7 +163,8 @@ export class OfferReadsService {
 
   private async staffMaySee(principal: Principal, row: OfferRow): Promise<boolean> {
     if (this.authorization.isInScope(principal, row.partnerUnitPath)) return true;
-    if (principal.kind !== 'staff' || !principal.orgPath || !SHOWN_BY_SCOPE.has(row.state)) return false;
+    if (principal.kind !== 'staff' || !principal.orgPath || !SHOWN_BY_SCOPE_STATES.includes(row.state))
+      return false;
     const own = principal.orgPath;
     if (row.scopeUnitPath && (own.startsWith(row.scopeUnitPath) || row.scopeUnitPath.startsWith(own)))
       return true;

@@ -77,6 +77,7 @@ describe('the offers search document', () => {
       state: 'published',
       hasRemaining: true,
       units: ['a1', 'b2', 'c3'],
+      scopeUnit: ['c3'],
       partnerUnits: ['a1', 'b2', 'c3'],
       regions: ['33', '3301', '330106'],
       scopeRegion: ['3301'],
@@ -92,6 +93,7 @@ describe('the offers search document', () => {
       requiresActiveArchive: true,
       partnerActive: true,
       unionProgramme: false,
+      updatedAt: Date.parse('2026-03-01T02:00:00Z'),
     });
     for (const field of Object.keys(document))
       if (field !== 'id')

@@ -16,6 +16,7 @@ export const OFFERS_INDEX_DEFINITION: IndexDefinition = {
     state: 'string',
     hasRemaining: 'boolean',
     units: 'string',
+    scopeUnit: 'string',
     partnerUnits: 'string',
     regions: 'string',
     scopeRegion: 'string',
@@ -31,8 +32,9 @@ export const OFFERS_INDEX_DEFINITION: IndexDefinition = {
     requiresActiveArchive: 'boolean',
     partnerActive: 'boolean',
     unionProgramme: 'boolean',
+    updatedAt: 'number',
   },
-  sortableFields: ['validUntil', 'validFrom'],
+  sortableFields: ['validUntil', 'validFrom', 'updatedAt'],
 };
 
 /**
@@ -40,7 +42,7 @@ export const OFFERS_INDEX_DEFINITION: IndexDefinition = {
  * categories), the partner's own title and description (segmented by the engine), kind, state, whether
  * anything remains, the scope (the scope unit and every unit above it; the region prefix), the location's
  * region prefixes, the online flag, the validity window (epoch days, China dates), the eligibility facets,
- * and whether the partner is active. Never the contact (name or phone), the partner's name, nor any
+ * whether the partner is active, and when the offer last changed (the staff list's order). Never the contact (name or phone), the partner's name, nor any
  * personal number: none of them is copied, and digit runs and the contact's name are blanked in the partner's text.
  */
 export function offerSearchDocument(row: OfferRow): SearchDocument {
@@ -57,6 +59,7 @@ export function offerSearchDocument(row: OfferRow): SearchDocument {
     state: row.state,
     hasRemaining: row.remaining > 0,
     units: row.scopeUnitPath ? row.scopeUnitPath.split('/').filter(Boolean) : [],
+    scopeUnit: row.scopeOrgUnitId ? [row.scopeOrgUnitId] : [],
     partnerUnits: row.partnerUnitPath.split('/').filter(Boolean),
     regions: regionPrefixes(row.regionCode),
     scopeRegion: row.scopeRegionPrefix ? [row.scopeRegionPrefix] : [],
@@ -72,6 +75,7 @@ export function offerSearchDocument(row: OfferRow): SearchDocument {
     requiresActiveArchive: row.requiresActiveArchive,
     partnerActive: row.partnerStatus === 'approved',
     unionProgramme: row.partnerKind === 'union',
+    updatedAt: row.updatedAt.getTime(),
   };
 }
 

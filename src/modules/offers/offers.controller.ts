@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SearchListErrorCode } from '../../infra/search/search-list';
 import { ApiErrors } from '../../common/openapi/api-errors';
 import { AuthorizationErrorCode } from '../auth/authorization/authorization.errors';
 import { Authorize, CurrentPrincipal } from '../auth/authorization/decorators';
@@ -80,7 +81,11 @@ export class OffersController {
     summary: '供给列表：合作方看本机构的；工作人员看本单位及下级受理的合作方的、或服务范围覆盖本单位的',
   })
   @ApiOkResponse({ type: OfferPageDto })
-  @ApiErrors(AuthorizationErrorCode.OUT_OF_SCOPE, AuthorizationErrorCode.NOT_OWNER)
+  @ApiErrors(
+    AuthorizationErrorCode.OUT_OF_SCOPE,
+    AuthorizationErrorCode.NOT_OWNER,
+    SearchListErrorCode.SEARCH_LIST_WINDOW_EXCEEDED,
+  )
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListOffersQueryDto): Promise<OfferPageDto> {
     return this.reads.list(principal, query);
   }

@@ -7,6 +7,9 @@ export type OfferState = (typeof OFFER_STATES)[number];
 /** States an offer can still be edited in (closed is final). */
 export const OPEN_OFFER_STATES: readonly OfferState[] = ['draft', 'pending_review', 'published', 'paused'];
 
+/** States in which staff whose unit an offer's scope covers see it (besides the partner's own unit's staff). */
+export const SHOWN_BY_SCOPE_STATES: readonly OfferState[] = ['published', 'paused', 'closed'];
+
 /**
  * `slots` (名额: training places, jobs, service hours) and `goods` (件: 米面油, 棉衣) count pieces; `cash`
  * counts beneficiaries: capacity is the number of people the budget pays the fixed amount to, so budget

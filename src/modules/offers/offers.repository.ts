@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { MenuCategory, MenuUnit } from '../menu/menu.enums';
 import type { PartnerKind, PartnerStatus } from '../partners/partner.enums';
 import { OfferEntity, OfferHistoryEntity, OfferItemEntity } from './offer.entity';
-import type { OfferKind, OfferState } from './offers.enums';
+import { SHOWN_BY_SCOPE_STATES, type OfferKind, type OfferState } from './offers.enums';
 
 export interface OfferRowItem {
   code: string;
@@ -156,24 +156,21 @@ export class OffersRepository {
     criteria: OfferListCriteria,
     window: { skip: number; take: number },
   ): Promise<{ rows: OfferRow[]; total: number }> {
-    const { where, params, add, bind } = conditions();
-    if (criteria.partnerId !== undefined) add((p) => `o.partner_id = ${p}`, criteria.partnerId);
-    if (criteria.staff !== undefined) {
-      const scope = bind(criteria.staff.scopePath);
-      const unitPath = bind(criteria.staff.unitPath);
-      const region = bind(criteria.staff.unitRegion);
-      where.push(
-        `(starts_with(pu.path, ${scope})
-          OR (o.state IN ('published','paused','closed')
-              AND (starts_with(${unitPath}, su.path) OR starts_with(su.path, ${scope})
-                   OR starts_with(${region}, o.scope_region_prefix))))`,
-      );
-    }
+    const { where, params, add } = listWhere(criteria);
     filters(add, criteria);
-    if (criteria.states?.length) add((p) => `o.state = ANY(${p})`, criteria.states);
-    if (criteria.kind !== undefined) add((p) => `o.kind = ${p}`, criteria.kind);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     return this.page(filter, params, 'o.updated_at DESC, o.id', window);
+  }
+
+  /**
+   * The rows of `ids` that the list `criteria` (a staff scope, state, kind, item, category; not the
+   * text, which the search engine matched) still selects: the re-read of a list answered by the index.
+   */
+  async confirmRows(ids: string[], criteria: Omit<OfferListCriteria, 'q'>): Promise<OfferRow[]> {
+    const { where, params, add } = listWhere(criteria);
+    filters(add, criteria);
+    add((p) => `o.id = ANY(${p}::uuid[])`, ids);
+    return this.dataSource.query(`${ROW_SELECT} WHERE ${where.join(' AND ')}`, params);
   }
 
   /** One page of offers a worker may browse, soonest-ending first. */
@@ -252,6 +249,27 @@ export class OffersRepository {
 }
 
 type Add = (sql: (p: string) => string, value: unknown) => void;
+
+/** The list's scope and own columns (the partner's offers, or what staff see), and state and kind. */
+function listWhere(criteria: Omit<OfferListCriteria, 'q'>) {
+  const built = conditions();
+  const { where, add, bind } = built;
+  if (criteria.partnerId !== undefined) add((p) => `o.partner_id = ${p}`, criteria.partnerId);
+  if (criteria.staff !== undefined) {
+    const scope = bind(criteria.staff.scopePath);
+    const unitPath = bind(criteria.staff.unitPath);
+    const region = bind(criteria.staff.unitRegion);
+    where.push(
+      `(starts_with(pu.path, ${scope})
+        OR (o.state = ANY(${bind(SHOWN_BY_SCOPE_STATES)})
+            AND (starts_with(${unitPath}, su.path) OR starts_with(su.path, ${scope})
+                 OR starts_with(${region}, o.scope_region_prefix))))`,
+    );
+  }
+  if (criteria.states?.length) add((p) => `o.state = ANY(${p})`, criteria.states);
+  if (criteria.kind !== undefined) add((p) => `o.kind = ${p}`, criteria.kind);
+  return built;
+}
 
 /** A WHERE being built: `bind` adds a parameter and names it, `add` adds a condition on one. */
 function conditions(): { where: string[]; params: unknown[]; add: Add; bind: (value: unknown) => string } {
