@@ -11,23 +11,26 @@ import {
 
 const TODAY = '2026-12-05';
 
-const need = (patch: Partial<NeedFacts> = {}, archive: Partial<NeedFacts['archive']> = {}): NeedFacts => ({
+const need = (
+  patch: Partial<NeedFacts> = {},
+  household: Partial<NeedFacts['household']> = {},
+): NeedFacts => ({
   menuItemId: 'item-welder',
   category: 'training',
   acceptsSameCategory: false,
   mode: 'any',
   regionCode: '330106',
   unitPath: ['national', 'zhejiang', 'hangzhou', 'xihu', 'xihu-gr-1'],
-  beneficiaryAge: 52,
   ...patch,
-  archive: {
-    active: true,
+  household: {
+    archiveActive: true,
     category: 'dibao',
     causes: ['illness', 'low_income'],
     employmentStatus: 'laid_off',
+    beneficiaryAge: 52,
     perCapitaIncomeFen: 100_000,
     dibaoLineFen: 120_000,
-    ...archive,
+    ...household,
   },
 });
 
@@ -43,18 +46,18 @@ const offer = (
   remaining: 5,
   partnerActive: true,
   online: false,
-  scope: { unitIds: ['xihu'], regionPrefixes: [] },
+  scope: { unitId: 'xihu', regionPrefix: null },
   perHouseholdLimit: 1,
   cooldownDays: 365,
   ...patch,
   eligibility: {
     requiresActiveArchive: true,
-    archiveCategories: ['dibao', 'marginal'],
+    categories: ['dibao', 'marginal'],
     causes: [],
-    minAge: 18,
-    maxAge: 60,
-    employmentStatuses: [],
-    incomeMultiple: 1.5,
+    employment: [],
+    ageMin: 18,
+    ageMax: 60,
+    incomeFactor: '1.50',
     ...eligibility,
   },
 });
@@ -82,12 +85,12 @@ describe('hardFilterExclusions', () => {
     ['scope', need({ unitPath: ['national', 'zhejiang', 'ningbo', 'yinzhou'] }), offer(), history()],
     ['mode', need({ mode: 'online' }), offer(), history()],
     ['mode', need({ mode: 'onsite' }), offer({ online: true }), history()],
-    ['archive_active', need({}, { active: false }), offer(), history()],
+    ['archive_active', need({}, { archiveActive: false }), offer(), history()],
     ['archive_category', need({}, { category: 'accident' }), offer(), history()],
     ['cause', need(), offer({}, { causes: ['disability', 'schooling'] }), history()],
-    ['beneficiary_age', need({ beneficiaryAge: 17 }), offer(), history()],
-    ['beneficiary_age', need({ beneficiaryAge: 61 }), offer(), history()],
-    ['employment', need(), offer({}, { employmentStatuses: ['employed', 'migrant_worker'] }), history()],
+    ['beneficiary_age', need({}, { beneficiaryAge: 17 }), offer(), history()],
+    ['beneficiary_age', need({}, { beneficiaryAge: 61 }), offer(), history()],
+    ['employment', need(), offer({}, { employment: ['employed', 'migrant_worker'] }), history()],
     ['income', need({}, { perCapitaIncomeFen: 180_001 }), offer(), history()],
     ['income', need({}, { dibaoLineFen: null }), offer(), history()],
     ['household_limit', need(), offer(), history({ householdMatchesOnOffer: 1 })],
@@ -111,7 +114,7 @@ describe('hardFilterExclusions', () => {
     ],
     ['the first and last days of the window', need(), []],
     ['income exactly at the multiple', need({}, { perCapitaIncomeFen: 180_000 }), []],
-    ['the age bounds themselves', need({ beneficiaryAge: 60 }), []],
+    ['the age bounds themselves', need({}, { beneficiaryAge: 60 }), []],
   ] as const)('keeps the boundary: %s', (_, n, expected) => {
     expect(hardFilterExclusions(n, offer(), history(), TODAY)).toEqual(expected);
     expect(hardFilterExclusions(n, offer({ validFrom: TODAY, validUntil: TODAY }), history(), TODAY)).toEqual(
@@ -121,7 +124,7 @@ describe('hardFilterExclusions', () => {
 
   it('compares the income multiple in integers (1.15 × 100000 is 115000, not 114999.99…)', () => {
     const n = need({}, { perCapitaIncomeFen: 115_000, dibaoLineFen: 100_000 });
-    expect(hardFilterExclusions(n, offer({}, { incomeMultiple: 1.15 }), history(), TODAY)).toEqual([]);
+    expect(hardFilterExclusions(n, offer({}, { incomeFactor: '1.15' }), history(), TODAY)).toEqual([]);
   });
 
   it('ends the cooldown on its last day', () => {
@@ -145,21 +148,21 @@ describe('hardFilterExclusions', () => {
   });
 });
 
-describe('scopeCovers', () => {
+describe('scopeCovers (as the offers module reads scope for workers)', () => {
   const path = ['national', 'zhejiang', 'hangzhou', 'xihu', 'xihu-gr-1'];
   it.each([
-    ['a subtree above the unit', false, ['hangzhou'], [], '330106', true],
-    ['another subtree', false, ['ningbo'], [], '330106', false],
-    ['a region prefix of the need', false, [], ['3301'], '330106', true],
-    ['another region', false, [], ['3302'], '330106', false],
-    ['either subtree or region', false, ['ningbo'], ['330106'], '330106', true],
-    ['online with no subtree: anywhere', true, [], ['3302'], '330106', true],
-    ['online limited to another subtree', true, ['ningbo'], [], '330106', false],
-    ['online ignores a matching region outside its subtree', true, ['ningbo'], ['3301'], '330106', false],
-    ['nothing set, onsite: nowhere', false, [], [], '330106', false],
-  ] as const)('%s', (_, online, unitIds, regionPrefixes, regionCode, expected) => {
-    expect(scopeCovers({ online, scope: { unitIds, regionPrefixes } }, { unitPath: path, regionCode })).toBe(
-      expected,
-    );
+    ['a subtree above the unit', false, 'hangzhou', null, true],
+    ['another subtree', false, 'ningbo', null, false],
+    ['a region prefix of the need', false, null, '3301', true],
+    ['another region', false, null, '3302', false],
+    ['subtree and region both covering', false, 'hangzhou', '330106', true],
+    ['subtree covering, region not: both are needed', false, 'hangzhou', '3302', false],
+    ['online ignores the region', true, null, '3302', true],
+    ['online limited to another subtree', true, 'ningbo', null, false],
+    ['online in its subtree, whatever the region', true, 'hangzhou', '3302', true],
+  ] as const)('%s', (_, online, unitId, regionPrefix, expected) => {
+    expect(
+      scopeCovers({ online, scope: { unitId, regionPrefix } }, { unitPath: path, regionCode: '330106' }),
+    ).toBe(expected);
   });
 });

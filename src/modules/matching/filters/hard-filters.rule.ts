@@ -4,9 +4,14 @@
  * the page returned) and this decides, naming every filter a candidate fails so `?explain=excluded`
  * can say why. Scores only ever order candidates that pass every filter.
  */
-import type { ArchiveCategory, Cause, EmploymentStatus } from '../../archives/archive.enums';
 import type { MenuCategory } from '../../menu/menu.enums';
 import type { NeedMode } from '../../needs/needs.enums';
+import {
+  offerEligibilityFailures,
+  type EligibilityCriterion,
+  type HouseholdFacts,
+  type OfferEligibility,
+} from '../../offers/rules/offer-eligibility.rule';
 
 /** In the order they are checked and listed. */
 export const HARD_FILTERS = [
@@ -59,17 +64,8 @@ export interface NeedFacts {
   regionCode: string;
   /** Ids of the need's unit and every unit above it (its scope path). */
   unitPath: readonly string[];
-  archive: {
-    active: boolean;
-    category: ArchiveCategory;
-    causes: readonly Cause[];
-    employmentStatus: EmploymentStatus;
-    perCapitaIncomeFen: number;
-    /** The household's 低保 line in force, fen per person and month; null when none is known. */
-    dibaoLineFen: number | null;
-  };
-  /** Whole years, on the day of the check. */
-  beneficiaryAge: number;
+  /** The household and the beneficiary, as the offer's eligibility reads them. */
+  household: HouseholdFacts;
 }
 
 /** The offer, as far as the filters read it. Empty lists in `eligibility` mean "no condition". */
@@ -83,17 +79,9 @@ export interface OfferFacts {
   remaining: number;
   partnerActive: boolean;
   online: boolean;
-  scope: { unitIds: readonly string[]; regionPrefixes: readonly string[] };
-  eligibility: {
-    requiresActiveArchive: boolean;
-    archiveCategories: readonly ArchiveCategory[];
-    causes: readonly Cause[];
-    minAge: number | null;
-    maxAge: number | null;
-    employmentStatuses: readonly EmploymentStatus[];
-    /** Per-capita income ≤ this × the household's 低保 line; null: no income condition. */
-    incomeMultiple: number | null;
-  };
+  /** The offer's scope: a subtree's root unit and/or a region prefix (at least one is set). */
+  scope: { unitId: string | null; regionPrefix: string | null };
+  eligibility: OfferEligibility;
   perHouseholdLimit: number | null;
   cooldownDays: number | null;
 }
@@ -109,6 +97,16 @@ export interface HistoryFacts {
 }
 
 const DAY_MS = 86_400_000;
+
+/** The offers module's eligibility criteria (offer-eligibility.rule.ts) as hard filters. */
+const ELIGIBILITY_FILTER: Record<EligibilityCriterion, HardFilter> = {
+  active_archive: 'archive_active',
+  category: 'archive_category',
+  cause: 'cause',
+  employment: 'employment',
+  age: 'beneficiary_age',
+  income: 'income',
+};
 
 /** Every hard filter the pair fails, in HARD_FILTERS order; empty: the offer may be suggested. */
 export function hardFilterExclusions(
@@ -126,19 +124,7 @@ export function hardFilterExclusions(
   if (!offer.partnerActive) out.push('partner');
   if (!scopeCovers(offer, need)) out.push('scope');
   if ((offer.online && need.mode === 'onsite') || (!offer.online && need.mode === 'online')) out.push('mode');
-  const e = offer.eligibility;
-  if (e.requiresActiveArchive && !need.archive.active) out.push('archive_active');
-  if (e.archiveCategories.length > 0 && !e.archiveCategories.includes(need.archive.category))
-    out.push('archive_category');
-  if (e.causes.length > 0 && !need.archive.causes.some((c) => e.causes.includes(c))) out.push('cause');
-  if (
-    (e.minAge !== null && need.beneficiaryAge < e.minAge) ||
-    (e.maxAge !== null && need.beneficiaryAge > e.maxAge)
-  )
-    out.push('beneficiary_age');
-  if (e.employmentStatuses.length > 0 && !e.employmentStatuses.includes(need.archive.employmentStatus))
-    out.push('employment');
-  if (e.incomeMultiple !== null && !incomeWithin(need.archive, e.incomeMultiple)) out.push('income');
+  out.push(...offerEligibilityFailures(offer.eligibility, need.household).map((c) => ELIGIBILITY_FILTER[c]));
   if (offer.perHouseholdLimit !== null && history.householdMatchesOnOffer >= offer.perHouseholdLimit)
     out.push('household_limit');
   if (history.pairTaken) out.push('pair');
@@ -152,26 +138,19 @@ export function hardFilterExclusions(
 }
 
 /**
- * Scope: the need's unit lies in one of the offer's subtrees, or its region starts with one of the
- * offer's region prefixes. An online offer ignores regions: only its subtrees limit it (none: anywhere).
+ * Scope, as the offers module reads it for workers (offers.repository.ts `available`): an offer scoped to
+ * a subtree needs the need's unit inside it; one scoped to a region prefix needs the need's region under
+ * it, unless the offer is online (online offers ignore the region, never the subtree); an offer scoped
+ * both ways needs both.
  */
 export function scopeCovers(
   offer: Pick<OfferFacts, 'online' | 'scope'>,
   need: Pick<NeedFacts, 'unitPath' | 'regionCode'>,
 ): boolean {
-  const { unitIds, regionPrefixes } = offer.scope;
-  const inUnits = unitIds.some((id) => need.unitPath.includes(id));
-  if (offer.online) return unitIds.length === 0 || inUnits;
-  return inUnits || regionPrefixes.some((prefix) => need.regionCode.startsWith(prefix));
-}
-
-/**
- * Per-capita income ≤ multiple × 低保 line (an unknown line fails the condition). The multiple has at
- * most two decimals (the offer's validation): compared in integers, as 1.15 × 100000 is 114999.99… in floats.
- */
-function incomeWithin(archive: NeedFacts['archive'], multiple: number): boolean {
-  if (archive.dibaoLineFen === null) return false;
-  return archive.perCapitaIncomeFen * 100 <= archive.dibaoLineFen * Math.round(multiple * 100);
+  const { unitId, regionPrefix } = offer.scope;
+  if (unitId !== null && !need.unitPath.includes(unitId)) return false;
+  if (regionPrefix !== null && !offer.online && !need.regionCode.startsWith(regionPrefix)) return false;
+  return true;
 }
 
 /** Whole days from one YYYY-MM-DD to another. */
