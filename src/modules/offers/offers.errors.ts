@@ -36,6 +36,11 @@ export const OffersErrorCode = defineErrors({
   OFFER_ORG_UNIT_NOT_ALLOWED: { status: 400, message: '合作方账号发布供给时不能指定工会单位' },
   /** A return names at least one reason. */
   OFFER_RETURN_REASONS_REQUIRED: { status: 400, message: '退回修改须选择至少一个原因' },
+  /**
+   * Nothing left to reserve: the offer is not published, outside its validity window, its partner is not
+   * approved, or its remaining capacity is below what is asked. details: `{ offerId, remaining }`.
+   */
+  OFFER_CAPACITY_EXHAUSTED: { status: 409, message: '供给名额（预算）已满或暂不可用' },
   /** details: `{ state, command }`. */
   OFFER_INVALID_TRANSITION: { status: 409, message: '供给当前状态不允许此操作' },
   /** details: `{ currentVersion }`. */

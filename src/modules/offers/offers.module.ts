@@ -5,6 +5,7 @@ import { OrgUnitsModule } from '../org-units/org-units.module';
 import { PartnersModule } from '../partners/partners.module';
 import { OfferHistoryEntity, OfferEntity, OfferItemEntity } from './offer.entity';
 import { OfferDraftingService } from './offer-drafting.service';
+import { OfferCapacityService } from './offer-capacity.service';
 import { OfferMover } from './offer-mover';
 import { OfferPresenter } from './offer.presenter';
 import { OfferReadsService } from './offer-reads.service';
@@ -32,11 +33,12 @@ import { OffersService } from './offers.service';
     OffersService,
     OfferDraftingService,
     OfferMover,
+    OfferCapacityService,
     OfferReadsService,
     OfferPresenter,
     OffersSearchSource,
     OffersExpiryJob,
   ],
-  exports: [OffersService, OfferDraftingService, OfferReadsService],
+  exports: [OffersService, OfferDraftingService, OfferReadsService, OfferCapacityService],
 })
 export class OffersModule {}

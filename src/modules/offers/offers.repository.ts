@@ -127,6 +127,47 @@ export class OffersRepository {
     await manager.getRepository(OfferHistoryEntity).insert(row);
   }
 
+  /**
+   * Reserves `units` of a published offer of an approved partner, inside its validity window, in ONE
+   * conditional statement (never read-then-write): concurrent reservations each see the other's committed
+   * row, and at most `remaining` of them succeed. Returns the new remaining, or null when refused.
+   */
+  async reserve(manager: EntityManager, id: string, units: number, today: string): Promise<number | null> {
+    const [rows] = (await manager.query(
+      `UPDATE offers o SET reserved = o.reserved + $2, remaining = o.remaining - $2, updated_at = now()
+         FROM partners p
+        WHERE o.id = $1 AND p.id = o.partner_id AND p.status = 'approved' AND o.state = 'published'
+          AND o.remaining >= $2 AND o.valid_from <= $3::date AND o.valid_until >= $3::date
+        RETURNING o.remaining`,
+      [id, units, today],
+    )) as [Array<{ remaining: number }>, number];
+    return rows[0]?.remaining ?? null;
+  }
+
+  /** Gives back `units` reserved (whatever the offer's state); null when fewer than that are reserved. */
+  async release(manager: EntityManager, id: string, units: number): Promise<number | null> {
+    const [rows] = (await manager.query(
+      `UPDATE offers SET reserved = reserved - $2, remaining = remaining + $2, updated_at = now()
+        WHERE id = $1 AND reserved >= $2 RETURNING remaining`,
+      [id, units],
+    )) as [Array<{ remaining: number }>, number];
+    return rows[0]?.remaining ?? null;
+  }
+
+  /** Turns `units` reserved into used; null when fewer than that are reserved. */
+  async use(
+    manager: EntityManager,
+    id: string,
+    units: number,
+  ): Promise<{ remaining: number; reserved: number } | null> {
+    const [rows] = (await manager.query(
+      `UPDATE offers SET reserved = reserved - $2, used = used + $2, updated_at = now()
+        WHERE id = $1 AND reserved >= $2 RETURNING remaining, reserved`,
+      [id, units],
+    )) as [Array<{ remaining: number; reserved: number }>, number];
+    return rows[0] ?? null;
+  }
+
   findForUpdate(manager: EntityManager, id: string): Promise<OfferEntity | null> {
     return manager
       .getRepository(OfferEntity)
