@@ -4,7 +4,14 @@ import { checkPlan } from './plan-check';
 
 const valid = {
   needs: [
-    { id: 'n1', household: 'h1', edges: [{ offer: 'o2', score: 5 }, { offer: 'o1', score: 730 }] },
+    {
+      id: 'n1',
+      household: 'h1',
+      edges: [
+        { offer: 'o2', score: 5 },
+        { offer: 'o1', score: 730 },
+      ],
+    },
     { id: 'n2', household: 'h1', edges: [{ offer: 'o1', score: 700 }] },
     { id: 'n3', edges: [] },
   ],
@@ -51,14 +58,36 @@ describe('allocation input', () => {
     ['malformed JSON', '{"needs": [', /JSON 格式错误/],
     ['not an object', [], /输入必须是对象/],
     ['needs missing', { offers: [] }, /needs 必须是数组/],
-    ['unknown offer', withNeed({ id: 'n4', edges: [{ offer: 'o9', score: 1 }] }), /needs\[3\] \("n4"\)\.edges\[0\]\.offer 未知: "o9"/],
-    ['same offer twice in a need', withNeed({ id: 'n4', edges: [{ offer: 'o1', score: 1 }, { offer: 'o1', score: 2 }] }), /offer 重复/],
+    [
+      'unknown offer',
+      withNeed({ id: 'n4', edges: [{ offer: 'o9', score: 1 }] }),
+      /needs\[3\] \("n4"\)\.edges\[0\]\.offer 未知: "o9"/,
+    ],
+    [
+      'same offer twice in a need',
+      withNeed({
+        id: 'n4',
+        edges: [
+          { offer: 'o1', score: 1 },
+          { offer: 'o1', score: 2 },
+        ],
+      }),
+      /offer 重复/,
+    ],
     ['duplicate need id', withNeed({ id: 'n1', edges: [] }), /needs\[3\]\.id 重复: "n1"/],
     ['duplicate offer id', withOffer({ id: 'o1', capacity: 1 }), /offers\[2\]\.id 重复: "o1"/],
     ['negative capacity', withOffer({ id: 'o3', capacity: -1 }), /capacity 必须是非负整数, 得到 -1/],
     ['fractional capacity', withOffer({ id: 'o3', capacity: 1.5 }), /capacity 必须是非负整数/],
-    ['zero per-household limit', withOffer({ id: 'o3', capacity: 1, perHouseholdLimit: 0 }), /perHouseholdLimit 必须是正整数/],
-    ['non-integer score', withNeed({ id: 'n4', edges: [{ offer: 'o1', score: 7.5 }] }), /score 必须是正整数 .*得到 7.5/],
+    [
+      'zero per-household limit',
+      withOffer({ id: 'o3', capacity: 1, perHouseholdLimit: 0 }),
+      /perHouseholdLimit 必须是正整数/,
+    ],
+    [
+      'non-integer score',
+      withNeed({ id: 'n4', edges: [{ offer: 'o1', score: 7.5 }] }),
+      /score 必须是正整数 .*得到 7.5/,
+    ],
     ['zero score', withNeed({ id: 'n4', edges: [{ offer: 'o1', score: 0 }] }), /score 必须是正整数/],
     ['string score', withNeed({ id: 'n4', edges: [{ offer: 'o1', score: '5' }] }), /score 必须是正整数/],
     ['empty need id', withNeed({ id: '', edges: [] }), /needs\[3\]\.id 必须是非空字符串/],
@@ -67,7 +96,13 @@ describe('allocation input', () => {
   });
 
   it('names the first problem when there are several', () => {
-    const data = { offers: [{ id: 'o1', capacity: -1 }, { id: 'o1', capacity: 1 }], needs: [] };
+    const data = {
+      offers: [
+        { id: 'o1', capacity: -1 },
+        { id: 'o1', capacity: 1 },
+      ],
+      needs: [],
+    };
     expect(refused(data)).toMatch(/offers\[0\].*capacity/);
   });
 });

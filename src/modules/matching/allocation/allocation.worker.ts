@@ -26,12 +26,19 @@ if (port) {
       port.postMessage({ type: 'progress', phase, done, total } satisfies WorkerMessage);
     };
     try {
-      const result = strategy === 'optimal' ? solveOptimal(instance, { onProgress }) : solveGreedy(instance, { onProgress });
+      const result =
+        strategy === 'optimal'
+          ? solveOptimal(instance, { onProgress })
+          : solveGreedy(instance, { onProgress });
       const transfer: ArrayBuffer[] = [result.needOffer.buffer as ArrayBuffer];
-      if (result.duals) transfer.push(result.duals.need.buffer as ArrayBuffer, result.duals.offer.buffer as ArrayBuffer);
+      if (result.duals)
+        transfer.push(result.duals.need.buffer as ArrayBuffer, result.duals.offer.buffer as ArrayBuffer);
       port.postMessage({ type: 'result', result } satisfies WorkerMessage, transfer);
     } catch (error) {
-      port.postMessage({ type: 'error', message: (error as Error).stack ?? String(error) } satisfies WorkerMessage);
+      port.postMessage({
+        type: 'error',
+        message: (error as Error).stack ?? String(error),
+      } satisfies WorkerMessage);
     }
   });
 }

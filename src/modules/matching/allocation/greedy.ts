@@ -6,7 +6,10 @@
 import { AllocationInstance, AllocationResult, ProgressListener } from './instance';
 import { buildNetwork } from './network';
 
-export function solveGreedy(instance: AllocationInstance, options: { onProgress?: ProgressListener } = {}): AllocationResult {
+export function solveGreedy(
+  instance: AllocationInstance,
+  options: { onProgress?: ProgressListener } = {},
+): AllocationResult {
   const { onProgress } = options;
   const { needCount: n, offerCount: m, edgeStart, edgeOffer, edgeScore, capacity } = instance;
   onProgress?.('building', 0, n);

@@ -64,7 +64,11 @@ export function assertInstance(instance: AllocationInstance): void {
   if (!Number.isInteger(offerCount) || offerCount < 0) fail('offerCount');
   if (capacity.length !== offerCount || perHouseholdLimit.length !== offerCount) fail('offer arrays length');
   if (household.length !== needCount || edgeStart.length !== needCount + 1) fail('need arrays length');
-  if (edgeStart[0] !== 0 || edgeStart[needCount] !== edgeOffer.length || edgeScore.length !== edgeOffer.length)
+  if (
+    edgeStart[0] !== 0 ||
+    edgeStart[needCount] !== edgeOffer.length ||
+    edgeScore.length !== edgeOffer.length
+  )
     fail('edge arrays length');
   for (let o = 0; o < offerCount; o++) {
     if (capacity[o] < 0) fail(`offer ${o} capacity < 0`);

@@ -106,7 +106,8 @@ describe('batch allocation', () => {
       expectSound(instance, optimal);
       expectSound(instance, greedy);
       const best = bruteForceMax(instance);
-      if (optimal.total !== best) throw new Error(`run ${run}: optimal ${optimal.total} ≠ brute force ${best}`);
+      if (optimal.total !== best)
+        throw new Error(`run ${run}: optimal ${optimal.total} ≠ brute force ${best}`);
       expect(greedy.total).toBeLessThanOrEqual(optimal.total);
       if (greedy.total < optimal.total) greedyBelow++;
       if ((optimal.duals?.group.length ?? 0) > 0) withGroups++;
@@ -120,7 +121,16 @@ describe('batch allocation', () => {
     const cases = [
       instanceOf({ capacity: [], edges: [] }),
       instanceOf({ capacity: [3, 1], edges: [[], [], []] }),
-      instanceOf({ capacity: [0, 0], edges: [[[0, 5], [1, 7]], [[1, 9]]] }),
+      instanceOf({
+        capacity: [0, 0],
+        edges: [
+          [
+            [0, 5],
+            [1, 7],
+          ],
+          [[1, 9]],
+        ],
+      }),
     ];
     for (const instance of cases) {
       for (const result of [solveOptimal(instance), solveGreedy(instance)]) {
@@ -134,7 +144,16 @@ describe('batch allocation', () => {
 
   it('moves a need to its second choice when that frees its first for a need with no other (greedy does not)', () => {
     // n0: o0 10, o1 9; n1: o0 8. Greedy: n0→o0, n1 nothing = 10. Optimal: n0→o1, n1→o0 = 17.
-    const instance = instanceOf({ capacity: [1, 1], edges: [[[0, 10], [1, 9]], [[0, 8]]] });
+    const instance = instanceOf({
+      capacity: [1, 1],
+      edges: [
+        [
+          [0, 10],
+          [1, 9],
+        ],
+        [[0, 8]],
+      ],
+    });
     const optimal = solveOptimal(instance);
     expectSound(instance, optimal);
     expect(Array.from(optimal.needOffer)).toEqual([1, 0]);
@@ -148,7 +167,14 @@ describe('batch allocation', () => {
       capacity: [3, 1],
       limit: [1, 0],
       household: [0, 0, 0],
-      edges: [[[0, 50]], [[0, 40]], [[0, 60], [1, 15]]],
+      edges: [
+        [[0, 50]],
+        [[0, 40]],
+        [
+          [0, 60],
+          [1, 15],
+        ],
+      ],
     });
     const optimal = solveOptimal(instance);
     expectSound(instance, optimal);

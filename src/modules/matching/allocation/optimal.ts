@@ -257,7 +257,15 @@ function dualsOf(
   network: AllocationNetwork,
   p: Float64Array,
 ): { bound: number; duals: NonNullable<AllocationResult['duals']> } {
-  const { needCount: n, offerCount: m, groupCount, edgeHead, groupOffer, groupLimit, groupHousehold } = network;
+  const {
+    needCount: n,
+    offerCount: m,
+    groupCount,
+    edgeHead,
+    groupOffer,
+    groupLimit,
+    groupHousehold,
+  } = network;
   const offer = new Float64Array(m);
   const group = new Float64Array(groupCount);
   const need = new Float64Array(n);
@@ -274,7 +282,8 @@ function dualsOf(
     let u = 0;
     for (let e = instance.edgeStart[i]; e < instance.edgeStart[i + 1]; e++) {
       const head = edgeHead[e];
-      const slack = instance.edgeScore[e] - offer[instance.edgeOffer[e]] - (head >= n + m ? group[head - n - m] : 0);
+      const slack =
+        instance.edgeScore[e] - offer[instance.edgeOffer[e]] - (head >= n + m ? group[head - n - m] : 0);
       if (slack > u) u = slack;
     }
     need[i] = u;

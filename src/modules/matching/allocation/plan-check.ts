@@ -6,9 +6,14 @@
  */
 import { AllocationInstance } from './instance';
 
-export function checkPlan(instance: AllocationInstance, needOffer: Int32Array, claimedTotal?: number): string[] {
+export function checkPlan(
+  instance: AllocationInstance,
+  needOffer: Int32Array,
+  claimedTotal?: number,
+): string[] {
   const problems: string[] = [];
-  if (needOffer.length !== instance.needCount) return [`plan has ${needOffer.length} needs, instance ${instance.needCount}`];
+  if (needOffer.length !== instance.needCount)
+    return [`plan has ${needOffer.length} needs, instance ${instance.needCount}`];
   const perOffer = new Map<number, number>();
   const perHouseholdOffer = new Map<string, number>();
   let total = 0;
@@ -29,12 +34,14 @@ export function checkPlan(instance: AllocationInstance, needOffer: Int32Array, c
     perHouseholdOffer.set(key, (perHouseholdOffer.get(key) ?? 0) + 1);
   }
   for (const [o, count] of perOffer)
-    if (count > instance.capacity[o]) problems.push(`offer ${o}: ${count} needs > capacity ${instance.capacity[o]}`);
+    if (count > instance.capacity[o])
+      problems.push(`offer ${o}: ${count} needs > capacity ${instance.capacity[o]}`);
   for (const [key, count] of perHouseholdOffer) {
     const o = Number(key.split('/')[1]);
     const limit = instance.perHouseholdLimit[o];
     if (limit > 0 && count > limit) problems.push(`household/offer ${key}: ${count} needs > limit ${limit}`);
   }
-  if (claimedTotal !== undefined && claimedTotal !== total) problems.push(`total ${claimedTotal} ≠ Σ scores ${total}`);
+  if (claimedTotal !== undefined && claimedTotal !== total)
+    problems.push(`total ${claimedTotal} ≠ Σ scores ${total}`);
   return problems;
 }

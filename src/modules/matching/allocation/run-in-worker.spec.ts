@@ -10,7 +10,10 @@ describe('runAllocation (worker thread)', () => {
     const phases = new Set<AllocationPhase>();
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
-    const result = await runAllocation(instance, { strategy: 'optimal', onProgress: (phase) => phases.add(phase) });
+    const result = await runAllocation(instance, {
+      strategy: 'optimal',
+      onProgress: (phase) => phases.add(phase),
+    });
     clearInterval(timer);
     expect(checkPlan(instance, result.needOffer, result.total)).toEqual([]);
     expect(result.total).toBe(result.bound);

@@ -26,7 +26,10 @@ function startWorker(): Worker {
   return new Worker(`require('@swc-node/register'); require(${JSON.stringify(file)});`, { eval: true });
 }
 
-export function runAllocation(instance: AllocationInstance, options: RunAllocationOptions): Promise<AllocationResult> {
+export function runAllocation(
+  instance: AllocationInstance,
+  options: RunAllocationOptions,
+): Promise<AllocationResult> {
   const { strategy, onProgress, signal } = options;
   if (signal?.aborted) return Promise.reject(new AllocationAbortedError('allocation cancelled'));
   return new Promise<AllocationResult>((resolve, reject) => {

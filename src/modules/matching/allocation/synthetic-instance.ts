@@ -30,7 +30,7 @@ export function syntheticAllocation(options: {
   const random = prng(seed);
   const household = new Int32Array(n);
   let h = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const size = 1 + Math.floor(random() * 3);
     for (let j = 0; j < size && i < n; j++) household[i++] = h;
     h++;
@@ -61,5 +61,14 @@ export function syntheticAllocation(options: {
     }
     edgeStart[i + 1] = base + count;
   }
-  return { needCount: n, offerCount: m, capacity, perHouseholdLimit, household, edgeStart, edgeOffer, edgeScore };
+  return {
+    needCount: n,
+    offerCount: m,
+    capacity,
+    perHouseholdLimit,
+    household,
+    edgeStart,
+    edgeOffer,
+    edgeScore,
+  };
 }
