@@ -16,12 +16,18 @@ import { loadConfig } from '../src/config';
 import { DatabaseServer } from '../src/database/database-server';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { runMigrations } from '../src/database/migrate';
+import { allocationBenchmark } from './allocation.bench';
 import { apiBenchmark } from './api.bench';
 import { BenchContext, Benchmark, BenchOptions, StandaloneBenchmark } from './harness';
 import { searchBenchmark } from './search.bench';
 import { startBenchmark } from './start.bench';
 
-const BENCHMARKS: Array<Benchmark | StandaloneBenchmark> = [searchBenchmark, apiBenchmark, startBenchmark];
+const BENCHMARKS: Array<Benchmark | StandaloneBenchmark> = [
+  searchBenchmark,
+  apiBenchmark,
+  startBenchmark,
+  allocationBenchmark,
+];
 
 function parseArgs(argv: string[]): { names: string[]; options: BenchOptions } {
   const names: string[] = [];
