@@ -199,8 +199,9 @@ export class ArchivesRepository {
     return this.archives.manager;
   }
 
+  /** READ COMMITTED: every connection's default (dataSourceOptions), so no SET TRANSACTION round trip. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.archives.manager.transaction('READ COMMITTED', work);
+    return this.archives.manager.transaction(work);
   }
 
   /**

@@ -1179,8 +1179,11 @@ export class ArchivesService {
     field: FieldContext,
   ): SensitiveValue {
     if (!ciphertext) return { masked: null, fingerprint: null };
+    // With a stored blind index only the masked form is needed: the cache's (the same mask of the same
+    // token decrypted at the same place). Every write takes two snapshots; each decrypted every field.
+    if (blindIndex) return { masked: this.masked(kind, ciphertext, field), fingerprint: blindIndex };
     const plain = decryptField(this.cipher, ciphertext, field);
-    return { masked: mask(kind, plain), fingerprint: blindIndex ?? this.cipher.blindIndex(plain, kind) };
+    return { masked: mask(kind, plain), fingerprint: this.cipher.blindIndex(plain, kind) };
   }
 
   /**

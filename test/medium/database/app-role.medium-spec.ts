@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ConfigModule } from '../../../src/config';
 import { APP_ROLE } from '../../../src/database/app-role';
+import { dataSourceOptions } from '../../../src/database/data-source-options';
 import { DatabaseModule } from '../../../src/database/database.module';
 import { createTestDatabase, TestDatabase } from '../../helpers/test-database';
 import { testConfig } from '../../helpers/test-env';
@@ -47,6 +48,28 @@ describe('the application database role', () => {
       );
     } finally {
       await moduleRef.close();
+    }
+  });
+
+  it('a transaction opened without naming a level is READ COMMITTED even where the server defaults to another', async () => {
+    // The archive repository opens its transactions without SET TRANSACTION: the connections' startup
+    // options make READ COMMITTED the default (dataSourceOptions).
+    await db.owner.query(`ALTER DATABASE "${db.name}" SET default_transaction_isolation = 'serializable'`);
+    const plain = new DataSource({ ...db.dataSource.options, extra: { max: 1 } } as DataSourceOptions);
+    const app = new DataSource(dataSourceOptions(db.url, 1, APP_ROLE));
+    await Promise.all([plain.initialize(), app.initialize()]);
+    const level = (ds: DataSource) =>
+      ds.transaction(
+        async (m) =>
+          ((await m.query('SHOW transaction_isolation')) as { transaction_isolation: string }[])[0],
+      );
+    try {
+      expect((await level(plain)).transaction_isolation).toBe('serializable');
+      expect((await level(app)).transaction_isolation).toBe('read committed');
+      expect((await userOf(app)).u).toBe(APP_ROLE);
+    } finally {
+      await Promise.all([plain.destroy(), app.destroy()]);
+      await db.owner.query(`ALTER DATABASE "${db.name}" RESET default_transaction_isolation`);
     }
   });
 
