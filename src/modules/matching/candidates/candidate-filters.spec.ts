@@ -309,3 +309,64 @@ describe('needCandidateFilter: what the offer direction pushes into the engine',
     );
   });
 });
+
+describe('pushed filters are never stronger than the rule (random pairs)', () => {
+  /** A small deterministic generator (mulberry32), so a failure reproduces. */
+  function rng(seed: number) {
+    return () => {
+      seed |= 0;
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const some = <T>(r: () => number, xs: readonly T[]): T[] => xs.filter(() => r() < 0.3);
+
+  it('4000 pairs: every pair the rule admits passes both directions’ engine filters', () => {
+    const r = rng(20261206);
+    let admitted = 0;
+    for (let i = 0; i < 4000; i += 1) {
+      const n = needRow({
+        preferredMode: pick(r, ['any', 'onsite', 'online'] as const),
+        regionCode: pick(r, ['330106', '330102', '330203', '440106']),
+        archiveStatus: pick(r, ['active', 'publicizing'] as const),
+        archiveCategory: pick(r, ['dibao', 'marginal', 'accident'] as const),
+        archiveCauses: some(r, ['illness', 'schooling', 'low_income', 'disability'] as const),
+        employmentStatus: pick(r, ['laid_off', 'employed', 'retired'] as const),
+        headBirthDate: pick(r, ['1950-01-01', '1974-06-01', '2000-12-31', '2015-03-03']),
+        perCapitaIncomeFen: Math.floor(r() * 200_000),
+      });
+      const line = r() < 0.1 ? null : 100_000 + Math.floor(r() * 50_000);
+      const o = offerRow({
+        online: r() < 0.3,
+        scopeRegionPrefix: pick(r, [null, '33', '3301', '330106', '44']),
+        scopeOrgUnitId: pick(r, [null, 'xh', 'hz', 'gz']),
+        eligCategories: some(r, ['dibao', 'marginal', 'accident'] as const),
+        eligCauses: some(r, ['illness', 'schooling', 'low_income'] as const),
+        eligEmployment: some(r, ['laid_off', 'employed'] as const),
+        ageMin: pick(r, [null, 18, 40]),
+        ageMax: pick(r, [null, 17, 60]),
+        incomeFactor: pick(r, [null, '0.50', '1.00', '1.37', '2.00']),
+        requiresActiveArchive: r() < 0.5,
+      });
+      if (o.scopeOrgUnitId === null && o.scopeRegionPrefix === null) o.scopeRegionPrefix = '33';
+      const f = needFacts(n, TODAY, line);
+      if (hardFilterExclusions(f, offerFacts(o), NO_HISTORY, TODAY).length > 0) continue;
+      admitted += 1;
+      expect(
+        matches(offerSearchDocument(o), offerCandidateFilter({ ...f, itemCode: n.itemCode }, TODAY)),
+      ).toBe(true);
+      const pushed = needCandidateFilter({
+        itemCodes: o.items.map((x) => x.code),
+        scopeUnitId: o.scopeOrgUnitId,
+        online: o.online,
+        scope: { unitId: o.scopeOrgUnitId, regionPrefix: o.scopeRegionPrefix },
+        eligibility: offerFacts(o).eligibility,
+      });
+      expect(matches(needSearchDocument(n, NOW), pushed)).toBe(true);
+    }
+    expect(admitted).toBeGreaterThan(60);
+  });
+});
