@@ -11,6 +11,7 @@ import { ArchivesModule } from './modules/archives/archives.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
+import { MatchingModule } from './modules/matching/matching.module';
 import { MenuModule } from './modules/menu/menu.module';
 import { PartnersModule } from './modules/partners/partners.module';
 import { NeedsModule } from './modules/needs/needs.module';
@@ -43,6 +44,7 @@ export class AppModule {
         PartnersModule,
         NeedsModule,
         OffersModule,
+        MatchingModule,
         ...extraModules,
       ],
     };

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import type { Cause, ArchiveCategory, ArchiveKind, ArchiveStatus } from '../archives/archive.enums';
+import type {
+  Cause,
+  ArchiveCategory,
+  ArchiveKind,
+  ArchiveStatus,
+  EmploymentStatus,
+} from '../archives/archive.enums';
 import type { MenuCategory, MenuUnit } from '../menu/menu.enums';
 import { NeedEntity, NeedHistoryEntity } from './need.entity';
 import type { NeedListSort, NeedState, NeedUrgency } from './needs.enums';
@@ -67,6 +73,15 @@ const ROW_SELECT = `
     JOIN archives a ON a.id = n.archive_id
     JOIN org_units u ON u.id = a.org_unit_id
     LEFT JOIN archive_members am ON am.archive_id = n.archive_id AND am.id::text = n.beneficiary_key`;
+
+/** A need with the household facts the matcher's filters and scores read (never shown as such). */
+export interface NeedMatchRow extends NeedRow {
+  employmentStatus: EmploymentStatus;
+  perCapitaIncomeFen: number;
+  primaryCause: Cause | null;
+  householdSize: number;
+  archiveRegionCode: string;
+}
 
 /** What a list may be narrowed by (every criterion optional but the caller's own restriction). */
 export interface NeedListCriteria {
@@ -152,6 +167,33 @@ export class NeedsRepository {
   async rows(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<NeedRow[]> {
     if (ids.length === 0) return [];
     return manager.query(`${ROW_SELECT} WHERE n.id = ANY($1::uuid[])`, [ids]);
+  }
+
+  /**
+   * The matcher's re-read: the rows of `ids` with their household facts, restricted to `states` and, when
+   * given, to the subtree `scopePath` and the menu item codes `itemCodes`. Any order.
+   */
+  async matchRows(
+    ids: string[],
+    criteria: { states?: NeedState[]; scopePath?: string; itemCodes?: readonly string[] } = {},
+  ): Promise<NeedMatchRow[]> {
+    if (ids.length === 0) return [];
+    const params: unknown[] = [ids];
+    const where = [`r.id = ANY($1::uuid[])`];
+    if (criteria.states?.length) where.push(`r.state = ANY($${params.push(criteria.states)})`);
+    if (criteria.scopePath !== undefined)
+      where.push(`starts_with(r."unitPath", $${params.push(criteria.scopePath)})`);
+    if (criteria.itemCodes !== undefined)
+      where.push(`r."itemCode" = ANY($${params.push([...criteria.itemCodes])})`);
+    return this.dataSource.query(
+      `SELECT r.*, a.employment_status AS "employmentStatus", a.per_capita_income_fen AS "perCapitaIncomeFen",
+              a.primary_cause AS "primaryCause", a.household_size AS "householdSize",
+              a.region_code AS "archiveRegionCode"
+         FROM (${ROW_SELECT} WHERE n.id = ANY($1::uuid[])) r
+         JOIN archives a ON a.id = r."archiveId"
+        WHERE ${where.join(' AND ')}`,
+      params,
+    );
   }
 
   /** One page in the list's order (default: urgency, emergency first, then waiting time, oldest first). */

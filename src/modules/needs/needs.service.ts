@@ -26,7 +26,7 @@ import { NeedEntity } from './need.entity';
 import type { NeedRejectReason, NeedState } from './needs.enums';
 import { NeedsErrorCode } from './needs.errors';
 import { NEEDS_LIST_SORT, needsScopeFilter, needsSearchFilter } from './needs-search.query';
-import { NeedRow, NeedsRepository, NeedUniqueViolation } from './needs.repository';
+import { NeedMatchRow, NeedRow, NeedsRepository, NeedUniqueViolation } from './needs.repository';
 import {
   availableNeedCommands,
   findNeedTransition,
@@ -312,10 +312,22 @@ export class NeedsService {
     return { expired };
   }
 
-  // ───────────────────────────── internals ─────────────────────────────
+  /**
+   * For the matcher (issue 12): needs of `ids` with their household facts, re-read from PostgreSQL and
+   * restricted to `criteria` (states, a subtree, item codes). No access check: the caller has made it.
+   */
+  matchRows(
+    ids: string[],
+    criteria: { states?: NeedState[]; scopePath?: string; itemCodes?: readonly string[] } = {},
+  ): Promise<NeedMatchRow[]> {
+    return this.repository.matchRows(ids, criteria);
+  }
 
-  /** The row, if the caller may read it (workers: their household's; staff: their subtree); else 403/404. */
-  private async readable(principal: Principal, action: string, id: string): Promise<NeedRow> {
+  /**
+   * The row, if the caller may read it (workers: their household's; staff: their subtree); else 403/404,
+   * the denial audited as `action`. The matcher uses it for a need's suggestions (same 404/403 as GET).
+   */
+  async readable(principal: Principal, action: string, id: string): Promise<NeedRow> {
     return this.audit.auditDenials(principal, action, { type: 'need', id }, async () => {
       const row = await this.repository.row(id);
       if (!row) throw new DomainError(NeedsErrorCode.NEED_NOT_FOUND);
@@ -324,6 +336,8 @@ export class NeedsService {
       return row;
     });
   }
+
+  // ───────────────────────────── internals ─────────────────────────────
 
   /**
    * Locks the need, checks who may (403), the version (409) and the state machine (409 naming the state),

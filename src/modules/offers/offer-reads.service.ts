@@ -149,6 +149,11 @@ export class OfferReadsService {
     );
   }
 
+  /** For the matcher (issue 12): the rows of `ids` re-read from PostgreSQL, any order. No access check. */
+  rows(ids: string[]): Promise<OfferRow[]> {
+    return this.repository.rows(ids);
+  }
+
   /** The row, if the caller may read it; else 404 (unknown) or 403 (another partner's, out of scope). */
   async readable(principal: Principal, action: string, id: string): Promise<OfferRow> {
     return this.audit.auditDenials(principal, action, { type: 'offer', id }, async () => {

@@ -20,6 +20,8 @@ export const OFFERS_INDEX_DEFINITION: IndexDefinition = {
     partnerUnits: 'string',
     regions: 'string',
     scopeRegion: 'string',
+    hasScopeUnit: 'boolean',
+    hasScopeRegion: 'boolean',
     online: 'boolean',
     validFrom: 'number',
     validUntil: 'number',
@@ -63,6 +65,9 @@ export function offerSearchDocument(row: OfferRow): SearchDocument {
     partnerUnits: row.partnerUnitPath.split('/').filter(Boolean),
     regions: regionPrefixes(row.regionCode),
     scopeRegion: row.scopeRegionPrefix ? [row.scopeRegionPrefix] : [],
+    // "No scope unit / region" as values the engine can filter on (an empty list matches no `eq`).
+    hasScopeUnit: row.scopeOrgUnitId !== null,
+    hasScopeRegion: row.scopeRegionPrefix !== null,
     online: row.online,
     validFrom: epochDay(row.validFrom),
     validUntil: epochDay(row.validUntil),

@@ -71,6 +71,11 @@ export const NEEDS_FIXTURES: Record<string, Fixture> = {
   },
   'GET /api/v1/needs/{id}': readOf(''),
   'GET /api/v1/needs/{id}/history': readOf('/history'),
+  // Suggestions exist for open needs only (a need in screening answers 409 to everyone allowed).
+  'GET /api/v1/needs/{id}/suggestions': {
+    grassrootsOnly: true,
+    prepare: async (cell) => ({ path: `/api/v1/needs/${(await needFor(cell, 'open')).id}/suggestions` }),
+  },
   'POST /api/v1/needs/{id}/withdraw': {
     grassrootsOnly: true,
     prepare: async (cell) => {

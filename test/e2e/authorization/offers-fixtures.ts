@@ -79,6 +79,7 @@ export const OFFERS_FIXTURES: Record<string, Fixture> = {
     },
   },
   'GET /api/v1/offers/{id}': read(''),
+  'GET /api/v1/offers/{id}/suggestions': read('/suggestions'),
   'GET /api/v1/offers/{id}/history': read('/history'),
   'PATCH /api/v1/offers/{id}': {
     prepare: async (cell) => {

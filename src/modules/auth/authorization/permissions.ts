@@ -80,6 +80,8 @@ export const PERMISSIONS = {
   'needs.list': { staff: ['caseworker', 'reviewer', 'approver'], worker: true },
   'needs.read': { staff: ['caseworker', 'reviewer', 'approver'], worker: true },
   'needs.screen': { staff: ['reviewer'] },
+  /** Offers suggested for a need (the service: its scope / the worker's own household). */
+  'needs.suggestions': { staff: ['caseworker', 'reviewer', 'approver'], worker: true },
   'needs.withdraw': { staff: ['caseworker'], worker: true },
   // Offers (供给): a partner's accounts write their organisation's offers; for a union programme a caseworker
   // writes and an approver publishes (reviewers publish partners' offers). The service then checks the
@@ -95,6 +97,8 @@ export const PERMISSIONS = {
   /** Publish and return. */
   'offers.review': { staff: ['reviewer', 'approver'] },
   'offers.submit': { staff: ['caseworker'], partner: true },
+  /** Needs suggested for a published offer, as masked cards (the service: its scope / the partner's own). */
+  'offers.suggestions': { staff: ['caseworker', 'reviewer', 'approver'], partner: true },
   'offers.update': { staff: ['caseworker'], partner: true },
   'org-units.create': { staff: ['admin'] },
   // Every staff role works inside the tree; the auditor reads only the audit log.
