@@ -1,7 +1,7 @@
 import { solveGreedy } from './greedy';
 import { AllocationInstance, AllocationResult, assertInstance } from './instance';
 import { solveOptimal } from './optimal';
-import { checkPlan } from './plan-check';
+import { checkDuals, checkPlan } from './plan-check';
 
 /** mulberry32, as the bench's: deterministic instances. */
 function prng(seed: number): () => number {
@@ -91,7 +91,10 @@ function bruteForceMax(instance: AllocationInstance): number {
 function expectSound(instance: AllocationInstance, result: AllocationResult): void {
   expect(checkPlan(instance, result.needOffer, result.total)).toEqual([]);
   expect(result.assigned).toBe(Array.from(result.needOffer).filter((o) => o >= 0).length);
-  if (result.strategy === 'optimal') expect(result.total).toBe(result.bound);
+  if (result.strategy === 'optimal') {
+    expect(result.total).toBe(result.bound);
+    expect(checkDuals(instance, result.duals!, result.bound!)).toEqual([]);
+  }
 }
 
 describe('batch allocation', () => {
