@@ -2,6 +2,7 @@ import { solveGreedy } from './greedy';
 import { AllocationInstance, AllocationResult, assertInstance } from './instance';
 import { solveOptimal } from './optimal';
 import { checkDuals, checkPlan } from './plan-check';
+import { syntheticAllocation } from './synthetic-instance';
 
 /** mulberry32, as the bench's: deterministic instances. */
 function prng(seed: number): () => number {
@@ -200,5 +201,40 @@ describe('batch allocation', () => {
     // Grown from offers, solving counts capacity units (one here), then ends as needs.
     solveOptimal(instance, { onProgress });
     expect(phases).toEqual(['building 0/2', 'solving 0/1', 'solving 2/2', 'done 2/2']);
+  });
+
+  it('gives the same certified optimum grown from needs or from offers on mid-sized synthetic instances', () => {
+    for (const supply of [0.3, 0.8, 1.2, 1.5])
+      for (const seed of [1, 2, 3]) {
+        const instance = syntheticAllocation({ needs: 2000, offers: 200, k: 8, supply, seed });
+        const byNeeds = solveOptimal(instance, { grow: 'needs' });
+        const byOffers = solveOptimal(instance, { grow: 'offers' });
+        expectSound(instance, byNeeds);
+        expectSound(instance, byOffers);
+        expect(byOffers.total).toBe(byNeeds.total);
+        expect(solveGreedy(instance).total).toBeLessThanOrEqual(byNeeds.total);
+      }
+  });
+
+  it('breaks greedy ties by need order, then offer order', () => {
+    // Every edge scores 5: n0 takes o0 (its first), n1 finds o0 full and takes o1, n2 gets nothing.
+    const instance = instanceOf({
+      capacity: [1, 1],
+      edges: [
+        [
+          [1, 5],
+          [0, 5],
+        ],
+        [
+          [0, 5],
+          [1, 5],
+        ],
+        [
+          [0, 5],
+          [1, 5],
+        ],
+      ],
+    });
+    expect(Array.from(solveGreedy(instance).needOffer)).toEqual([0, 1, -1]);
   });
 });
