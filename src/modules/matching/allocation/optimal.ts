@@ -20,6 +20,10 @@
  * That gives the LP duals directly (duals below): v_o = −p[o], w_g = p[offer(g)] − p[g], u_i the
  * smallest value that covers the need's edges; `bound` = Σu + Σ capacity·v + Σ limit·w is the dual
  * objective, an upper bound on every plan, and equal to the total only for an optimal one.
+ *
+ * When supply is scarce this growth is slow (every need beyond the capacity searches the whole alternating
+ * tree before it is turned away), so `solveOptimal` then grows the same flow one unit of offer capacity at
+ * a time instead (optimal-by-offers.ts); `grow` forces either side.
  */
 import { AllocationDuals, AllocationInstance, AllocationResult, ProgressListener } from './instance';
 import { solveByOfferUnits } from './optimal-by-offers';
