@@ -51,7 +51,10 @@ export const allocationBenchmark: StandaloneBenchmark = {
         { encoding: 'utf8', env: inheritedEnv({}), maxBuffer: 1 << 20 },
       );
       if (child.status !== 0) throw new Error(`${config.name} failed: ${child.stderr}`);
-      const r = JSON.parse(child.stdout.trim().split('\n').pop() as string) as Record<string, number>;
+      const r = JSON.parse(child.stdout.trim().split('\n').pop() as string) as Record<string, number> & {
+        checksum: string;
+        problems: string[];
+      };
       ctx.report(
         config.name,
         [
@@ -64,8 +67,11 @@ export const allocationBenchmark: StandaloneBenchmark = {
           `greedy_ratio=${(r.greedy / r.optimal).toFixed(4)}`,
           `total_minus_bound=${r.optimal - r.bound}`,
           `assigned=${r.assigned}`,
+          `instance=${r.checksum}`,
+          `checks=${r.problems.length ? 'FAILED' : 'ok'}`,
         ].join(' '),
       );
+      for (const problem of r.problems) ctx.log(`${config.name}: ${problem}`);
     }
   },
 };

@@ -50,7 +50,10 @@ export interface AllocationDuals {
 
 export type AllocationPhase = 'building' | 'solving' | 'done';
 
-/** Called now and then by the solvers (synchronously); `done`/`total` count needs. */
+/**
+ * Called now and then by the solvers (synchronously); `done`/`total` count needs, or capacity units while
+ * the optimal solver grows the flow from the offers' side.
+ */
 export type ProgressListener = (phase: AllocationPhase, done: number, total: number) => void;
 
 /** Throws on the first broken invariant of the compact form (a bug in the caller, not user input). */

@@ -1,7 +1,8 @@
 import { solveGreedy } from './greedy';
 import { AllocationInstance, AllocationResult, assertInstance } from './instance';
 import { solveOptimal } from './optimal';
-import { checkPlan } from './plan-check';
+import { checkDuals, checkPlan } from './plan-check';
+import { syntheticAllocation } from './synthetic-instance';
 
 /** mulberry32, as the bench's: deterministic instances. */
 function prng(seed: number): () => number {
@@ -91,15 +92,18 @@ function bruteForceMax(instance: AllocationInstance): number {
 function expectSound(instance: AllocationInstance, result: AllocationResult): void {
   expect(checkPlan(instance, result.needOffer, result.total)).toEqual([]);
   expect(result.assigned).toBe(Array.from(result.needOffer).filter((o) => o >= 0).length);
-  if (result.strategy === 'optimal') expect(result.total).toBe(result.bound);
+  if (result.strategy === 'optimal') {
+    expect(result.total).toBe(result.bound);
+    expect(checkDuals(instance, result.duals!, result.bound!)).toEqual([]);
+  }
 }
 
 describe('batch allocation', () => {
-  it('equals the brute-force maximum on 600 random small instances, with total == bound, greedy ≤ optimal', () => {
+  it('equals the brute-force maximum on 1500 random small instances, with total == bound, greedy ≤ optimal', () => {
     const random = prng(20261206);
     let greedyBelow = 0;
     let withGroups = 0;
-    for (let run = 0; run < 600; run++) {
+    for (let run = 0; run < 1500; run++) {
       const instance = randomInstance(random);
       const optimal = solveOptimal(instance);
       const greedy = solveGreedy(instance);
@@ -113,8 +117,8 @@ describe('batch allocation', () => {
       if ((optimal.duals?.group.length ?? 0) > 0) withGroups++;
     }
     // The instances do exercise what they are meant to: greedy losing, household groups that bind.
-    expect(greedyBelow).toBeGreaterThan(20);
-    expect(withGroups).toBeGreaterThan(100);
+    expect(greedyBelow).toBeGreaterThan(50);
+    expect(withGroups).toBeGreaterThan(250);
   });
 
   it('an empty instance, needs without edges and offers without capacity give an empty plan', () => {
@@ -139,6 +143,7 @@ describe('batch allocation', () => {
         expect(result.assigned).toBe(0);
       }
       expect(solveOptimal(instance).bound).toBe(0);
+      expect(solveOptimal(instance, { grow: 'offers' }).bound).toBe(0);
     }
   });
 
@@ -188,7 +193,48 @@ describe('batch allocation', () => {
   it('reports a progress call per phase and at least start and end of solving', () => {
     const instance = instanceOf({ capacity: [1], edges: [[[0, 1]], [[0, 2]]] });
     const phases: string[] = [];
-    solveOptimal(instance, { onProgress: (phase, done, total) => phases.push(`${phase} ${done}/${total}`) });
+    const onProgress = (phase: string, done: number, total: number) =>
+      phases.push(`${phase} ${done}/${total}`);
+    solveOptimal(instance, { onProgress, grow: 'needs' });
     expect(phases).toEqual(['building 0/2', 'solving 0/2', 'solving 2/2', 'done 2/2']);
+    phases.length = 0;
+    // Grown from offers, solving counts capacity units (one here), then ends as needs.
+    solveOptimal(instance, { onProgress });
+    expect(phases).toEqual(['building 0/2', 'solving 0/1', 'solving 2/2', 'done 2/2']);
+  });
+
+  it('gives the same certified optimum grown from needs or from offers on mid-sized synthetic instances', () => {
+    for (const supply of [0.3, 0.8, 1.2, 1.5])
+      for (const seed of [1, 2, 3]) {
+        const instance = syntheticAllocation({ needs: 2000, offers: 200, k: 8, supply, seed });
+        const byNeeds = solveOptimal(instance, { grow: 'needs' });
+        const byOffers = solveOptimal(instance, { grow: 'offers' });
+        expectSound(instance, byNeeds);
+        expectSound(instance, byOffers);
+        expect(byOffers.total).toBe(byNeeds.total);
+        expect(solveGreedy(instance).total).toBeLessThanOrEqual(byNeeds.total);
+      }
+  });
+
+  it('breaks greedy ties by need order, then offer order', () => {
+    // Every edge scores 5: n0 takes o0 (its first), n1 finds o0 full and takes o1, n2 gets nothing.
+    const instance = instanceOf({
+      capacity: [1, 1],
+      edges: [
+        [
+          [1, 5],
+          [0, 5],
+        ],
+        [
+          [0, 5],
+          [1, 5],
+        ],
+        [
+          [0, 5],
+          [1, 5],
+        ],
+      ],
+    });
+    expect(Array.from(solveGreedy(instance).needOffer)).toEqual([0, 1, -1]);
   });
 });

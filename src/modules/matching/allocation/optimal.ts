@@ -20,20 +20,36 @@
  * That gives the LP duals directly (duals below): v_o = −p[o], w_g = p[offer(g)] − p[g], u_i the
  * smallest value that covers the need's edges; `bound` = Σu + Σ capacity·v + Σ limit·w is the dual
  * objective, an upper bound on every plan, and equal to the total only for an optimal one.
+ *
+ * When supply is scarce this growth is slow (every need beyond the capacity searches the whole alternating
+ * tree before it is turned away), so `solveOptimal` then grows the same flow one unit of offer capacity at
+ * a time instead (optimal-by-offers.ts); `grow` forces either side.
  */
-import { AllocationInstance, AllocationResult, ProgressListener } from './instance';
+import { AllocationDuals, AllocationInstance, AllocationResult, ProgressListener } from './instance';
+import { solveByOfferUnits } from './optimal-by-offers';
 import { AllocationNetwork, buildNetwork } from './network';
 
 export interface OptimalOptions {
   onProgress?: ProgressListener;
+  /**
+   * Which side the flow is grown from: one need at a time (optimal.ts) or one unit of an offer's
+   * capacity at a time (optimal-by-offers.ts). Both are exact; `auto` (default) grows from the scarcer
+   * side: offers when their total usable capacity is below the number of needs with candidates.
+   */
+  grow?: 'needs' | 'offers' | 'auto';
   /** Needs added between two progress calls (default 4096). */
   progressEvery?: number;
 }
 
 export function solveOptimal(instance: AllocationInstance, options: OptimalOptions = {}): AllocationResult {
-  const { onProgress, progressEvery = 4096 } = options;
+  const { onProgress, progressEvery = 4096, grow = 'auto' } = options;
   onProgress?.('building', 0, instance.needCount);
   const network = buildNetwork(instance);
+  if (grow === 'offers' || (grow === 'auto' && scarce(instance))) {
+    const { assignedEdge, p } = solveByOfferUnits(instance, network, onProgress, progressEvery);
+    onProgress?.('solving', instance.needCount, instance.needCount);
+    return resultOf(instance, network, assignedEdge, mirroredDuals(instance, network, p), onProgress);
+  }
   const { needCount: n, offerCount: m, groupCount } = network;
   const { edgeStart, edgeScore, capacity } = instance;
   const { edgeHead, groupOffer, groupLimit } = network;
@@ -229,7 +245,17 @@ export function solveOptimal(instance: AllocationInstance, options: OptimalOptio
     }
   }
   onProgress?.('solving', n, n);
+  return resultOf(instance, network, assignedEdge, dualsOf(instance, network, p), onProgress);
+}
 
+function resultOf(
+  instance: AllocationInstance,
+  network: AllocationNetwork,
+  assignedEdge: Int32Array,
+  duals: { bound: number; duals: AllocationDuals },
+  onProgress: ProgressListener | undefined,
+): AllocationResult {
+  const n = instance.needCount;
   const needOffer = new Int32Array(n).fill(-1);
   let total = 0;
   let assigned = 0;
@@ -237,12 +263,45 @@ export function solveOptimal(instance: AllocationInstance, options: OptimalOptio
     const e = assignedEdge[i];
     if (e < 0) continue;
     needOffer[i] = instance.edgeOffer[e];
-    total += edgeScore[e];
+    total += instance.edgeScore[e];
     assigned++;
   }
-  const duals = dualsOf(instance, network, p);
   onProgress?.('done', n, n);
   return { strategy: 'optimal', total, bound: duals.bound, assigned, needOffer, duals: duals.duals };
+}
+
+/** Supply below demand: Σ min(capacity, candidates) over offers < needs with at least one candidate. */
+function scarce(instance: AllocationInstance): boolean {
+  const { needCount: n, offerCount: m, edgeStart, edgeOffer, capacity } = instance;
+  const degree = new Int32Array(m);
+  for (let e = 0; e < edgeOffer.length; e++) degree[edgeOffer[e]]++;
+  let supply = 0;
+  for (let o = 0; o < m; o++) supply += Math.min(capacity[o], degree[o]);
+  let demand = 0;
+  for (let i = 0; i < n; i++) if (edgeStart[i + 1] > edgeStart[i]) demand++;
+  return supply < demand;
+}
+
+/**
+ * The duals of a flow grown by offer units (optimal-by-offers.ts): v_o = p[o], w_g = p[g] − p[offer],
+ * u_i covering; an offer without capacity is never reached and gets its best score (free in the bound).
+ */
+function mirroredDuals(
+  instance: AllocationInstance,
+  network: AllocationNetwork,
+  p: Float64Array,
+): { bound: number; duals: AllocationDuals } {
+  const { needCount: n, offerCount: m } = network;
+  const offer = new Float64Array(m);
+  for (let o = 0; o < m; o++) offer[o] = Math.max(0, p[n + o]);
+  for (let e = 0; e < instance.edgeOffer.length; e++) {
+    const o = instance.edgeOffer[e];
+    if (instance.capacity[o] === 0 && instance.edgeScore[e] > offer[o]) offer[o] = instance.edgeScore[e];
+  }
+  const group = new Float64Array(network.groupCount);
+  for (let g = 0; g < network.groupCount; g++)
+    group[g] = Math.max(0, p[n + m + g] - p[n + network.groupOffer[g]]);
+  return dualObjective(instance, network, offer, group);
 }
 
 /**
@@ -256,7 +315,22 @@ function dualsOf(
   instance: AllocationInstance,
   network: AllocationNetwork,
   p: Float64Array,
-): { bound: number; duals: NonNullable<AllocationResult['duals']> } {
+): { bound: number; duals: AllocationDuals } {
+  const { needCount: n, offerCount: m, groupCount, groupOffer } = network;
+  const offer = new Float64Array(m);
+  const group = new Float64Array(groupCount);
+  for (let o = 0; o < m; o++) offer[o] = Math.max(0, -p[n + o]);
+  for (let g = 0; g < groupCount; g++) group[g] = Math.max(0, p[n + groupOffer[g]] - p[n + m + g]);
+  return dualObjective(instance, network, offer, group);
+}
+
+/** Given offer and group duals: each need's least covering dual, and the dual objective. */
+function dualObjective(
+  instance: AllocationInstance,
+  network: AllocationNetwork,
+  offer: Float64Array,
+  group: Float64Array,
+): { bound: number; duals: AllocationDuals } {
   const {
     needCount: n,
     offerCount: m,
@@ -266,18 +340,10 @@ function dualsOf(
     groupLimit,
     groupHousehold,
   } = network;
-  const offer = new Float64Array(m);
-  const group = new Float64Array(groupCount);
   const need = new Float64Array(n);
   let bound = 0;
-  for (let o = 0; o < m; o++) {
-    offer[o] = Math.max(0, -p[n + o]);
-    bound += instance.capacity[o] * offer[o];
-  }
-  for (let g = 0; g < groupCount; g++) {
-    group[g] = Math.max(0, p[n + groupOffer[g]] - p[n + m + g]);
-    bound += groupLimit[g] * group[g];
-  }
+  for (let o = 0; o < m; o++) bound += instance.capacity[o] * offer[o];
+  for (let g = 0; g < groupCount; g++) bound += groupLimit[g] * group[g];
   for (let i = 0; i < n; i++) {
     let u = 0;
     for (let e = instance.edgeStart[i]; e < instance.edgeStart[i + 1]; e++) {

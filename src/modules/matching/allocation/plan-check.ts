@@ -4,7 +4,7 @@
  * offer's per-household limit, and the total is what the edges add up to. Returns the problems found
  * (empty: the plan is feasible). Used by every allocation test; cheap enough to guard a stored plan.
  */
-import { AllocationInstance } from './instance';
+import { AllocationDuals, AllocationInstance } from './instance';
 
 export function checkPlan(
   instance: AllocationInstance,
@@ -44,4 +44,51 @@ export function checkPlan(
   if (claimedTotal !== undefined && claimedTotal !== total)
     problems.push(`total ${claimedTotal} ≠ Σ scores ${total}`);
   return problems;
+}
+
+/**
+ * An independent check of a solver's dual certificate: every dual ≥ 0, every edge covered
+ * (u_need + v_offer + w_(household, offer) ≥ score), and `bound` equal to the dual objective
+ * Σu + Σ capacity·v + Σ limit·w recomputed here. A feasible dual's objective bounds every plan from above
+ * (weak duality), so a plan that checkPlan accepts with total == a bound that this accepts is optimal,
+ * whatever the solver did. Returns the problems found.
+ */
+export function checkDuals(instance: AllocationInstance, duals: AllocationDuals, bound: number): string[] {
+  const problems: string[] = [];
+  if (duals.need.length !== instance.needCount || duals.offer.length !== instance.offerCount)
+    return ['dual arrays do not match the instance'];
+  const groupDual = new Map<string, number>();
+  let objective = 0;
+  for (let i = 0; i < instance.needCount; i++) {
+    if (!(duals.need[i] >= 0)) problems.push(`need ${i}: dual ${duals.need[i]} < 0`);
+    objective += duals.need[i];
+  }
+  for (let o = 0; o < instance.offerCount; o++) {
+    if (!(duals.offer[o] >= 0)) problems.push(`offer ${o}: dual ${duals.offer[o]} < 0`);
+    objective += instance.capacity[o] * duals.offer[o];
+  }
+  for (let g = 0; g < duals.group.length; g++) {
+    const o = duals.groupOffer[g];
+    const h = duals.groupHousehold[g];
+    const limit = instance.perHouseholdLimit[o];
+    const key = `${h}/${o}`;
+    if (!(duals.group[g] >= 0)) problems.push(`group ${key}: dual ${duals.group[g]} < 0`);
+    if (h < 0 || limit === 0 || groupDual.has(key))
+      problems.push(`group ${key}: not a (household, limited offer) pair`);
+    groupDual.set(key, duals.group[g]);
+    objective += limit * duals.group[g];
+  }
+  for (let i = 0; i < instance.needCount; i++) {
+    const h = instance.household[i];
+    for (let e = instance.edgeStart[i]; e < instance.edgeStart[i + 1]; e++) {
+      const o = instance.edgeOffer[e];
+      const w = h >= 0 ? (groupDual.get(`${h}/${o}`) ?? 0) : 0;
+      if (duals.need[i] + duals.offer[o] + w < instance.edgeScore[e])
+        problems.push(
+          `edge need ${i} → offer ${o}: duals ${duals.need[i]} + ${duals.offer[o]} + ${w} < score ${instance.edgeScore[e]}`,
+        );
+    }
+  }
+  if (objective !== bound) problems.push(`bound ${bound} ≠ dual objective ${objective}`);
+  return problems.slice(0, 20);
 }

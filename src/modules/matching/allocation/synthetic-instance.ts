@@ -48,7 +48,8 @@ export function syntheticAllocation(options: {
     let count = 0;
     while (count < k) {
       // Popularity skew: low indices (the big offers) are candidates more often.
-      const o = Math.floor(Math.pow(random(), 1.5) * m);
+      const r = random();
+      const o = Math.floor(r * Math.sqrt(r) * m); // r^1.5 without Math.pow, whose last bit may differ between JIT tiers
       let seen = false;
       for (let j = 0; j < count; j++) if (chosen[j] === o) seen = true;
       if (!seen) chosen[count++] = o;
