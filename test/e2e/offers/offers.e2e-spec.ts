@@ -97,14 +97,16 @@ describe('offers (供给) over HTTP', () => {
 
     const browse = await as(workerActor).get(`/offers/available?itemCode=${itemCode}`);
     expect(browse.status).toBe(200);
-    expect(browse.body.items.map((o: { id: string }) => o.id)).toEqual([id]);
+    // Other tests (any order) may publish offers of the same item: this one is among them.
+    expect(browse.body.items.map((o: { id: string }) => o.id)).toContain(id);
     expect(browse.text).not.toMatch(/contact|王老师|138/);
 
     const grown = await as(partner).patch(`/offers/${id}`, { version: published.body.version, capacity: 40 });
     expect(grown.body).toMatchObject({ state: 'published', capacity: 40, remaining: 40 });
     const paused = await as(partner).post(`/offers/${id}/pause`, { version: grown.body.version });
     expect(paused.body.state).toBe('paused');
-    expect((await as(workerActor).get(`/offers/available?itemCode=${itemCode}`)).body.total).toBe(0);
+    const whilePaused = await as(workerActor).get(`/offers/available?itemCode=${itemCode}`);
+    expect(whilePaused.body.items.map((o: { id: string }) => o.id)).not.toContain(id);
     const list = await as(reviewer).get('/offers?state=paused&kind=slots');
     expect(list.body.items.map((o: { id: string }) => o.id)).toContain(id);
     expect((await as(partner).get('/offers')).body.items.map((o: { id: string }) => o.id)).toContain(id);

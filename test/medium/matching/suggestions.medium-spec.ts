@@ -54,6 +54,8 @@ describe('suggestions: offers for a need, needs for an offer', () => {
   let partner: Principal;
   let need: NeedDto;
   let ningboNeed: NeedDto;
+  /** Orders and opens a welder need of a new household in `unit` (set in beforeAll). */
+  let orderNeed: (unit: WorkflowTree['grassroots'], regionCode: string) => Promise<{ opened: NeedDto }>;
   const clock = new FakeClock('2026-03-02T09:00:00+08:00');
   const o: Record<string, string> = {};
   const HEAD = '欧阳建国';
@@ -128,6 +130,7 @@ describe('suggestions: offers for a need, needs for an offer', () => {
       );
       return { me, opened };
     };
+    orderNeed = order;
     ({ me: owner, opened: need } = await order(tree.grassroots, '330106'));
     ({ opened: ningboNeed } = await order(tree.grassroots3, '330203'));
 
@@ -319,17 +322,19 @@ describe('suggestions: offers for a need, needs for an offer', () => {
     expect((await domainError(forNeed(caseworker, randomUUID()))).code).toBe('NEED_NOT_FOUND');
     const other = await worker(ds, tree.grassroots, '李四');
     expect((await domainError(forNeed(other, need.id))).code).toBe('NOT_OWNER');
-    await needs.withdraw(
-      ningboCaseworker,
-      ningboNeed.id,
-      dto(NeedCommandDto, { version: ningboNeed.version }),
-    );
-    expect(await domainError(forNeed(ningboCaseworker, ningboNeed.id))).toMatchObject({
+    // A need of its own to withdraw: the other tests (in any order) keep theirs open.
+    const { opened: leaving } = await orderNeed(tree.grassroots3, '330203');
+    await t.app.get(ReindexService).rebuild(NEEDS_INDEX);
+    expect((await forOffer(partner, o.near!)).items.map((c) => c.needId)).toContain(leaving.id);
+    await needs.withdraw(ningboCaseworker, leaving.id, dto(NeedCommandDto, { version: leaving.version }));
+    expect(await domainError(forNeed(ningboCaseworker, leaving.id))).toMatchObject({
       code: 'SUGGESTIONS_NEED_NOT_OPEN',
       details: { state: 'withdrawn' },
     });
     // Withdrawn needs are no longer suggested for offers either.
     await t.app.get(ReindexService).rebuild(NEEDS_INDEX);
-    expect((await forOffer(partner, o.near!)).items.map((c) => c.needId)).toEqual([need.id]);
+    const after = (await forOffer(partner, o.near!)).items.map((c) => c.needId);
+    expect(after).not.toContain(leaving.id);
+    expect(after).toEqual([need.id, ningboNeed.id]);
   });
 });

@@ -83,6 +83,16 @@ describe('the staff need list: search index, then PostgreSQL', () => {
   const list = (principal: Principal, query: Record<string, unknown> = {}): Promise<Page<NeedDto>> =>
     needs.list(principal, dto(ListNeedsQueryDto, { pageSize: '100', ...query }));
   const ids = (page: Page<NeedDto>) => page.items.map((item) => item.id);
+  /**
+   * Removes needs a test added (as the database owner), so the other tests — which run in any order
+   * under `--randomize` — see only the needs of beforeAll.
+   */
+  const forget = async (needIds: string[]) => {
+    await settle();
+    await t.db.owner.query(`DELETE FROM need_history WHERE need_id = ANY($1::uuid[])`, [needIds]);
+    await t.db.owner.query(`DELETE FROM needs WHERE id = ANY($1::uuid[])`, [needIds]);
+    await t.app.get(ReindexService).rebuild('needs');
+  };
   const named = (...names: string[]) => names.map((name) => n[name]!.id);
 
   beforeAll(async () => {
@@ -228,11 +238,15 @@ describe('the staff need list: search index, then PostgreSQL', () => {
         }),
       );
       await settle();
-      for (const sort of ['urgency', 'oldest', 'newest']) {
-        const mine = ids(await list(me, { sort }));
-        const staffView = ids(await list(reviewer, { sort, q: '家政' }));
-        expect(staffView).toEqual(mine);
-        expect(new Set(mine)).toEqual(new Set([first.id, second.id]));
+      try {
+        for (const sort of ['urgency', 'oldest', 'newest']) {
+          const mine = ids(await list(me, { sort }));
+          const staffView = ids(await list(reviewer, { sort, q: '家政' }));
+          expect(staffView).toEqual(mine);
+          expect(new Set(mine)).toEqual(new Set([first.id, second.id]));
+        }
+      } finally {
+        await forget([first.id, second.id]);
       }
     });
 
@@ -246,21 +260,25 @@ describe('the staff need list: search index, then PostgreSQL', () => {
       // No outbox row for the test's own UPDATE: rebuild the index instead.
       await t.app.get(ReindexService).rebuild('needs');
       const query = { orgUnitId: tree.grassroots2.id, urgency: 'normal' };
-      const whole = ids(await list(districtReviewer, query));
-      expect(whole).toHaveLength(6);
-      expect(whole.slice(0, 5)).toEqual([...tied].sort());
-      for (const pageSize of [1, 2, 4]) {
-        const paged: string[] = [];
-        for (let page = 1; (page - 1) * pageSize < whole.length; page += 1) {
-          const result = await list(districtReviewer, {
-            ...query,
-            page: String(page),
-            pageSize: String(pageSize),
-          });
-          expect(result.total).toBe(6);
-          paged.push(...ids(result));
+      try {
+        const whole = ids(await list(districtReviewer, query));
+        expect(whole).toHaveLength(6);
+        expect(whole.slice(0, 5)).toEqual([...tied].sort());
+        for (const pageSize of [1, 2, 4]) {
+          const paged: string[] = [];
+          for (let page = 1; (page - 1) * pageSize < whole.length; page += 1) {
+            const result = await list(districtReviewer, {
+              ...query,
+              page: String(page),
+              pageSize: String(pageSize),
+            });
+            expect(result.total).toBe(6);
+            paged.push(...ids(result));
+          }
+          expect(paged).toEqual(whole);
         }
-        expect(paged).toEqual(whole);
+      } finally {
+        await forget(tied);
       }
     });
   });
@@ -306,19 +324,23 @@ describe('the staff need list: search index, then PostgreSQL', () => {
     it('a need moved out of the subtree is dropped before the index hears of it', async () => {
       const moving = await order(tree.grassroots, rice, { urgency: 'emergency' });
       await settle();
-      expect(ids(await list(reviewer, { itemCode: rice }))[0]).toBe(moving.id);
-      // The archive moves to Ningbo; nothing tells the index (a stale document).
-      await ds.query(`UPDATE archives SET org_unit_id = $1 WHERE id = $2`, [
-        tree.grassroots3.id,
-        moving.archiveId,
-      ]);
-      const page = await list(reviewer, { itemCode: rice });
-      expect(ids(page)).toEqual(named('riceUrgent', 'riceNormal'));
-      expect(page.total).toBe(2);
-      // Once the index is rebuilt the need shows where it now belongs.
-      await t.app.get(ReindexService).rebuild('needs');
-      expect(ids(await list(outsideReviewer, { itemCode: rice }))).toEqual([moving.id]);
-      expect((await list(reviewer, { itemCode: rice })).total).toBe(2);
+      try {
+        expect(ids(await list(reviewer, { itemCode: rice }))[0]).toBe(moving.id);
+        // The archive moves to Ningbo; nothing tells the index (a stale document).
+        await ds.query(`UPDATE archives SET org_unit_id = $1 WHERE id = $2`, [
+          tree.grassroots3.id,
+          moving.archiveId,
+        ]);
+        const page = await list(reviewer, { itemCode: rice });
+        expect(ids(page)).toEqual(named('riceUrgent', 'riceNormal'));
+        expect(page.total).toBe(2);
+        // Once the index is rebuilt the need shows where it now belongs.
+        await t.app.get(ReindexService).rebuild('needs');
+        expect(ids(await list(outsideReviewer, { itemCode: rice }))).toEqual([moving.id]);
+        expect((await list(reviewer, { itemCode: rice })).total).toBe(2);
+      } finally {
+        await forget([moving.id]);
+      }
     });
 
     it('a need whose urgency changed since its document was written: the filter is checked again, the page shows PostgreSQL’s values', async () => {
