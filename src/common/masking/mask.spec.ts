@@ -192,6 +192,7 @@ describe('findUnmaskedPersonalData', () => {
       '{"hash":"ab13812342210cd0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4"}',
     ],
     ['an archive number whose 16 digits pass the Luhn check', '{"archiveNo":"330106-2026-123455"}'],
+    ['a decimal whose 16 fraction digits pass the Luhn check', '{"total":0.4111111111111111}'],
   ])('ignores system identifiers: %s', (_case, body) => {
     expect(findUnmaskedPersonalData(body)).toEqual([]);
   });

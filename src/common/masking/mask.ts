@@ -110,10 +110,11 @@ export interface UnmaskedPersonalDataHit {
  * System identifiers that hold no personal data but can contain digit runs shaped like one: UUIDs
  * (`…-a138-1234-5678-…` reads as a dashed mobile number), long hex digests (audit hashes) and archive
  * numbers (region-year-sequence, `330106-2026-123455`: 16 digits once the sequence has six, and one in ten
- * of those passes the Luhn check). They are blanked, offsets kept, before scanning.
+ * of those passes the Luhn check), and decimal numbers (a score of `0.4111111111111111` has 16 fraction
+ * digits, one in ten of which pass the Luhn check). They are blanked, offsets kept, before scanning.
  */
 const SYSTEM_IDENTIFIER_PATTERN =
-  /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32,}|(?<![\d-])\d{6}-(?:19|20)\d{2}-\d{5,7}(?![\d-])/gi;
+  /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32,}|(?<![\d-])\d{6}-(?:19|20)\d{2}-\d{5,7}(?![\d-])|\d+\.\d+/gi;
 
 /**
  * Every unmasked ID number, mobile number and bank card number (16–19 digits passing the Luhn check) in

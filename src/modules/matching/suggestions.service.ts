@@ -299,6 +299,20 @@ function rank<Row>(s: Scored<Row>) {
   return { total: s.score.total, needOpenedAt: s.openedAt, id: s.id };
 }
 
+/** Four decimals are what a person reads; the order was already decided on the exact values. */
+const shown = (n: number) => Math.round(n * 10_000) / 10_000;
+
+function shownScore(score: Score): Pick<OfferSuggestionDto, 'total' | 'breakdown'> {
+  return {
+    total: shown(score.total),
+    breakdown: score.breakdown.map((t) => ({
+      ...t,
+      value: shown(t.value),
+      contribution: shown(t.contribution),
+    })),
+  };
+}
+
 function offerSuggestion(row: OfferRow, score: Score): OfferSuggestionDto {
   return {
     offerId: row.id,
@@ -310,8 +324,7 @@ function offerSuggestion(row: OfferRow, score: Score): OfferSuggestionDto {
     validUntil: row.validUntil,
     regionCode: row.regionCode,
     online: row.online,
-    total: score.total,
-    breakdown: score.breakdown.map((t) => ({ ...t })),
+    ...shownScore(score),
   };
 }
 
@@ -327,7 +340,6 @@ function needCard(row: NeedMatchRow, score: Score, now: Date): NeedCardDto {
     ageBand: birthDate ? ageBand(birthDate, now) : 'unknown',
     householdSize: row.householdSize,
     archiveCategory: row.archiveCategory,
-    total: score.total,
-    breakdown: score.breakdown.map((t) => ({ ...t })),
+    ...shownScore(score),
   };
 }

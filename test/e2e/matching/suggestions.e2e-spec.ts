@@ -118,6 +118,11 @@ describe('suggestions over HTTP', () => {
       expect(res.body).toMatchObject({ total: 1, page: 1, pageSize: 20 });
       expect(res.body.items.map((i: { offerId: string }) => i.offerId)).toEqual([published]);
       expect(res.body.items[0].breakdown).toHaveLength(7);
+      const numbers = [
+        res.body.items[0].total,
+        ...res.body.items[0].breakdown.map((t: { value: number }) => t.value),
+      ];
+      for (const n of numbers) expect(Math.round(n * 10_000) / 10_000).toBe(n);
       expect(res.body.excluded).toBeUndefined();
       expect(res.text).not.toContain('13800002210');
       expect(res.text).not.toContain('王老师');
