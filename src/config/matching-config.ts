@@ -93,6 +93,15 @@ export class MatchSlaConfig implements SlaSettings {
   @IsOptional() @IsObject() items: Record<string, Partial<Record<SlaState, number>>> = {};
 }
 
+/** Batch allocation (issue 12 §4). */
+export class AllocationConfig {
+  @IsInt() @Min(1) @Max(200) candidatesPerNeed!: number;
+  @IsInt() @Min(1) @Max(200) maxCandidatesPerNeed!: number;
+  @IsInt() @Min(1) @Max(1_000_000) maxNeeds!: number;
+  @IsInt() @Min(1) @Max(100_000) maxOffers!: number;
+  @IsInt() @Min(1) @Max(10_080) planMaxAgeMinutes!: number;
+}
+
 export class MatchingConfig implements ScoringSettings {
   @IsObject() @ValidateNested() @Type(() => MatchingWeightsConfig) weights!: MatchingWeightsConfig;
   @Share() sameCategory!: number;
@@ -102,6 +111,7 @@ export class MatchingConfig implements ScoringSettings {
   /** In fen (1 元 = 100 分). */
   @IsInt() @Min(1) @Max(100_000_000) fairnessReferenceFen!: number;
   @IsObject() @ValidateNested() @Type(() => MatchSlaConfig) sla!: MatchSlaConfig;
+  @IsObject() @ValidateNested() @Type(() => AllocationConfig) allocation!: AllocationConfig;
 }
 
 /**
@@ -115,6 +125,9 @@ export function matchingConfigProblems(config: {
   const problems: string[] = [];
   const weights = Object.values(config.matching.weights) as number[];
   if (!weights.some((w) => w > 0)) problems.push('matching.weights: 至少要有一个权重大于 0');
+  const { candidatesPerNeed, maxCandidatesPerNeed } = config.matching.allocation;
+  if (candidatesPerNeed > maxCandidatesPerNeed)
+    problems.push('matching.allocation.candidatesPerNeed: 不能大于 maxCandidatesPerNeed');
   const codes = new Set(config.menu.items.map((i) => i.code));
   for (const [code, days] of Object.entries(config.matching.sla.items)) {
     const at = `matching.sla.items.${code}`;

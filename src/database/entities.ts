@@ -17,6 +17,7 @@ import { MenuItemEntity } from '../modules/menu/menu-item.entity';
 import { PartnerEntity } from '../modules/partners/partner.entity';
 import { NeedEntity, NeedHistoryEntity } from '../modules/needs/need.entity';
 import { OfferEntity, OfferHistoryEntity, OfferItemEntity } from '../modules/offers/offer.entity';
+import { AllocationEntity, AllocationLineEntity } from '../modules/matching/allocations/allocation.entity';
 
 /** Every TypeORM entity of the application, listed explicitly (no globs: same in ts-jest, swc and dist). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -44,4 +45,6 @@ export const ENTITIES: Function[] = [
   OfferEntity,
   OfferItemEntity,
   OfferHistoryEntity,
+  AllocationEntity,
+  AllocationLineEntity,
 ];
