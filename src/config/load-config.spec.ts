@@ -517,6 +517,16 @@ describe('loadConfig: the matcher’s weights (config/matching.yml)', () => {
       (s: string) => s.replace(/^ {2}item: 3\b/m, '  item: high'),
       /^matching\.weights\.item: /,
     ],
+    [
+      'a default K above the allocation maximum',
+      (s: string) => s.replace(/^ {2}candidatesPerNeed: 30\b/m, '  candidatesPerNeed: 201'),
+      /^matching\.allocation\.candidatesPerNeed: /,
+    ],
+    [
+      'a default K above maxCandidatesPerNeed',
+      (s: string) => s.replace(/^ {2}maxCandidatesPerNeed: 200\b/m, '  maxCandidatesPerNeed: 20'),
+      /^matching\.allocation\.candidatesPerNeed: 不能大于 maxCandidatesPerNeed$/,
+    ],
   ])('refuses to start with %s', (_, edit, problem) => {
     const dir = dirWithMatching(edit);
     expect(readFileSync(join(dir, 'matching.yml'), 'utf8')).not.toBe(
