@@ -117,6 +117,35 @@ describe('JobWorkerService', () => {
     }
   });
 
+  it('consumes the matching queue one job at a time, the others at worker.concurrency', async () => {
+    @Injectable()
+    class Handlers {
+      @JobHandler(A)
+      async a(): Promise<void> {}
+      @JobHandler(B)
+      async b(): Promise<void> {}
+    }
+    const { logger } = capture();
+    const driver = new InProcessDriver(logger);
+    const consumed: [string, number][] = [];
+    const consume = driver.consume.bind(driver);
+    driver.consume = (queue, processor, concurrency) => {
+      consumed.push([queue, concurrency]);
+      return consume(queue, processor, concurrency);
+    };
+    const catalog = { 'test.a': QueueName.matching, 'test.b': 'test-q' };
+    const moduleRef = await boot([Handlers], { catalog, driver });
+    try {
+      await moduleRef.get(JobWorkerService).startConsumers();
+      expect(consumed.sort()).toEqual([
+        [QueueName.matching, 1],
+        ['test-q', 2],
+      ]);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
   it('fails an unknown job name for good, loudly', async () => {
     let runs = 0;
     @Injectable()

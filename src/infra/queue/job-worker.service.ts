@@ -10,6 +10,7 @@ import {
   resolveJobHandlers,
 } from './job-handler';
 import { JobContext, PermanentJobError, QUEUE_DRIVER, QueueDriver } from './queue.port';
+import { QUEUE_MAX_CONCURRENCY } from './jobs';
 
 /**
  * Finds the `@JobHandler` methods when the module initialises (so a missing or doubled handler stops
@@ -48,7 +49,7 @@ export class JobWorkerService implements OnModuleInit {
       await this.driver.consume(
         queue,
         (payload, context) => this.dispatch(queue, payload, context),
-        concurrency,
+        Math.min(concurrency, QUEUE_MAX_CONCURRENCY[queue] ?? concurrency),
       );
     }
     this.logger.log(

@@ -10,6 +10,8 @@
 export enum QueueName {
   search = 'search',
   maintenance = 'maintenance',
+  /** Batch allocations: long solves, kept off the maintenance queue (audit sealing runs every second there). */
+  matching = 'matching',
 }
 
 export enum JobName {
@@ -35,6 +37,8 @@ export enum JobName {
   NeedsExpireOpen = 'needs.expire-open',
   /** Published or paused offers past their last valid day are closed (daily). */
   OffersExpire = 'offers.expire',
+  /** Computes one batch allocation's plan (POST /allocations). */
+  AllocationRun = 'matching.allocation-run',
 }
 
 export interface JobPayloads {
@@ -56,6 +60,8 @@ export interface JobPayloads {
   [JobName.NeedsExpireOpen]: Record<string, never>;
   /** Finds the expired offers itself. */
   [JobName.OffersExpire]: Record<string, never>;
+  /** The allocation row holds the request; a second run of a finished one does nothing. */
+  [JobName.AllocationRun]: { allocationId: string };
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -70,4 +76,13 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.ArchivesExpireDrafts]: QueueName.maintenance,
   [JobName.NeedsExpireOpen]: QueueName.maintenance,
   [JobName.OffersExpire]: QueueName.maintenance,
+  [JobName.AllocationRun]: QueueName.matching,
+};
+
+/**
+ * Queues whose jobs may not run as many at once as `worker.concurrency` allows: one batch allocation at a
+ * time per worker process (a 100k × 10k solve holds ~250 MB and a core).
+ */
+export const QUEUE_MAX_CONCURRENCY: Readonly<Partial<Record<string, number>>> = {
+  [QueueName.matching]: 1,
 };

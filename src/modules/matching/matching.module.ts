@@ -2,19 +2,30 @@ import { Module } from '@nestjs/common';
 import { ArchivesModule } from '../archives/archives.module';
 import { NeedsModule } from '../needs/needs.module';
 import { OffersModule } from '../offers/offers.module';
+import { OrgUnitsModule } from '../org-units/org-units.module';
+import { AllocationRunner } from './allocations/allocation-runner';
+import { AllocationsController } from './allocations/allocations.controller';
+import { AllocationsRepository } from './allocations/allocations.repository';
+import { AllocationsService } from './allocations/allocations.service';
 import { MATCH_HISTORY, NoMatchesYetHistory } from './history/match-history.port';
 import { SuggestionsController } from './suggestions.controller';
 import { SuggestionsService } from './suggestions.service';
 
 /**
- * Matching (issue 12): suggestions both ways. Uses NeedsService, OfferReadsService and DibaoLinesService
+ * Matching (issue 12): suggestions both ways, and batch allocation (a job: AllocationRunner). Uses NeedsService, OfferReadsService and DibaoLinesService
  * (the 低保 line for the income bound); needs the global Clock, AuditService, AppConfig and SEARCH_ENGINE.
  * MATCH_HISTORY answers "no matches yet" until the match-lifecycle issue binds its own.
  */
 @Module({
-  imports: [NeedsModule, OffersModule, ArchivesModule],
-  controllers: [SuggestionsController],
-  providers: [SuggestionsService, { provide: MATCH_HISTORY, useClass: NoMatchesYetHistory }],
-  exports: [SuggestionsService],
+  imports: [NeedsModule, OffersModule, ArchivesModule, OrgUnitsModule],
+  controllers: [SuggestionsController, AllocationsController],
+  providers: [
+    SuggestionsService,
+    AllocationsRepository,
+    AllocationsService,
+    AllocationRunner,
+    { provide: MATCH_HISTORY, useClass: NoMatchesYetHistory },
+  ],
+  exports: [SuggestionsService, AllocationsService],
 })
 export class MatchingModule {}

@@ -33,6 +33,7 @@ import { HARD_FILTER_MESSAGES, hardFilterExclusions, type HardFilter } from './f
 import { MATCH_HISTORY, type MatchHistoryPort } from './history/match-history.port';
 import { MatchingErrorCode } from './matching.errors';
 import { compareRanked, type Score } from './scoring/score';
+import { shownScore } from './scoring/shown-score';
 
 /** Candidates the engine is asked for, ranked by the score afterwards; pages reach no further. */
 export const CANDIDATE_LIMIT = 200;
@@ -297,20 +298,6 @@ export class SuggestionsService {
 
 function rank<Row>(s: Scored<Row>) {
   return { total: s.score.total, needOpenedAt: s.openedAt, id: s.id };
-}
-
-/** Four decimals are what a person reads; the order was already decided on the exact values. */
-const shown = (n: number) => Math.round(n * 10_000) / 10_000;
-
-function shownScore(score: Score): Pick<OfferSuggestionDto, 'total' | 'breakdown'> {
-  return {
-    total: shown(score.total),
-    breakdown: score.breakdown.map((t) => ({
-      ...t,
-      value: shown(t.value),
-      contribution: shown(t.contribution),
-    })),
-  };
 }
 
 function offerSuggestion(row: OfferRow, score: Score): OfferSuggestionDto {

@@ -196,6 +196,32 @@ export class NeedsRepository {
     );
   }
 
+  /**
+   * Batch allocation: ids of the open needs of archives under `scopePath`, narrowed by item, category and
+   * urgency, longest waiting first, at most `limit`.
+   */
+  async openIdsIn(
+    scopePath: string,
+    filter: { itemCodes?: readonly string[]; categories?: readonly string[]; urgencies?: readonly string[] },
+    limit: number,
+  ): Promise<string[]> {
+    const params: unknown[] = [scopePath];
+    const where = [`n.state = 'open'`, `starts_with(u.path, $1)`];
+    if (filter.itemCodes?.length) where.push(`m.code = ANY($${params.push([...filter.itemCodes])})`);
+    if (filter.categories?.length) where.push(`m.category = ANY($${params.push([...filter.categories])})`);
+    if (filter.urgencies?.length) where.push(`n.urgency = ANY($${params.push([...filter.urgencies])})`);
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT n.id FROM needs n
+         JOIN menu_items m ON m.id = n.menu_item_id
+         JOIN archives a ON a.id = n.archive_id
+         JOIN org_units u ON u.id = a.org_unit_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY n.opened_at NULLS LAST, n.id LIMIT $${params.push(limit)}`,
+      params,
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** One page in the list's order (default: urgency, emergency first, then waiting time, oldest first). */
   async list(
     criteria: NeedListCriteria,

@@ -323,6 +323,15 @@ export class NeedsService {
     return this.repository.matchRows(ids, criteria);
   }
 
+  /** Batch allocation: the open needs under `scopePath` (no access check: the caller has made it). */
+  openIdsIn(
+    scopePath: string,
+    filter: { itemCodes?: readonly string[]; categories?: readonly string[]; urgencies?: readonly string[] },
+    limit: number,
+  ): Promise<string[]> {
+    return this.repository.openIdsIn(scopePath, filter, limit);
+  }
+
   /**
    * The row, if the caller may read it (workers: their household's; staff: their subtree); else 403/404,
    * the denial audited as `action`. The matcher uses it for a need's suggestions (same 404/403 as GET).

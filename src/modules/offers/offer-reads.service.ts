@@ -154,6 +154,14 @@ export class OfferReadsService {
     return this.repository.rows(ids);
   }
 
+  /** Batch allocation: offers that can take needs under a scope (offers.repository.ts). No access check. */
+  allocatableIds(
+    criteria: Parameters<OffersRepository['allocatableIds']>[0],
+    limit: number,
+  ): Promise<string[]> {
+    return this.repository.allocatableIds(criteria, limit);
+  }
+
   /** The row, if the caller may read it; else 404 (unknown) or 403 (another partner's, out of scope). */
   async readable(principal: Principal, action: string, id: string): Promise<OfferRow> {
     return this.audit.auditDenials(principal, action, { type: 'offer', id }, async () => {

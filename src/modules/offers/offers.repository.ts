@@ -254,6 +254,50 @@ export class OffersRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Batch allocation: ids of the offers that can take needs under `scopePath` today — published, valid on
+   * `today`, capacity left, partner approved, scoped to a subtree that contains the scope or lies inside
+   * it (or by region only: the pairs' scope filter decides) — narrowed by ids, items, partners and kinds;
+   * at most `limit`.
+   */
+  async allocatableIds(
+    criteria: {
+      scopePath: string;
+      today: string;
+      ids?: readonly string[];
+      itemCodes?: readonly string[];
+      partnerIds?: readonly string[];
+      kinds?: readonly string[];
+    },
+    limit: number,
+  ): Promise<string[]> {
+    const params: unknown[] = [criteria.scopePath, criteria.today];
+    const where = [
+      `o.state = 'published'`,
+      `o.remaining > 0`,
+      `p.status = 'approved'`,
+      `$2::date BETWEEN o.valid_from AND o.valid_until`,
+      `(su.path IS NULL OR starts_with($1, su.path) OR starts_with(su.path, $1))`,
+    ];
+    if (criteria.ids) where.push(`o.id = ANY($${params.push([...criteria.ids])}::uuid[])`);
+    if (criteria.partnerIds?.length) where.push(`o.partner_id = ANY($${params.push([...criteria.partnerIds])}::uuid[])`);
+    if (criteria.kinds?.length) where.push(`o.kind = ANY($${params.push([...criteria.kinds])})`);
+    if (criteria.itemCodes?.length)
+      where.push(
+        `EXISTS (SELECT 1 FROM offer_items oi JOIN menu_items m ON m.id = oi.menu_item_id
+                  WHERE oi.offer_id = o.id AND m.code = ANY($${params.push([...criteria.itemCodes])}))`,
+      );
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT o.id FROM offers o
+         JOIN partners p ON p.id = o.partner_id
+         LEFT JOIN org_units su ON su.id = o.scope_org_unit_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY o.id LIMIT $${params.push(limit)}`,
+      params,
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Every offer id, in batches (the search index's reindex). */
   async *allIds(batchSize: number): AsyncIterable<string[]> {
     let after = '00000000-0000-0000-0000-000000000000';

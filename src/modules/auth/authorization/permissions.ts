@@ -20,6 +20,10 @@ export interface Grant {
 }
 
 export const PERMISSIONS = {
+  // Batch allocation (批量分配): staff of the unit's subtree; the service checks the unit's scope.
+  'allocations.create': { staff: ['caseworker', 'reviewer', 'approver'] },
+  'allocations.discard': { staff: ['caseworker', 'reviewer', 'approver'] },
+  'allocations.read': { staff: ['caseworker', 'reviewer', 'approver'] },
   // Archive workflow (建档立卡): the service then checks the archive's state, unit level and scope.
   'archives.accept-transfer': { staff: ['archivist'] },
   'archives.approve': { staff: ['approver'] },

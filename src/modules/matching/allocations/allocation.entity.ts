@@ -15,6 +15,7 @@ import { OfferEntity } from '../../offers/offer.entity';
 import { OrgUnitEntity } from '../../org-units/org-unit.entity';
 import { UserEntity } from '../../users/user.entity';
 import type { AllocationStrategy } from '../allocation/instance';
+import type { ScoreTerm } from '../scoring/score';
 import type {
   AllocationNeedFilter,
   AllocationOfferFilter,
@@ -147,7 +148,10 @@ export class AllocationEntity {
   'chk_allocation_lines_reason',
   `("offer_id" IS NULL) = ("reason" IS NOT NULL) AND ("reason" IS NULL OR "reason" IN ('no_eligible_offer','capacity_taken','changed_during_run'))`,
 )
-@Check('chk_allocation_lines_score', `("offer_id" IS NULL) = ("score" IS NULL) AND ("score" IS NULL OR "score" > 0)`)
+@Check(
+  'chk_allocation_lines_score',
+  `("offer_id" IS NULL) = ("score" IS NULL) AND ("score" IS NULL OR "score" > 0)`,
+)
 @Index('idx_allocation_lines_offer', ['allocationId', 'offerId'])
 export class AllocationLineEntity {
   @PrimaryColumn({ type: 'uuid' })
@@ -175,9 +179,9 @@ export class AllocationLineEntity {
   @Column({ type: 'int', nullable: true })
   score!: number | null;
 
-  /** The pair's factors as suggestions show them ({ factor, weight, value }). */
+  /** The pair’s terms as suggestions show them (factor, label, weight, value, contribution). */
   @Column({ type: 'jsonb', nullable: true })
-  breakdown!: { factor: string; weight: number; value: number }[] | null;
+  breakdown!: ScoreTerm[] | null;
 
   @Column({ type: 'varchar', length: 32, nullable: true })
   reason!: UnassignedReason | null;

@@ -52,6 +52,29 @@ function indexBy(offers: readonly BatchOffer[], keys: (o: OfferFacts) => readonl
   return index;
 }
 
+/**
+ * A function adding one need's pairs — every offer passing the hard filters but the history's — to `out`
+ * (the need's index `i`). The offers are indexed by item and category once, so a caller can walk a large
+ * batch of needs in slices and yield between them.
+ */
+export function candidateFinder(
+  offers: readonly BatchOffer[],
+  today: string,
+): (need: BatchNeed, i: number, out: CandidatePairs) => void {
+  const byItem = indexBy(offers, (f) => f.menuItemIds);
+  const byCategory = indexBy(offers, (f) => f.categories);
+  return (need, i, out) => {
+    const { facts } = need;
+    const pool = new Set(byItem.get(facts.menuItemId) ?? []);
+    if (facts.acceptsSameCategory) for (const o of byCategory.get(facts.category) ?? []) pool.add(o);
+    for (const o of pool) {
+      if (hardFilterExclusions(facts, offers[o]!.facts, NO_HISTORY, today).length > 0) continue;
+      out.need.push(i);
+      out.offer.push(o);
+    }
+  };
+}
+
 /** Pairs passing every hard filter but the history's, need by need; `onNeed` reports progress. */
 export function candidatePairs(
   needs: readonly BatchNeed[],
@@ -59,18 +82,10 @@ export function candidatePairs(
   today: string,
   onNeed?: (done: number) => void,
 ): CandidatePairs {
-  const byItem = indexBy(offers, (f) => f.menuItemIds);
-  const byCategory = indexBy(offers, (f) => f.categories);
+  const find = candidateFinder(offers, today);
   const pairs: CandidatePairs = { need: [], offer: [] };
   needs.forEach((need, i) => {
-    const { facts } = need;
-    const pool = new Set(byItem.get(facts.menuItemId) ?? []);
-    if (facts.acceptsSameCategory) for (const o of byCategory.get(facts.category) ?? []) pool.add(o);
-    for (const o of pool) {
-      if (hardFilterExclusions(facts, offers[o]!.facts, NO_HISTORY, today).length > 0) continue;
-      pairs.need.push(i);
-      pairs.offer.push(o);
-    }
+    find(need, i, pairs);
     onNeed?.(i + 1);
   });
   return pairs;

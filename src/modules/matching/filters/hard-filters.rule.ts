@@ -118,10 +118,7 @@ export function hardFilterExclusions(
   const out: HardFilter[] = [];
   const sameItem = offer.menuItemIds.includes(need.menuItemId);
   if (!sameItem && !(need.acceptsSameCategory && offer.categories.includes(need.category))) out.push('item');
-  if (offer.state !== 'published') out.push('offer_state');
-  if (today < offer.validFrom || today > offer.validUntil) out.push('validity');
-  if (offer.remaining <= 0) out.push('remaining');
-  if (!offer.partnerActive) out.push('partner');
+  out.push(...offerClosedBy(offer, today));
   if (!scopeCovers(offer, need)) out.push('scope');
   if ((offer.online && need.mode === 'onsite') || (!offer.online && need.mode === 'online')) out.push('mode');
   out.push(...offerEligibilityFailures(offer.eligibility, need.household).map((c) => ELIGIBILITY_FILTER[c]));
@@ -134,6 +131,22 @@ export function hardFilterExclusions(
     daysBetween(history.lastAidOn, today) < offer.cooldownDays
   )
     out.push('cooldown');
+  return out;
+}
+
+/**
+ * The filters an offer fails whoever the need: not published, outside its validity, nothing left, its
+ * partner suspended. Empty: the offer can still take needs today.
+ */
+export function offerClosedBy(
+  offer: Pick<OfferFacts, 'state' | 'validFrom' | 'validUntil' | 'remaining' | 'partnerActive'>,
+  today: string,
+): HardFilter[] {
+  const out: HardFilter[] = [];
+  if (offer.state !== 'published') out.push('offer_state');
+  if (today < offer.validFrom || today > offer.validUntil) out.push('validity');
+  if (offer.remaining <= 0) out.push('remaining');
+  if (!offer.partnerActive) out.push('partner');
   return out;
 }
 
