@@ -9,7 +9,9 @@ import { AuditService } from '../../audit/audit.service';
 import type { NeedMatchRow } from '../../needs/needs.repository';
 import { NeedsService } from '../../needs/needs.service';
 import { OfferReadsService } from '../../offers/offer-reads.service';
-import type { AllocationInstance, AllocationResult } from '../allocation/instance';
+import { solveGreedy } from '../allocation/greedy';
+import type { AllocationInstance, AllocationResult, AllocationStrategy } from '../allocation/instance';
+import { solveOptimal } from '../allocation/optimal';
 import { findEdge } from '../allocation/instance';
 import { checkDuals, checkPlan } from '../allocation/plan-check';
 import { AllocationAbortedError, runAllocation } from '../allocation/run-in-worker';
@@ -33,6 +35,11 @@ import { AllocationsRepository, type AllocationRow, type NewAllocationLine } fro
 /** Rows are re-read this many ids at a time; the candidate walk yields to the event loop this often. */
 const READ_BATCH = 5000;
 const NEEDS_PER_SLICE = 1000;
+/**
+ * Instances up to this many candidate pairs are solved on the calling thread: a few milliseconds, where
+ * starting a worker thread costs a second or two (more under ts sources). Larger ones go to a worker.
+ */
+const INLINE_MAX_EDGES = 20_000;
 /** Progress is written at most this often (and at every phase change). */
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -66,7 +73,8 @@ class ScopeTooLargeError extends Error {
  * - candidates: the scope's open needs and the offers reaching it are re-read from PostgreSQL; every pair
  *   passing the hard filters is scored as the suggestions score it (no text query), each need keeps its
  *   best K (batch-candidates.ts);
- * - solving: the chosen strategy in a worker thread (run-in-worker.ts), greedy beside optimal; the plan is
+ * - solving: the chosen strategy (in a worker thread, run-in-worker.ts, unless the instance is small),
+ *   greedy beside optimal; the plan is
  *   checked (feasible, total = Σ scores; optimal: total = bound and the duals certify it) before use;
  * - saving: needs and offers are read again, since they may have changed while the job ran: a line whose
  *   need left `open`, or whose offer closed or has fewer free places than the plan gives it (the lowest
@@ -192,15 +200,16 @@ export class AllocationRunner {
     const strategy = prepared.row.strategy;
     const started = performance.now();
     progress.report('solving', 0, instance.needCount);
-    const plan = await runAllocation(instance, {
-      strategy,
-      signal: progress.signal,
-      onProgress: (_phase, done, total) => progress.report('solving', done, total),
-    });
-    const greedy =
-      strategy === 'greedy'
-        ? plan
-        : await runAllocation(instance, { strategy: 'greedy', signal: progress.signal });
+    const run = (strategy: AllocationStrategy) =>
+      instance.edgeOffer.length <= INLINE_MAX_EDGES
+        ? Promise.resolve(strategy === 'optimal' ? solveOptimal(instance) : solveGreedy(instance))
+        : runAllocation(instance, {
+            strategy,
+            signal: progress.signal,
+            onProgress: (_phase, done, total) => progress.report('solving', done, total),
+          });
+    const plan = await run(strategy);
+    const greedy = strategy === 'greedy' ? plan : await run('greedy');
     const solveMs = Math.round(performance.now() - started);
     const problems = planProblems(instance, plan);
     if (problems.length > 0) throw new Error(`allocation plan rejected: ${problems.slice(0, 5).join('; ')}`);

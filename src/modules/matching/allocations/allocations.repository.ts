@@ -167,7 +167,7 @@ export class AllocationsRepository {
 
   async finish(manager: EntityManager, id: string, totals: AllocationTotals, now: Date): Promise<void> {
     await manager.query(
-      `UPDATE allocations SET state = 'done', phase = NULL, need_count = $2, offer_count = $3, edge_count = $4,
+      `UPDATE allocations SET state = 'done', phase = NULL, progress_done = $2, progress_total = $2, need_count = $2, offer_count = $3, edge_count = $4,
               total = $5, bound = $6, optimal_total = $7, greedy_total = $8, assigned = $9, solve_ms = $10,
               finished_at = $11, version = version + 1
         WHERE id = $1`,
