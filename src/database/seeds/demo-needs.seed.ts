@@ -1,17 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import type { ArchiveKind, ArchiveStatus, SchoolingStage } from '../../modules/archives/archive.enums';
 import type { MenuBeneficiary, MenuCategory, MenuUnit } from '../../modules/menu/menu.enums';
-import type {
-  ContactPreference,
-  NeedMode,
-  NeedRejectReason,
-  NeedState,
-  NeedUrgency,
-} from '../../modules/needs/needs.enums';
+import type { ContactPreference, NeedRejectReason, NeedState } from '../../modules/needs/needs.enums';
 import { screeningViolations } from '../../modules/needs/rules/need-screening.rule';
 import { findNeedTransition, type NeedCommand } from '../../modules/needs/rules/need-transitions.rule';
 import { DEMO_LEDGER_RECORDER_ID } from './demo-archives.seed';
 import { Random } from './demo-random';
+import { drawNeedTerms } from './synthetic/synthetic-world';
 
 /**
  * About 400 demo needs (需求/点单) ordered from the demo archives, in every state a need can reach
@@ -345,23 +340,7 @@ async function insertNeed(
       ? Math.min(item.max_per_need, random.int(5, 50) * 10_000)
       : Math.min(item.max_per_need, random.int(1, 3));
   const tags = item.tags.length > 0 && random.chance(0.6) ? [random.pick(item.tags)] : [];
-  const urgency: NeedUrgency =
-    item.category === 'relief'
-      ? random.weighted<NeedUrgency>([
-          ['emergency', 4],
-          ['urgent', 4],
-          ['normal', 2],
-        ])
-      : random.weighted<NeedUrgency>([
-          ['emergency', 1],
-          ['urgent', 3],
-          ['normal', 16],
-        ]);
-  const mode = random.weighted<NeedMode>([
-    ['any', 6],
-    ['onsite', 3],
-    ['online', 1],
-  ]);
+  const { urgency, mode } = drawNeedTerms(random, item.category);
   const contact = random.weighted<ContactPreference>([
     ['phone', 5],
     ['via_union', 3],
