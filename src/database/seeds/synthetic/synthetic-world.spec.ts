@@ -4,6 +4,7 @@ import { drawOffer, generateOffers, type MenuItemInfo } from './synthetic-offers
 import {
   drawNeedTerms,
   generateHouseholds,
+  generateNeeds,
   HEAD_OVER_50_SHARE,
   LEADING_CAUSES,
   LEADING_CAUSES_SHARE,
@@ -57,7 +58,7 @@ describe('synthetic world', () => {
     it(`has ${HEAD_OVER_50_SHARE * 100} % of heads over 50 (±2 %)`, () => {
       const over50 = share(households, (h) => YEAR - h.headBirthYear > 51);
       expect(Math.abs(over50 - HEAD_OVER_50_SHARE)).toBeLessThan(0.02);
-      for (const h of households) expect(h.headOver50).toBe(YEAR - h.headBirthYear >= 52);
+      expect(households.filter((h) => h.headOver50 !== YEAR - h.headBirthYear >= 52)).toEqual([]);
     });
 
     it(`has illness, schooling and low employment as ${LEADING_CAUSES_SHARE * 100} % of primary causes (±2 %)`, () => {
@@ -75,20 +76,24 @@ describe('synthetic world', () => {
       expect(marginal).toBeGreaterThan(0.48);
       expect(accident).toBeGreaterThan(0.05);
       expect(accident).toBeLessThan(0.14);
-      for (const h of households) {
-        if (h.category === 'marginal') expect(MARGINAL_PRIMARY_CAUSES).toContain(h.primaryCause);
-        if (h.category === 'accident') expect(ACCIDENT_PRIMARY_CAUSES).toContain(h.primaryCause);
-        expect(h.causes[0]).toBe(h.primaryCause);
-        expect(new Set(h.causes).size).toBe(h.causes.length);
-      }
+      const wrong = households.filter(
+        (h) =>
+          (h.category === 'marginal' && !MARGINAL_PRIMARY_CAUSES.includes(h.primaryCause)) ||
+          (h.category === 'accident' && !ACCIDENT_PRIMARY_CAUSES.includes(h.primaryCause)) ||
+          h.causes[0] !== h.primaryCause ||
+          new Set(h.causes).size !== h.causes.length,
+      );
+      expect(wrong).toEqual([]);
     });
 
     it('makes temporary archives 意外致困 and migrant archives only in migrant-heavy unions', () => {
       const migrantUnits = new Set(world.units.filter((u) => u.migrantHeavy).map((u) => u.id));
-      for (const h of households) {
-        if (h.kind === 'temporary') expect(h.category).toBe('accident');
-        if (h.kind === 'migrant') expect(migrantUnits.has(h.unitId)).toBe(true);
-      }
+      const wrong = households.filter(
+        (h) =>
+          (h.kind === 'temporary' && h.category !== 'accident') ||
+          (h.kind === 'migrant' && !migrantUnits.has(h.unitId)),
+      );
+      expect(wrong).toEqual([]);
       expect(share(households, (h) => h.kind === 'migrant')).toBeGreaterThan(0.1);
     });
 
@@ -96,6 +101,25 @@ describe('synthetic world', () => {
       expect(generateHouseholds(new Random(7), world, 50, YEAR)).toEqual(households.slice(0, 50));
       expect(generateHouseholds(new Random(8), world, 50, YEAR)).not.toEqual(households.slice(0, 50));
     });
+  });
+
+  it('orders needs over the menu items by primary cause: schooling households mostly tuition, the unemployed training and jobs', () => {
+    const households = generateHouseholds(new Random(5), world, 4000, YEAR);
+    const needs = generateNeeds(new Random(6), households, ITEMS);
+    expect(needs.length / households.length).toBeGreaterThan(1.3);
+    expect(needs.length / households.length).toBeLessThan(1.7);
+    const codes = new Set(ITEMS.map((i) => i.code));
+    const category = new Map(ITEMS.map((i) => [i.code, i.category]));
+    expect(needs.filter((n) => !codes.has(n.itemCode) || category.get(n.itemCode) !== n.category)).toEqual(
+      [],
+    );
+    const of = (cause: string) => needs.filter((n) => households[n.household].primaryCause === cause);
+    expect(share(of('schooling'), (n) => n.category === 'tuition')).toBeGreaterThan(0.5);
+    expect(share(of('unemployment'), (n) => ['training', 'employment'].includes(n.category))).toBeGreaterThan(
+      0.6,
+    );
+    expect(share(of('illness'), (n) => n.category === 'medical')).toBeGreaterThan(0.35);
+    expect(new Set(needs.map((n) => n.category)).size).toBeGreaterThanOrEqual(8);
   });
 
   it('orders relief mostly urgent or emergency, other categories mostly normal', () => {
@@ -114,29 +138,36 @@ describe('synthetic world', () => {
     it('has every kind, with the kind of its items and realistic capacities', () => {
       const kinds = new Set(offers.map((o) => o.kind));
       expect(kinds).toEqual(new Set(['slots', 'goods', 'cash']));
-      for (const o of offers) {
-        const units = o.itemCodes.map((c) => ITEMS.find((i) => i.code === c)!.unit);
-        expect(new Set(units).size).toBe(1);
-        expect(o.kind).toBe(units[0] === 'yuan' ? 'cash' : units[0]);
-        expect(o.capacity).toBeGreaterThanOrEqual(5);
-        expect(o.capacity).toBeLessThanOrEqual(500);
-        expect(o.remaining).toBeGreaterThanOrEqual(0);
-        expect(o.remaining).toBeLessThanOrEqual(o.capacity);
-        expect(o.amountPerBeneficiaryFen !== null).toBe(o.kind === 'cash');
-        const categories = new Set(o.itemCodes.map((c) => ITEMS.find((i) => i.code === c)!.category));
-        expect(categories.size).toBe(1);
-      }
+      const item = new Map(ITEMS.map((i) => [i.code, i]));
+      // One list of problems (an expect per offer is slow on 10k).
+      const problems = offers.flatMap((o, i) => {
+        const units = new Set(o.itemCodes.map((c) => item.get(c)!.unit));
+        const categories = new Set(o.itemCodes.map((c) => item.get(c)!.category));
+        const unit = [...units][0];
+        const wrong = [
+          units.size !== 1 && 'items of several units',
+          categories.size !== 1 && 'items of several categories',
+          o.kind !== (unit === 'yuan' ? 'cash' : unit) && 'kind not its unit',
+          (o.capacity < 5 || o.capacity > 500) && 'capacity',
+          (o.remaining < 0 || o.remaining > o.capacity) && 'remaining',
+          (o.amountPerBeneficiaryFen !== null) !== (o.kind === 'cash') && 'cash amount',
+        ].filter(Boolean);
+        return wrong.length ? [{ i, wrong }] : [];
+      });
+      expect(problems).toEqual([]);
       expect(share(offers, (o) => o.remaining === 0)).toBeCloseTo(0.06, 1);
     });
 
     it('scopes every offer to a unit of the world or a region prefix, online ones to the city', () => {
-      for (const o of offers) {
-        expect(o.scopeUnitId !== null || o.scopeRegionPrefix !== null).toBe(true);
-        if (o.scopeUnitId) expect(ids.has(o.scopeUnitId)).toBe(true);
-        if (o.scopeRegionPrefix) expect(o.scopeRegionPrefix).toMatch(/^3301(\d\d)?$/);
-        expect(o.regionCode).toMatch(/^3301\d\d$/);
-        if (o.online) expect(o.scopeUnitId).toBe('city');
-      }
+      const wrong = offers.filter(
+        (o) =>
+          (o.scopeUnitId === null && o.scopeRegionPrefix === null) ||
+          (o.scopeUnitId !== null && !ids.has(o.scopeUnitId)) ||
+          (o.scopeRegionPrefix !== null && !/^3301(\d\d)?$/.test(o.scopeRegionPrefix)) ||
+          !/^3301\d\d$/.test(o.regionCode) ||
+          (o.online && o.scopeUnitId !== 'city'),
+      );
+      expect(wrong).toEqual([]);
       expect(share(offers, (o) => o.online)).toBeCloseTo(0.1, 1);
       expect(share(offers, (o) => o.scopeUnitId !== null && o.scopeUnitId.includes('-gr-'))).toBeCloseTo(
         0.3,
@@ -147,7 +178,7 @@ describe('synthetic world', () => {
     it('keeps about 92 % inside their validity window today, the windows valid', () => {
       const inside = share(offers, (o) => o.validFrom <= TODAY && TODAY <= o.validUntil);
       expect(Math.abs(inside - 0.92)).toBeLessThan(0.02);
-      for (const o of offers) expect(o.validFrom <= o.validUntil).toBe(true);
+      expect(offers.filter((o) => o.validFrom > o.validUntil)).toEqual([]);
     });
 
     it('is deterministic from the seed', () => {

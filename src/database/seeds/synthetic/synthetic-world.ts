@@ -1,7 +1,8 @@
 /**
  * The one synthetic-data generator (STYLE.md) behind the demo seed and the benchmarks, so both show the
  * same world: a city with districts and grassroots unions, households with the distributions of a real
- * union, the terms of the needs they order, and partner offers of every kind. Pure (no database, no
+ * union, the needs they order over the menu items (by primary cause) with their terms, and partner offers
+ * of every kind (synthetic-offers.ts). Pure (no database, no
  * NestJS): deterministic from the `Random` it is given, so a seed reproduces a world.
  *
  * Households (issue 12 §5, as a grassroots union's archive looks):
@@ -215,6 +216,111 @@ export function generateHouseholds(
 }
 
 // ── needs ───────────────────────────────────────────────────────────────────────────────────
+
+/** The menu categories a household orders from, by its primary cause (weights): what its hardship calls for. */
+const CATEGORY_WEIGHTS_BY_CAUSE: Partial<Record<Cause, ReadonlyArray<[string, number]>>> = {
+  illness: [
+    ['medical', 6],
+    ['relief', 3],
+    ['care', 2],
+    ['donation', 2],
+    ['counseling', 1],
+    ['policy', 1],
+  ],
+  schooling: [
+    ['tuition', 7],
+    ['donation', 2],
+    ['care', 1],
+    ['policy', 1],
+  ],
+  unemployment: [
+    ['training', 4],
+    ['employment', 5],
+    ['relief', 1],
+    ['legal', 1],
+    ['policy', 1],
+  ],
+  low_income: [
+    ['employment', 3],
+    ['training', 2],
+    ['donation', 3],
+    ['relief', 2],
+    ['policy', 1],
+  ],
+  disability: [
+    ['care', 4],
+    ['medical', 2],
+    ['donation', 2],
+    ['policy', 1],
+  ],
+  accident: [
+    ['relief', 4],
+    ['medical', 3],
+    ['legal', 2],
+    ['counseling', 1],
+  ],
+  disaster: [
+    ['relief', 5],
+    ['donation', 3],
+    ['care', 1],
+  ],
+  single_parent: [
+    ['tuition', 3],
+    ['care', 2],
+    ['counseling', 2],
+    ['employment', 2],
+    ['donation', 1],
+  ],
+};
+const ANY_CATEGORY: ReadonlyArray<[string, number]> = [
+  ['donation', 3],
+  ['relief', 2],
+  ['policy', 2],
+  ['legal', 1],
+  ['counseling', 1],
+];
+
+/** The menu category a household with this primary cause orders from (null or unknown: any common one). */
+export function drawNeedCategory(random: Random, primaryCause: Cause | null): string {
+  return random.weighted((primaryCause && CATEGORY_WEIGHTS_BY_CAUSE[primaryCause]) || ANY_CATEGORY);
+}
+
+export interface SyntheticNeed {
+  /** Index of the household in the list the needs were generated for. */
+  household: number;
+  itemCode: string;
+  category: string;
+  urgency: NeedUrgency;
+  mode: NeedMode;
+}
+
+/**
+ * `perHousehold` needs on average (1–2·perHousehold each) over the menu items (code and category), the
+ * category chosen by the household's primary cause, the item uniformly within it, then the terms.
+ */
+export function generateNeeds(
+  random: Random,
+  households: ReadonlyArray<Pick<HouseholdProfile, 'primaryCause'>>,
+  items: ReadonlyArray<{ code: string; category: string }>,
+  perHousehold = 1.5,
+): SyntheticNeed[] {
+  const needs: SyntheticNeed[] = [];
+  households.forEach((h, household) => {
+    const count = random.int(1, Math.max(1, Math.round(2 * perHousehold - 1)));
+    for (let i = 0; i < count; i++) {
+      const category = drawNeedCategory(random, h.primaryCause);
+      const ofCategory = items.filter((item) => item.category === category);
+      const item = random.pick(ofCategory.length > 0 ? ofCategory : items);
+      needs.push({
+        household,
+        itemCode: item.code,
+        category: item.category,
+        ...drawNeedTerms(random, item.category),
+      });
+    }
+  });
+  return needs;
+}
 
 /** How urgent an order of a menu category is, and the mode the worker prefers. */
 export function drawNeedTerms(random: Random, category: string): { urgency: NeedUrgency; mode: NeedMode } {
