@@ -21,9 +21,11 @@ import { apiBenchmark } from './api.bench';
 import { BenchContext, Benchmark, BenchOptions, StandaloneBenchmark } from './harness';
 import { searchBenchmark } from './search.bench';
 import { startBenchmark } from './start.bench';
+import { suggestionsBenchmark } from './suggestions.bench';
 
 const BENCHMARKS: Array<Benchmark | StandaloneBenchmark> = [
   searchBenchmark,
+  suggestionsBenchmark,
   apiBenchmark,
   startBenchmark,
   allocationBenchmark,

@@ -43,6 +43,7 @@ import {
 } from '../../modules/archives/workflow/working-days.rule';
 import { UserEntity } from '../../modules/users/user.entity';
 import { Random } from './demo-random';
+import { drawHouseholdProfile, employmentFor } from './synthetic/synthetic-world';
 import {
   DEMO_DISTRICT_GRASSROOTS,
   DEMO_ORG_UNITS,
@@ -194,27 +195,6 @@ const RETURN_REASONS = ['家庭成员收入证明缺少单位盖章，请补充'
 const EXIT_REASONS = ['子女毕业参加工作，家庭人均收入已超过低保边缘标准', '本人经技能培训后再就业，收入稳定', '配偶病情稳定，医疗支出明显下降，家庭收入恢复'];
 // prettier-ignore
 const VISIT_FINDINGS = ['入户核实：家庭成员、住房情况与申报一致，病人正在居家康复，邻居和社区证实家庭困难属实。', '入户核实：查看了病历和收入证明原件，与申报一致；住房简陋，家中无高档消费品。', '入户核实：与户主及配偶面谈，子女在校就读，学费负担重，申报情况属实。'];
-
-type PrimaryCause = Cause;
-
-/** Leading causes per the brief: illness, schooling and low employment; weights sum to 100. */
-const PRIMARY_CAUSE_WEIGHTS: ReadonlyArray<[PrimaryCause, number]> = [
-  ['illness', 32],
-  ['schooling', 22],
-  ['unemployment', 14],
-  ['low_income', 14],
-  ['disability', 9],
-  ['single_parent', 6],
-  ['other', 3],
-];
-
-/** 低保边缘户 (相对困难) have one of the federation's primary causes: unemployment, illness, schooling, accident. */
-const MARGINAL_PRIMARY_CAUSE_WEIGHTS: ReadonlyArray<[PrimaryCause, number]> = [
-  ['illness', 45],
-  ['schooling', 32],
-  ['unemployment', 20],
-  ['accident', 3],
-];
 
 // ── the household plan ─────────────────────────────────────────────────────────────────────
 
@@ -494,30 +474,16 @@ function planArchive(random: Random, usedIds: Set<string>, ctx: PlanContext): Pl
   const lineFen = ctx.lineFen.low;
   const ageAt = (birthDate: string) => ageOn(birthDate, today);
   const migrantUnit = MIGRANT_HEAVY.has(ctx.unitKey);
-  const kind: ArchiveKind =
-    migrantUnit && random.chance(0.45) ? 'migrant' : random.chance(0.1) ? 'temporary' : 'formal';
-  const category: ArchiveCategory =
-    kind === 'temporary' || random.chance(0.1) ? 'accident' : random.chance(0.4) ? 'dibao' : 'marginal';
-  const primaryCause: Cause =
-    category === 'accident'
-      ? random.chance(0.75)
-        ? 'accident'
-        : 'disaster'
-      : category === 'marginal'
-        ? random.weighted(MARGINAL_PRIMARY_CAUSE_WEIGHTS)
-        : random.weighted(PRIMARY_CAUSE_WEIGHTS);
-
-  // Heads: mostly born 1960–1975 (over 50 today), younger for schooling-age children and migrants.
-  const headYear =
-    primaryCause === 'schooling'
-      ? random.int(1966, 1980)
-      : kind === 'migrant'
-        ? random.chance(0.6)
-          ? random.int(1966, 1975)
-          : random.int(1976, 1988)
-        : random.chance(0.85)
-          ? random.int(1960, 1975)
-          : random.int(1976, 1990);
+  // Kind, category, primary cause and the head's age: the distributions of a real union (synthetic-world.ts).
+  const {
+    kind,
+    category,
+    primaryCause,
+    headBirthYear: headYear,
+  } = drawHouseholdProfile(random, {
+    migrantUnit,
+    year: Number(today.slice(0, 4)),
+  });
   const headGender: 'male' | 'female' =
     primaryCause === 'single_parent'
       ? random.chance(0.75)
@@ -646,16 +612,7 @@ function planArchive(random: Random, usedIds: Set<string>, ctx: PlanContext): Pl
   let rest = Math.max(total - fixed, 0);
 
   const retirementAge = headGender === 'male' ? 60 : 50;
-  const employmentStatus: EmploymentStatus =
-    kind === 'migrant'
-      ? 'migrant_worker'
-      : primaryCause === 'unemployment'
-        ? random.chance(0.6)
-          ? 'laid_off'
-          : 'contract_terminated'
-        : headAge >= retirementAge
-          ? 'retired'
-          : 'employed';
+  const employmentStatus = employmentFor(random, { kind, primaryCause }, headAge, retirementAge);
   const incomeItems: PlannedArchive['incomeItems'] = [];
   if (employmentStatus === 'laid_off' || employmentStatus === 'contract_terminated') {
     const benefit = Math.min(rest, random.int(150, 190) * 1000);

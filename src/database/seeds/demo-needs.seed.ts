@@ -1,17 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import type { ArchiveKind, ArchiveStatus, SchoolingStage } from '../../modules/archives/archive.enums';
+import type { ArchiveKind, ArchiveStatus, Cause, SchoolingStage } from '../../modules/archives/archive.enums';
 import type { MenuBeneficiary, MenuCategory, MenuUnit } from '../../modules/menu/menu.enums';
-import type {
-  ContactPreference,
-  NeedMode,
-  NeedRejectReason,
-  NeedState,
-  NeedUrgency,
-} from '../../modules/needs/needs.enums';
+import type { ContactPreference, NeedRejectReason, NeedState } from '../../modules/needs/needs.enums';
 import { screeningViolations } from '../../modules/needs/rules/need-screening.rule';
 import { findNeedTransition, type NeedCommand } from '../../modules/needs/rules/need-transitions.rule';
 import { DEMO_LEDGER_RECORDER_ID } from './demo-archives.seed';
 import { Random } from './demo-random';
+import { drawNeedCategory, drawNeedTerms } from './synthetic/synthetic-world';
 
 /**
  * About 400 demo needs (需求/点单) ordered from the demo archives, in every state a need can reach
@@ -50,6 +45,7 @@ export interface DemoNeedsResult {
 
 interface ArchiveRow {
   id: string;
+  primary_cause: Cause | null;
   status: ArchiveStatus;
   kind: ArchiveKind;
   org_unit_id: string;
@@ -134,7 +130,7 @@ export async function seedDemoNeeds(manager: EntityManager, deps: { now: Date })
   );
   if (items.length === 0) throw new Error('演示需求需要服务菜单 (menu_items 为空)');
   const archives: ArchiveRow[] = await manager.query(
-    `SELECT id, status, kind, org_unit_id, region_code, activated_at, created_at
+    `SELECT id, primary_cause, status, kind, org_unit_id, region_code, activated_at, created_at
        FROM archives ORDER BY created_at, id`,
   );
   const members: MemberRow[] = await manager.query(
@@ -291,9 +287,11 @@ function choose(
       : archives.filter((a) => a.status === 'active' && a.activated_at !== null);
   for (let attempt = 0; attempt < 500; attempt++) {
     const archive = random.pick(pool);
-    const item = random.pick(
-      path === 'auto-rejected' ? items.filter((i) => i.requires_active_archive) : items,
-    );
+    // The item: of a category the household's hardship calls for (synthetic-world.ts), else any.
+    const candidates = path === 'auto-rejected' ? items.filter((i) => i.requires_active_archive) : items;
+    const category = drawNeedCategory(random, archive.primary_cause);
+    const ofCategory = candidates.filter((i) => i.category === category);
+    const item = random.pick(ofCategory.length > 0 ? ofCategory : candidates);
     const memberId = beneficiaryFor(random, item, membersOf(archive.id));
     if (memberId === undefined) continue;
     if (activeKeys.has(keyOf(archive.id, item.id, memberId ?? 'head'))) continue;
@@ -345,23 +343,7 @@ async function insertNeed(
       ? Math.min(item.max_per_need, random.int(5, 50) * 10_000)
       : Math.min(item.max_per_need, random.int(1, 3));
   const tags = item.tags.length > 0 && random.chance(0.6) ? [random.pick(item.tags)] : [];
-  const urgency: NeedUrgency =
-    item.category === 'relief'
-      ? random.weighted<NeedUrgency>([
-          ['emergency', 4],
-          ['urgent', 4],
-          ['normal', 2],
-        ])
-      : random.weighted<NeedUrgency>([
-          ['emergency', 1],
-          ['urgent', 3],
-          ['normal', 16],
-        ]);
-  const mode = random.weighted<NeedMode>([
-    ['any', 6],
-    ['onsite', 3],
-    ['online', 1],
-  ]);
+  const { urgency, mode } = drawNeedTerms(random, item.category);
   const contact = random.weighted<ContactPreference>([
     ['phone', 5],
     ['via_union', 3],
