@@ -17,7 +17,11 @@ describe('authorization matrix (docs/authorization-matrix.yml)', () => {
   let world: World;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The actors log in once and the walk takes minutes (19 on a machine shared with other runs): tokens
+    // and sessions that outlive it, so no cell sees an expired token instead of its status.
+    t = await createTestApp({
+      overrides: { auth: { session: { accessTokenTtlSeconds: 3600, idleTimeoutMinutes: 240 } } },
+    });
     world = await buildWorld(t, matrix);
   }, 120_000);
   afterAll(async () => {
