@@ -10,7 +10,7 @@ import {
   NeedSuggestionPageDto,
   NeedSuggestionsQueryDto,
   OfferSuggestionPageDto,
-  SuggestionsQueryDto,
+  OfferSuggestionsQueryDto,
 } from './dto/suggestions.dto';
 import { MatchingErrorCode } from './matching.errors';
 import { SuggestionsService } from './suggestions.service';
@@ -64,7 +64,7 @@ export class SuggestionsController {
   forOffer(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) id: string,
-    @Query() query: SuggestionsQueryDto,
+    @Query() query: OfferSuggestionsQueryDto,
   ): Promise<NeedSuggestionPageDto> {
     return this.suggestions.forOffer(principal, id, query);
   }

@@ -3,7 +3,7 @@ import { chinaToday } from '../../common/calendar/china-calendar';
 import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors';
 import { AppConfig } from '../../config';
-import { SEARCH_ENGINE, type SearchEngine, type SearchHit } from '../../infra/search/search-engine';
+import { F, SEARCH_ENGINE, type SearchEngine, type SearchHit } from '../../infra/search/search-engine';
 import { DibaoLinesService } from '../archives/dibao-lines/dibao-lines.service';
 import { AuditService } from '../audit/audit.service';
 import { AuthorizationErrorCode } from '../auth/authorization/authorization.errors';
@@ -16,8 +16,12 @@ import { OfferReadsService } from '../offers/offer-reads.service';
 import type { OfferRow } from '../offers/offers.repository';
 import {
   needCandidateFilter,
+  needMatchesSuggestionFilter,
+  needSuggestionFilters,
   offerCandidateFilter,
   offerExplainFilter,
+  offerMatchesSuggestionFilter,
+  offerSuggestionFilters,
 } from './candidates/candidate-filters';
 import { needFacts, offerFacts, scorePair, type PairHistory } from './candidates/pair-facts';
 import {
@@ -27,6 +31,7 @@ import {
   NeedSuggestionsQueryDto,
   OfferSuggestionDto,
   OfferSuggestionPageDto,
+  OfferSuggestionsQueryDto,
   SuggestionsQueryDto,
 } from './dto/suggestions.dto';
 import { HARD_FILTER_MESSAGES, hardFilterExclusions, type HardFilter } from './filters/hard-filters.rule';
@@ -89,10 +94,15 @@ export class SuggestionsService {
 
     const result = await this.engine.search(OFFERS_INDEX, {
       q,
-      filter: offerCandidateFilter({ ...facts, itemCode: need.itemCode }, today),
+      filter: F.and(
+        offerCandidateFilter({ ...facts, itemCode: need.itemCode }, today),
+        ...offerSuggestionFilters(query),
+      ),
       limit: CANDIDATE_LIMIT,
     });
-    const judged = await this.judgeOffers(need, facts, result.hits, today, now);
+    const judged = (await this.judgeOffers(need, facts, result.hits, today, now)).filter((j) =>
+      offerMatchesSuggestionFilter(j.row, query),
+    );
     const eligible = judged
       .filter((j) => j.excludedBy.length === 0)
       .sort((a, b) => compareRanked(rank(a), rank(b)));
@@ -120,6 +130,7 @@ export class SuggestionsService {
         new Set(eligible.map((e) => e.id)),
         today,
         now,
+        query,
       );
     await this.audit.recordRead(principal, 'need', id, {
       view: 'suggestions',
@@ -134,7 +145,7 @@ export class SuggestionsService {
   async forOffer(
     principal: Principal,
     id: string,
-    query: SuggestionsQueryDto,
+    query: OfferSuggestionsQueryDto,
   ): Promise<NeedSuggestionPageDto> {
     const offer = await this.offers.readable(principal, 'offers.suggestions', id);
     if (offer.state !== 'published')
@@ -149,6 +160,7 @@ export class SuggestionsService {
     const today = chinaToday(now);
     const of = offerFacts(offer);
     const filters = [
+      ...needSuggestionFilters(query),
       needCandidateFilter({
         itemCodes: of.menuItemIds,
         scopeUnitId: offer.scopeOrgUnitId,
@@ -160,9 +172,7 @@ export class SuggestionsService {
     const root = scopePath?.split('/').filter(Boolean).at(-1);
     const result = await this.engine.search(NEEDS_INDEX, {
       q: [...offer.items.map((i) => i.name), offer.title].join(' '),
-      filter: root
-        ? { op: 'and', filters: [...filters, { op: 'eq', field: 'units', value: root }] }
-        : filters[0],
+      filter: root ? F.and(...filters, F.eq('units', root)) : F.and(...filters),
       limit: CANDIDATE_LIMIT,
     });
     const scores = new Map(result.hits.map((h) => [h.id, h.score]));
@@ -178,6 +188,7 @@ export class SuggestionsService {
     );
     const eligible: Scored<NeedMatchRow>[] = [];
     rows.forEach((need, i) => {
+      if (!needMatchesSuggestionFilter(need, query)) return;
       const history = histories[i]!;
       const facts = needFacts(need, today, lines.get(need.archiveRegionCode) ?? null);
       if (hardFilterExclusions(facts, of, history, today).length > 0) return;
@@ -260,15 +271,22 @@ export class SuggestionsService {
     eligible: ReadonlySet<string>,
     today: string,
     now: Date,
+    narrowed: NeedSuggestionsQueryDto,
   ): Promise<ExcludedOfferDto[]> {
     const pool = await this.engine.search(OFFERS_INDEX, {
       q,
-      filter: offerExplainFilter({ itemCode: need.itemCode, category: need.itemCategory }),
+      filter: F.and(
+        offerExplainFilter({ itemCode: need.itemCode, category: need.itemCategory }),
+        ...offerSuggestionFilters(narrowed),
+      ),
       limit: EXPLAIN_POOL,
     });
     const judged = await this.judgeOffers(need, facts, pool.hits, today, now);
     return judged
-      .filter((j) => j.excludedBy.length > 0 && !eligible.has(j.id))
+      .filter(
+        (j) =>
+          j.excludedBy.length > 0 && !eligible.has(j.id) && offerMatchesSuggestionFilter(j.row, narrowed),
+      )
       .sort((a, b) => compareRanked(rank(a), rank(b)))
       .slice(0, EXPLAIN_LIMIT)
       .map((j) => ({

@@ -159,6 +159,9 @@ describe('suggestions over HTTP', () => {
       ['pageSize over 50', 'pageSize=51', 400],
       ['a page of 0', 'page=0', 400],
       ['an unknown explain', 'explain=all', 400],
+      ['an unknown kind', 'kind=loans', 400],
+      ['an unknown mode', 'mode=remote', 400],
+      ['a region prefix of 3 digits', 'regionPrefix=330', 400],
       ['a malformed id', null, 400],
       ['a page past the candidates ranked', 'page=11&pageSize=20', 422],
     ])('%s → %s', async (_name, query, status) => {
@@ -201,6 +204,17 @@ describe('suggestions over HTTP', () => {
       expect((await get(otherPartner, `/offers/${published}/suggestions`)).status).toBe(403);
       expect((await get(owner, `/offers/${published}/suggestions`)).status).toBe(403);
       expect((await get(partner, `/offers/${published}/suggestions?pageSize=51`)).status).toBe(400);
+      for (const bad of ['urgency=now', 'archiveCategory=poor', 'regionPrefix=3a'])
+        expect((await get(partner, `/offers/${published}/suggestions?${bad}`)).status).toBe(400);
+    });
+
+    it('narrows by urgency and region', async () => {
+      const ids = async (query: string) =>
+        (await get(partner, `/offers/${published}/suggestions?${query}`)).body.items.map(
+          (i: { needId: string }) => i.needId,
+        );
+      expect(await ids('urgency=urgent&regionPrefix=3301')).toEqual([openNeed]);
+      expect(await ids('urgency=emergency')).toEqual([]);
     });
   });
 });

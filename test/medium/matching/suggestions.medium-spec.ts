@@ -8,7 +8,7 @@ import { SEARCH_ENGINE, SearchEngine } from '../../../src/infra/search/search-en
 import type { Principal } from '../../../src/modules/auth/principal';
 import {
   NeedSuggestionsQueryDto,
-  SuggestionsQueryDto,
+  OfferSuggestionsQueryDto,
 } from '../../../src/modules/matching/dto/suggestions.dto';
 import { SuggestionsService } from '../../../src/modules/matching/suggestions.service';
 import {
@@ -75,7 +75,7 @@ describe('suggestions: offers for a need, needs for an offer', () => {
   const forNeed = (who: Principal, id: string, query: Record<string, unknown> = {}) =>
     suggestions.forNeed(who, id, dto(NeedSuggestionsQueryDto, { pageSize: '50', ...query }));
   const forOffer = (who: Principal, id: string, query: Record<string, unknown> = {}) =>
-    suggestions.forOffer(who, id, dto(SuggestionsQueryDto, { pageSize: '50', ...query }));
+    suggestions.forOffer(who, id, dto(OfferSuggestionsQueryDto, { pageSize: '50', ...query }));
   const name = (id: string) => Object.entries(o).find(([, v]) => v === id)?.[0] ?? id;
   const reindex = async () => {
     await t.app.get(ReindexService).rebuild(OFFERS_INDEX);
@@ -300,6 +300,27 @@ describe('suggestions: offers for a need, needs for an offer', () => {
     // Staff see the needs of their own subtree only.
     const staffPage = await forOffer(caseworker, o.near!);
     expect(staffPage.items.map((c) => c.needId)).toEqual([need.id]);
+  });
+
+  it.each<[string, Record<string, string>, string[]]>([
+    ['the offer’s region', { regionPrefix: '330102' }, ['twinA', 'twinB']],
+    ['a province', { regionPrefix: '33' }, ['near', 'twinA', 'twinB']],
+    ['online offers', { mode: 'online' }, ['online']],
+    ['offers on site', { mode: 'onsite' }, ['near', 'twinA', 'twinB']],
+    ['a kind no offer has', { kind: 'cash' }, []],
+  ])('narrows the offers for a need to %s', async (_case, query, expected) => {
+    const page = await forNeed(caseworker, need.id, query);
+    expect(page.items.map((i) => name(i.offerId))).toEqual(expected);
+    expect(page.total).toBe(expected.length);
+  });
+
+  it('narrows the needs for an offer by urgency, category and region', async () => {
+    const ids = async (query: Record<string, string>) =>
+      (await forOffer(partner, o.near!, query)).items.map((c) => c.needId);
+    expect(await ids({ urgency: 'urgent' })).toEqual([need.id, ningboNeed.id]);
+    expect(await ids({ urgency: 'normal' })).toEqual([]);
+    expect(await ids({ archiveCategory: 'marginal' })).toEqual([]);
+    expect(await ids({ regionPrefix: '3302' })).toEqual([ningboNeed.id]);
   });
 
   it('the offer direction refuses an offer not published (409), another partner (403), unknown (404)', async () => {

@@ -144,3 +144,59 @@ export function ageBandsWithin(min: number | null, max: number | null): AgeBand[
   const hi = max ?? 200;
   return AGE_BAND_RANGES.filter(([, a, b]) => a <= hi && b >= lo).map(([band]) => band);
 }
+
+/** What a caller may narrow the offers suggested for a need to (`GET /needs/:id/suggestions`). */
+export interface OfferSuggestionFilter {
+  kind?: string;
+  mode?: 'online' | 'onsite';
+  /** The offer's location lies in this region (2, 4 or 6 digits). */
+  regionPrefix?: string;
+}
+
+/** What a caller may narrow the needs suggested for an offer to (`GET /offers/:id/suggestions`). */
+export interface NeedSuggestionFilter {
+  urgency?: string;
+  archiveCategory?: string;
+  /** The need's region lies in this one (2, 4 or 6 digits). */
+  regionPrefix?: string;
+}
+
+/** The caller's narrowing as engine filters (none: an empty list). */
+export function offerSuggestionFilters(filter: OfferSuggestionFilter): FilterExpr[] {
+  const out: FilterExpr[] = [];
+  if (filter.kind) out.push(F.eq('kind', filter.kind));
+  if (filter.mode) out.push(F.eq('online', filter.mode === 'online'));
+  if (filter.regionPrefix) out.push(F.eq('regions', filter.regionPrefix));
+  return out;
+}
+
+export function needSuggestionFilters(filter: NeedSuggestionFilter): FilterExpr[] {
+  const out: FilterExpr[] = [];
+  if (filter.urgency) out.push(F.eq('urgency', filter.urgency));
+  if (filter.archiveCategory) out.push(F.eq('archiveCategory', filter.archiveCategory));
+  if (filter.regionPrefix) out.push(F.eq('regions', filter.regionPrefix));
+  return out;
+}
+
+/** The same narrowing on a re-read offer row (the engine's answer is never trusted alone). */
+export function offerMatchesSuggestionFilter(
+  offer: { kind: string; online: boolean; regionCode: string },
+  filter: OfferSuggestionFilter,
+): boolean {
+  return (
+    (!filter.kind || offer.kind === filter.kind) &&
+    (!filter.mode || offer.online === (filter.mode === 'online')) &&
+    (!filter.regionPrefix || offer.regionCode.startsWith(filter.regionPrefix))
+  );
+}
+
+export function needMatchesSuggestionFilter(
+  need: { urgency: string; archiveCategory: string; regionCode: string },
+  filter: NeedSuggestionFilter,
+): boolean {
+  return (
+    (!filter.urgency || need.urgency === filter.urgency) &&
+    (!filter.archiveCategory || need.archiveCategory === filter.archiveCategory) &&
+    (!filter.regionPrefix || need.regionCode.startsWith(filter.regionPrefix))
+  );
+}

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { oneOf } from '../../../common/validation';
 import {
   ApiBool,
   ApiDate,
@@ -38,7 +39,25 @@ export class SuggestionsQueryDto {
   pageSize: number = 20;
 }
 
+const REGION_PREFIX = /^(\d{2}){1,3}$/;
+const MODES = ['online', 'onsite'] as const;
+
 export class NeedSuggestionsQueryDto extends SuggestionsQueryDto {
+  @ApiEnum(OFFER_KINDS, { optional: true, description: '只看该类型的供给' })
+  @IsOptional()
+  @IsIn(OFFER_KINDS, oneOf('供给类型', OFFER_KINDS))
+  kind?: OfferKind;
+
+  @ApiEnum(MODES, { optional: true, description: 'online 线上供给；onsite 线下供给' })
+  @IsOptional()
+  @IsIn(MODES, oneOf('服务方式', MODES))
+  mode?: (typeof MODES)[number];
+
+  @ApiText({ optional: true, description: '只看服务地点在该地区（2、4或6位地区代码）的供给' })
+  @IsOptional()
+  @Matches(REGION_PREFIX, { message: '地区前缀须为2、4或6位数字' })
+  regionPrefix?: string;
+
   @ApiPropertyOptional({
     enum: ['excluded'],
     description: '工作人员可用：同时列出得分最高的被排除供给（至多20条）及排除原因',
@@ -46,6 +65,23 @@ export class NeedSuggestionsQueryDto extends SuggestionsQueryDto {
   @IsOptional()
   @IsIn(['excluded'], { message: 'explain 只能为 excluded' })
   explain?: 'excluded';
+}
+
+export class OfferSuggestionsQueryDto extends SuggestionsQueryDto {
+  @ApiEnum(NEED_URGENCIES, { optional: true, description: '只看该紧急程度的需求' })
+  @IsOptional()
+  @IsIn(NEED_URGENCIES, oneOf('紧急程度', NEED_URGENCIES))
+  urgency?: NeedUrgency;
+
+  @ApiEnum(ARCHIVE_CATEGORIES, { optional: true, description: '只看该困难类别的家庭的需求' })
+  @IsOptional()
+  @IsIn(ARCHIVE_CATEGORIES, oneOf('困难类别', ARCHIVE_CATEGORIES))
+  archiveCategory?: ArchiveCategory;
+
+  @ApiText({ optional: true, description: '只看该地区（2、4或6位地区代码）的需求' })
+  @IsOptional()
+  @Matches(REGION_PREFIX, { message: '地区前缀须为2、4或6位数字' })
+  regionPrefix?: string;
 }
 
 export class ScoreTermDto {
