@@ -11,50 +11,56 @@ const offers: IndexDefinition = {
 /** Parameters start after the index name ($1), as in the adapter. */
 function translate(filter: FilterExpr | undefined) {
   const params: unknown[] = ['offers'];
-  const result = toSqlFilter(filter, offers, params, 'd.filters');
+  const result = toSqlFilter(filter, offers, params, { facets: 'd.facets', filters: 'd.filters' });
   return { result, params: params.slice(1) };
 }
 
 describe('toSqlFilter', () => {
   const cases: { name: string; filter: FilterExpr; sql: string; params: unknown[] }[] = [
     {
-      name: 'string eq → containment of a one-element array',
+      name: 'string eq → the facets hold its key (field = the JSON value)',
       filter: F.eq('status', 'published'),
-      sql: 'd.filters @> $2::jsonb',
-      params: ['{"status":["published"]}'],
+      sql: 'd.facets @> $2::text[]',
+      params: [['status="published"']],
     },
     {
-      name: 'number eq keeps the JSON number type',
+      name: 'number eq keeps the JSON number form (never the string "3")',
       filter: F.eq('capacityRemaining', 3),
-      sql: 'd.filters @> $2::jsonb',
-      params: ['{"capacityRemaining":[3]}'],
+      sql: 'd.facets @> $2::text[]',
+      params: [['capacityRemaining=3']],
     },
     {
-      name: 'boolean eq keeps the JSON boolean type',
+      name: 'boolean eq keeps the JSON boolean form',
       filter: F.eq('online', true),
-      sql: 'd.filters @> $2::jsonb',
-      params: ['{"online":[true]}'],
+      sql: 'd.facets @> $2::text[]',
+      params: [['online=true']],
     },
     {
-      name: 'quotes and backslashes stay inside the JSON parameter',
+      name: 'quotes and backslashes stay inside the parameter, JSON-escaped',
       filter: F.eq('category', `a"b\\c' or 1=1 --`),
-      sql: 'd.filters @> $2::jsonb',
-      params: [JSON.stringify({ category: [`a"b\\c' or 1=1 --`] })],
+      sql: 'd.facets @> $2::text[]',
+      params: [[`category=${JSON.stringify(`a"b\\c' or 1=1 --`)}`]],
     },
     {
-      name: 'in → one containment per value, OR-ed',
+      name: 'in → one overlap with every key',
       filter: F.in('category', ['training', 'employment']),
-      sql: '(d.filters @> $2::jsonb OR d.filters @> $3::jsonb)',
-      params: ['{"category":["training"]}', '{"category":["employment"]}'],
+      sql: 'd.facets && $2::text[]',
+      params: [['category="training"', 'category="employment"']],
     },
     {
-      name: 'in with one value is a plain containment',
+      name: 'in with one value is an overlap too',
       filter: F.in('category', ['training']),
-      sql: 'd.filters @> $2::jsonb',
-      params: ['{"category":["training"]}'],
+      sql: 'd.facets && $2::text[]',
+      params: [['category="training"']],
     },
     {
-      name: 'range → jsonpath with the bounds as variables',
+      name: 'an OR of equalities over several fields → ONE overlap (indexable)',
+      filter: F.or(F.eq('online', true), F.in('category', ['a', 'b']), F.eq('status', 'x')),
+      sql: 'd.facets && $2::text[]',
+      params: [['online=true', 'category="a"', 'category="b"', 'status="x"']],
+    },
+    {
+      name: 'range → jsonpath over filters with the bounds as variables',
       filter: F.range('capacityRemaining', { gte: 1, lt: 10 }),
       sql: 'jsonb_path_exists(d.filters, $2::jsonpath, $3::jsonb)',
       // lt 10 is lte the double just below 10: one closed rule on every engine.
@@ -69,14 +75,20 @@ describe('toSqlFilter', () => {
     {
       name: 'and / or / not with parentheses, parameters numbered in order',
       filter: F.and(F.eq('status', 'published'), F.or(F.eq('online', true), F.not(F.eq('category', 'x')))),
-      sql: '(d.filters @> $2::jsonb AND (d.filters @> $3::jsonb OR NOT (d.filters @> $4::jsonb)))',
-      params: ['{"status":["published"]}', '{"online":[true]}', '{"category":["x"]}'],
+      sql: '(d.facets @> $2::text[] AND (d.facets @> $3::text[] OR NOT (d.facets @> $4::text[])))',
+      params: [['status="published"'], ['online=true'], ['category="x"']],
+    },
+    {
+      name: 'an OR with a range is OR-ed branch by branch',
+      filter: F.or(F.eq('online', true), F.range('capacityRemaining', { gte: 1 })),
+      sql: '(d.facets @> $2::text[] OR jsonb_path_exists(d.filters, $3::jsonpath, $4::jsonb))',
+      params: [['online=true'], '$."capacityRemaining"[*] ? (@ >= $gte)', '{"gte":1}'],
     },
     {
       name: 'not of a compound',
       filter: F.not(F.and(F.eq('status', 'a'), F.range('capacityRemaining', { gt: 0 }))),
-      sql: 'NOT ((d.filters @> $2::jsonb AND jsonb_path_exists(d.filters, $3::jsonpath, $4::jsonb)))',
-      params: ['{"status":["a"]}', '$."capacityRemaining"[*] ? (@ >= $gte)', '{"gte":5e-324}'],
+      sql: 'NOT ((d.facets @> $2::text[] AND jsonb_path_exists(d.filters, $3::jsonpath, $4::jsonb)))',
+      params: [['status="a"'], '$."capacityRemaining"[*] ? (@ >= $gte)', '{"gte":5e-324}'],
     },
   ];
 

@@ -1,35 +1,46 @@
 /**
- * FilterExpr → a parameterised SQL condition over `search_documents.filters` (jsonb).
+ * FilterExpr → a parameterised SQL condition over `search_documents`.
  *
- * Storage: every filterable field is stored as a JSON array of typed values (`{"status":
- * ["published"], "regionCodes": ["33", "3301"], "capacityRemaining": [5]}`), so single- and
- * multi-valued fields behave alike, as in Meilisearch.
- * - eq / in → jsonb containment `filters @> '{"f": [v]}'` (served by the jsonb_path_ops GIN index);
- *   containment compares JSON types, so the string "5" never equals the number 5.
- * - range → `jsonb_path_exists(filters, '$."f"[*] ? (@ >= $gte && @ <= $lte)', '{"gte": …}')`: ONE
- *   of the field's values within both bounds (the port has turned gt/lt into closed bounds).
- * Every value, the JSON documents and even the jsonpath text travel as bound parameters; field
- * names are validated identifiers (FIELD_NAME_PATTERN) before they are used in a path.
+ * Storage: every filterable value is stored twice — in `filters` (jsonb: each field a JSON array of typed
+ * values, `{"status": ["published"], "capacityRemaining": [5]}`, so single- and multi-valued fields behave
+ * alike, as in Meilisearch) and in `facets` (text[]: one `field=<JSON value>` key per value,
+ * `status="published"`, `capacityRemaining=5`, `online=true`; the JSON form keeps the string "5" apart
+ * from the number 5).
+ * - eq → `facets @> ARRAY[key]`; in, and an OR whose every branch is an eq or an in (of any fields) →
+ *   ONE overlap `facets && ARRAY[keys]`: both served by the GIN index on (tsv, facets), so an OR of
+ *   equalities narrows the index scan instead of being checked row by row;
+ * - range → `jsonb_path_exists(filters, '$."f"[*] ? (@ >= $gte && @ <= $lte)', '{"gte": …}')`: ONE of
+ *   the field's values within both bounds (the port has turned gt/lt into closed bounds).
+ * Every value, the keys and even the jsonpath text travel as bound parameters; field names are validated
+ * identifiers (FIELD_NAME_PATTERN) before they are used in a key or a path.
  */
 import { FilterExpr, IndexDefinition, Scalar } from '../search-engine';
 import { NormalizedFilter, normalizeFilter } from '../search-validation';
 
 export type SqlFilter = { kind: 'all' } | { kind: 'none' } | { kind: 'sql'; sql: string };
 
-/**
- * Translates `expr`; values are appended to `params` and referenced as `$n`.
- * `column` is the SQL expression of the jsonb column (e.g. `d.filters`), never user input.
- */
+/** The SQL expressions of the two stored forms (e.g. `d.facets`, `d.filters`), never user input. */
+export interface FilterColumns {
+  facets: string;
+  filters: string;
+}
+
+/** A value's facet key, as stored and as queried. */
+export function facetKey(field: string, value: Scalar): string {
+  return `${field}=${JSON.stringify(value)}`;
+}
+
+/** Translates `expr`; values are appended to `params` and referenced as `$n`. */
 export function toSqlFilter(
   expr: FilterExpr | undefined,
   definition: IndexDefinition,
   params: unknown[],
-  column = 'filters',
+  columns: FilterColumns = { facets: 'facets', filters: 'filters' },
 ): SqlFilter {
   const normalized = normalizeFilter(expr, definition);
   if (normalized.op === 'true') return { kind: 'all' };
   if (normalized.op === 'false') return { kind: 'none' };
-  return { kind: 'sql', sql: render(normalized, params, column) };
+  return { kind: 'sql', sql: render(normalized, params, columns) };
 }
 
 const RANGE_OPERATORS = [
@@ -42,17 +53,27 @@ function param(params: unknown[], value: unknown, cast: string): string {
   return `$${params.length}::${cast}`;
 }
 
-function contains(params: unknown[], column: string, field: string, value: Scalar): string {
-  return `${column} @> ${param(params, JSON.stringify({ [field]: [value] }), 'jsonb')}`;
+/** The keys an eq or in matches (any one of them); null for any other filter. */
+function equalityKeys(filter: NormalizedFilter): string[] | null {
+  if (filter.op === 'eq') return [facetKey(filter.field, filter.value)];
+  if (filter.op === 'in') return filter.values.map((v) => facetKey(filter.field, v));
+  if (filter.op === 'or') {
+    const keys: string[] = [];
+    for (const branch of filter.filters) {
+      const branchKeys = equalityKeys(branch);
+      if (!branchKeys) return null;
+      keys.push(...branchKeys);
+    }
+    return keys;
+  }
+  return null;
 }
 
-function render(filter: NormalizedFilter, params: unknown[], column: string): string {
+function render(filter: NormalizedFilter, params: unknown[], columns: FilterColumns): string {
+  if (filter.op === 'eq') return `${columns.facets} @> ${param(params, equalityKeys(filter), 'text[]')}`;
+  const keys = equalityKeys(filter);
+  if (keys) return `${columns.facets} && ${param(params, [...new Set(keys)], 'text[]')}`;
   switch (filter.op) {
-    case 'eq':
-      return contains(params, column, filter.field, filter.value);
-    case 'in':
-      if (filter.values.length === 1) return contains(params, column, filter.field, filter.values[0]);
-      return `(${filter.values.map((v) => contains(params, column, filter.field, v)).join(' OR ')})`;
     case 'range': {
       const conditions: string[] = [];
       const vars: Record<string, number> = {};
@@ -63,15 +84,16 @@ function render(filter: NormalizedFilter, params: unknown[], column: string): st
         vars[key] = bound;
       }
       const path = `$."${filter.field}"[*] ? (${conditions.join(' && ')})`;
-      return `jsonb_path_exists(${column}, ${param(params, path, 'jsonpath')}, ${param(params, JSON.stringify(vars), 'jsonb')})`;
+      return `jsonb_path_exists(${columns.filters}, ${param(params, path, 'jsonpath')}, ${param(params, JSON.stringify(vars), 'jsonb')})`;
     }
     case 'and':
     case 'or':
-      return `(${filter.filters.map((f) => render(f, params, column)).join(filter.op === 'and' ? ' AND ' : ' OR ')})`;
+      return `(${filter.filters.map((f) => render(f, params, columns)).join(filter.op === 'and' ? ' AND ' : ' OR ')})`;
     case 'not':
-      return `NOT (${render(filter.filter, params, column)})`;
+      return `NOT (${render(filter.filter, params, columns)})`;
+    case 'in':
     case 'true':
     case 'false':
-      throw new Error('unreachable: constant inside a normalized filter');
+      throw new Error('unreachable: handled above, or a constant inside a normalized filter');
   }
 }

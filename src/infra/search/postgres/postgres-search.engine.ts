@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL full-text adapter: the search engine when MEILI_URL is unset, and the fallback
  * while Meilisearch is unhealthy. One table, `search_documents` (migration SearchDocuments…), holds
- * every index: (index_name, id) → weighted tsvector + jsonb filter values. This class is that
+ * every index: (index_name, id) → weighted tsvector + jsonb filter values + their facet keys (pg-filter.ts). This class is that
  * table's only reader and writer (raw SQL, no entity).
  *
  * Text: jieba segmentation in Node (chinese-tokenizer.ts), then `to_tsvector('simple', …)` per
@@ -50,7 +50,7 @@ import {
   textValue,
 } from '../search-validation';
 import { documentText, queryTerms, tsqueryText, warmUpSegmenter } from './chinese-tokenizer';
-import { toSqlFilter } from './pg-filter';
+import { facetKey, toSqlFilter } from './pg-filter';
 import { idOrder, toSqlOrder } from './pg-sort';
 
 export const PG_BATCH_SIZE = 1000;
@@ -59,15 +59,15 @@ const RANK_WEIGHTS = `'{0.1, 0.2, 0.4, 1.0}'::float4[]`;
 const WEIGHT_GROUPS = 4;
 
 const UPSERT_SQL = `
-INSERT INTO search_documents (index_name, id, tsv, filters, updated_at)
+INSERT INTO search_documents (index_name, id, tsv, filters, facets, updated_at)
 SELECT $1, doc.id,
        setweight(to_tsvector('simple', doc.text_a), 'A') || setweight(to_tsvector('simple', doc.text_b), 'B') ||
        setweight(to_tsvector('simple', doc.text_c), 'C') || setweight(to_tsvector('simple', doc.text_d), 'D'),
-       doc.filters, now()
-FROM unnest($2::text[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::text[])
-     AS doc(id, filters, text_a, text_b, text_c, text_d)
+       doc.filters, ARRAY(SELECT jsonb_array_elements_text(doc.facets)), now()
+FROM unnest($2::text[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[])
+     AS doc(id, filters, text_a, text_b, text_c, text_d, facets)
 ON CONFLICT (index_name, id) DO UPDATE
-   SET tsv = EXCLUDED.tsv, filters = EXCLUDED.filters, updated_at = EXCLUDED.updated_at`;
+   SET tsv = EXCLUDED.tsv, filters = EXCLUDED.filters, facets = EXCLUDED.facets, updated_at = EXCLUDED.updated_at`;
 
 /**
  * Below this many documents containing every query word, documents containing only some of the
@@ -132,14 +132,16 @@ export class PostgresSearchEngine implements SearchEngine {
     for (const batch of chunk(unique, this.batchSize)) {
       const ids: string[] = [];
       const filters: string[] = [];
+      const facets: string[] = [];
       const texts: string[][] = Array.from({ length: WEIGHT_GROUPS }, () => []);
       for (const document of batch) {
         ids.push(document.id);
         filters.push(JSON.stringify(filterJson(definition, document)));
+        facets.push(JSON.stringify(facetKeys(definition, document)));
         const groups = weightedText(definition, document);
         groups.forEach((text, i) => texts[i].push(text));
       }
-      await manager.query(UPSERT_SQL, [index, ids, filters, ...texts]);
+      await manager.query(UPSERT_SQL, [index, ids, filters, ...texts, facets]);
     }
     return unique.length;
   }
@@ -185,7 +187,10 @@ export class PostgresSearchEngine implements SearchEngine {
   async search(index: string, query: SearchQuery): Promise<SearchResult> {
     const definition = this.definition(index);
     const params: unknown[] = [index];
-    const filter = toSqlFilter(query.filter, definition, params, 'd.filters');
+    const filter = toSqlFilter(query.filter, definition, params, {
+      facets: 'd.facets',
+      filters: 'd.filters',
+    });
     const paging = normalizePaging(query);
     const sort = normalizeSort(query.sort, definition);
     const q = queryText(query);
@@ -280,6 +285,13 @@ export function filterJson(definition: IndexDefinition, document: SearchDocument
     if (value !== undefined) out[field] = [value];
   }
   return out;
+}
+
+/** Every filterable value's facet key (pg-filter.ts): what equality filters match. */
+export function facetKeys(definition: IndexDefinition, document: SearchDocument): string[] {
+  return Object.entries(definition.filterableFields).flatMap(([field, type]) =>
+    filterValues(document, field, type).map((value) => facetKey(field, value)),
+  );
 }
 
 /** Segmented text per weight group A, B, C, D (searchable field order; the fourth onward share D). */
