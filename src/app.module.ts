@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { OutboxModule } from './infra/outbox/outbox.module';
 import { QueueModule } from './infra/queue/queue.module';
 import { SearchModule } from './infra/search/search.module';
+import { AidLedgerModule } from './modules/aid-ledger/aid-ledger.module';
 import { ArchivesModule } from './modules/archives/archives.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -44,6 +45,7 @@ export class AppModule {
         PartnersModule,
         NeedsModule,
         OffersModule,
+        AidLedgerModule,
         MatchingModule,
         ...extraModules,
       ],

@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsDecimal } from '../common/validation/numbers';
+import { AidLedgerConfig } from './aid-ledger-config';
 import { MatchingConfig } from './matching-config';
 
 // A plain list of constants: the configuration names which income kinds the category check ignores.
@@ -439,4 +440,5 @@ export class AppConfig {
   @IsObject() @ValidateNested() @Type(() => NeedsConfig) needs!: NeedsConfig;
   @IsObject() @ValidateNested() @Type(() => MatchingConfig) matching!: MatchingConfig;
   @IsObject() @ValidateNested() @Type(() => OffersConfig) offers!: OffersConfig;
+  @IsObject() @ValidateNested() @Type(() => AidLedgerConfig) aidLedger!: AidLedgerConfig;
 }

@@ -15,6 +15,7 @@ import { OrgUnitEntity } from '../modules/org-units/org-unit.entity';
 import { UserEntity } from '../modules/users/user.entity';
 import { MenuItemEntity } from '../modules/menu/menu-item.entity';
 import { PartnerEntity } from '../modules/partners/partner.entity';
+import { AidLedgerEntryEntity } from '../modules/aid-ledger/aid-ledger-entry.entity';
 import { NeedEntity, NeedHistoryEntity } from '../modules/needs/need.entity';
 import { OfferEntity, OfferHistoryEntity, OfferItemEntity } from '../modules/offers/offer.entity';
 
@@ -44,4 +45,5 @@ export const ENTITIES: Function[] = [
   OfferEntity,
   OfferItemEntity,
   OfferHistoryEntity,
+  AidLedgerEntryEntity,
 ];

@@ -6,6 +6,7 @@ import { base32Decode } from '../../../src/modules/auth/totp/base32';
 import { totpAt } from '../../../src/modules/auth/totp/totp';
 import { Actor, createActor } from '../../helpers/actors';
 import { createUser, OrgUnitRow } from '../../helpers/factories/users.factory';
+import { AID_LEDGER_FIXTURES } from './aid-ledger-fixtures';
 import { ARCHIVE_FIXTURES } from './archive-fixtures';
 import { MENU_FIXTURES } from './menu-fixtures';
 import { PARTNERS_FIXTURES } from './partners-fixtures';
@@ -216,4 +217,5 @@ export const FIXTURES: Record<string, Fixture> = {
   ...PARTNERS_FIXTURES,
   ...NEEDS_FIXTURES,
   ...OFFERS_FIXTURES,
+  ...AID_LEDGER_FIXTURES,
 };

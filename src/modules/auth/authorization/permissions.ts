@@ -29,6 +29,8 @@ export const PERMISSIONS = {
   /** 本年度不纳入帮扶 (the archive stays active). */
   'archives.exclude-aid-year': { staff: ['caseworker', 'reviewer'] },
   'archives.list-objections': { staff: ['caseworker', 'reviewer', 'approver'] },
+  /** The household's aid ledger (GET /archives/:id/aid): as `archives.read`. */
+  'archives.read-aid': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'], worker: true },
   'archives.read-history': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'], worker: true },
   'archives.reject-transfer': { staff: ['archivist'] },
   'archives.reopen': { staff: ['caseworker'] },
@@ -61,6 +63,9 @@ export const PERMISSIONS = {
   'dibao-lines.create': { staff: ['archivist', 'approver'] },
   'dibao-lines.read': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'] },
   'audit-logs.read': { staff: ['auditor'] },
+  // The aid ledger (帮扶台账): a household's ledger is read as its archive is (the service: the worker's own
+  // household, staff in scope); the ledger over a subtree is for staff who approve and follow aid.
+  'aid-ledger.list': { staff: ['caseworker', 'reviewer', 'approver'] },
   'auth.change-password': { anyAuthenticated: true },
   'auth.self': { anyAuthenticated: true },
   'auth.totp-enrol': { anyAuthenticated: true },
