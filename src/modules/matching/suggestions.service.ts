@@ -30,7 +30,8 @@ import {
   SuggestionsQueryDto,
 } from './dto/suggestions.dto';
 import { HARD_FILTER_MESSAGES, hardFilterExclusions, type HardFilter } from './filters/hard-filters.rule';
-import { MATCH_HISTORY, type MatchHistoryPort } from './history/match-history.port';
+import { MATCH_HISTORY, type MatchHistoryPort, type PairKey } from './history/match-history.port';
+import { AidLedgerService } from '../aid-ledger/aid-ledger.service';
 import { MatchingErrorCode } from './matching.errors';
 import { compareRanked, type Score } from './scoring/score';
 
@@ -67,6 +68,7 @@ export class SuggestionsService {
     private readonly config: AppConfig,
     @Inject(SEARCH_ENGINE) private readonly engine: SearchEngine,
     @Inject(MATCH_HISTORY) private readonly history: MatchHistoryPort,
+    private readonly aidLedger: AidLedgerService,
   ) {}
 
   /** Offers for an open need: staff in scope of the need, or the worker for its own (no excluded list). */
@@ -171,7 +173,7 @@ export class SuggestionsService {
       { states: ['open'], scopePath, itemCodes: of.menuItemIds },
     );
     const lines = await this.dibaoLinesFor(rows, today);
-    const histories = await this.history.historyOf(
+    const histories = await this.historiesOf(
       rows.map((n) => ({ needId: n.id, offerId: offer.id, archiveId: n.archiveId })),
       today,
     );
@@ -214,6 +216,21 @@ export class SuggestionsService {
 
   // ───────────────────────────── internals ─────────────────────────────
 
+  /**
+   * The match history of each pair, with the household's aid of the last 12 months (fairness) read from
+   * the aid ledger (AidLedgerService.valueLast12Months), whatever the history port says about it.
+   */
+  private async historiesOf(pairs: PairKey[], today: string): Promise<PairHistory[]> {
+    const [histories, aid] = await Promise.all([
+      this.history.historyOf(pairs, today),
+      this.aidLedger.valueLast12Months(
+        pairs.map((p) => p.archiveId),
+        today,
+      ),
+    ]);
+    return histories.map((h, i) => ({ ...h, aidLast12MonthsFen: aid.get(pairs[i]!.archiveId) ?? 0 }));
+  }
+
   private assertWindow(query: SuggestionsQueryDto): void {
     if ((query.page - 1) * query.pageSize >= CANDIDATE_LIMIT)
       throw new DomainError(MatchingErrorCode.SUGGESTIONS_WINDOW_EXCEEDED, { maxWindow: CANDIDATE_LIMIT });
@@ -232,7 +249,7 @@ export class SuggestionsService {
     const byId = new Map((await this.offers.rows([...scores.keys()])).map((r) => [r.id, r]));
     // In the engine's order (rows the re-read does not find are gone).
     const rows = [...scores.keys()].map((oid) => byId.get(oid)).filter((r): r is OfferRow => r !== undefined);
-    const histories: PairHistory[] = await this.history.historyOf(
+    const histories: PairHistory[] = await this.historiesOf(
       rows.map((o) => ({ needId: need.id, offerId: o.id, archiveId: need.archiveId })),
       today,
     );
