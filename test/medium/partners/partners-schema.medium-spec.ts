@@ -5,6 +5,7 @@ import { FieldCipher } from '../../../src/common/crypto/field-cipher';
 import { fieldCipherOptionsFrom } from '../../../src/config/crypto-config.check';
 import { Partners1796490958152 } from '../../../src/database/migrations/1796490958152-Partners';
 import { Offers1796515767265 } from '../../../src/database/migrations/1796515767265-Offers';
+import { AidLedger1796525550713 } from '../../../src/database/migrations/1796525550713-AidLedger';
 import { DemoOrgTree, seedDemoOrgTree } from '../../../src/database/seeds/org-tree.seed';
 import { PartnersRepository } from '../../../src/modules/partners/partners.repository';
 import { PartnersService } from '../../../src/modules/partners/partners.service';
@@ -200,10 +201,11 @@ describe('partners schema (PostgreSQL)', () => {
       const fresh = await createTestDatabase();
       try {
         const migration = new Partners1796490958152();
-        // Offers refer to partners: taken down first (nothing is in them yet).
+        // The aid ledger and offers refer to partners: taken down first (nothing is in them yet).
         const offers = new Offers1796515767265();
         const runner = fresh.owner.createQueryRunner();
         try {
+          await new AidLedger1796525550713().down(runner);
           await offers.down(runner);
           await migration.down(runner);
           const units = await fresh.owner.transaction((manager) => seedDemoOrgTree(manager));
