@@ -15,6 +15,7 @@ import { HealthModule } from './modules/health/health.module';
 import { MatchingModule } from './modules/matching/matching.module';
 import { MenuModule } from './modules/menu/menu.module';
 import { PartnersModule } from './modules/partners/partners.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { NeedsModule } from './modules/needs/needs.module';
 import { OffersModule } from './modules/offers/offers.module';
 import { OrgUnitsModule } from './modules/org-units/org-units.module';
@@ -46,6 +47,7 @@ export class AppModule {
         NeedsModule,
         OffersModule,
         AidLedgerModule,
+        NotificationsModule,
         MatchingModule,
         ...extraModules,
       ],

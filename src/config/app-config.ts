@@ -19,6 +19,7 @@ import {
 import { IsDecimal } from '../common/validation/numbers';
 import { AidLedgerConfig } from './aid-ledger-config';
 import { MatchingConfig } from './matching-config';
+import { NotificationsConfig } from './notifications-config';
 
 // A plain list of constants: the configuration names which income kinds the category check ignores.
 import { INCOME_KINDS, type IncomeKind, type SchoolingStage } from '../modules/archives/archive.enums';
@@ -441,4 +442,5 @@ export class AppConfig {
   @IsObject() @ValidateNested() @Type(() => MatchingConfig) matching!: MatchingConfig;
   @IsObject() @ValidateNested() @Type(() => OffersConfig) offers!: OffersConfig;
   @IsObject() @ValidateNested() @Type(() => AidLedgerConfig) aidLedger!: AidLedgerConfig;
+  @IsObject() @ValidateNested() @Type(() => NotificationsConfig) notifications!: NotificationsConfig;
 }

@@ -16,6 +16,7 @@ import { UserEntity } from '../modules/users/user.entity';
 import { MenuItemEntity } from '../modules/menu/menu-item.entity';
 import { PartnerEntity } from '../modules/partners/partner.entity';
 import { AidLedgerEntryEntity } from '../modules/aid-ledger/aid-ledger-entry.entity';
+import { NotificationEntity } from '../modules/notifications/notification.entity';
 import { NeedEntity, NeedHistoryEntity } from '../modules/needs/need.entity';
 import { OfferEntity, OfferHistoryEntity, OfferItemEntity } from '../modules/offers/offer.entity';
 
@@ -46,4 +47,5 @@ export const ENTITIES: Function[] = [
   OfferItemEntity,
   OfferHistoryEntity,
   AidLedgerEntryEntity,
+  NotificationEntity,
 ];

@@ -35,6 +35,8 @@ export enum JobName {
   NeedsExpireOpen = 'needs.expire-open',
   /** Published or paused offers past their last valid day are closed (daily). */
   OffersExpire = 'offers.expire',
+  /** Sends pending notifications through the delivery channel (polled, and nudged after each commit). */
+  NotificationsDeliver = 'notifications.deliver',
 }
 
 export interface JobPayloads {
@@ -56,6 +58,8 @@ export interface JobPayloads {
   [JobName.NeedsExpireOpen]: Record<string, never>;
   /** Finds the expired offers itself. */
   [JobName.OffersExpire]: Record<string, never>;
+  /** Reads the pending rows itself. */
+  [JobName.NotificationsDeliver]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -70,4 +74,5 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.ArchivesExpireDrafts]: QueueName.maintenance,
   [JobName.NeedsExpireOpen]: QueueName.maintenance,
   [JobName.OffersExpire]: QueueName.maintenance,
+  [JobName.NotificationsDeliver]: QueueName.maintenance,
 };

@@ -11,6 +11,7 @@ import { ARCHIVE_FIXTURES } from './archive-fixtures';
 import { MENU_FIXTURES } from './menu-fixtures';
 import { PARTNERS_FIXTURES } from './partners-fixtures';
 import { NEEDS_FIXTURES } from './needs-fixtures';
+import { NOTIFICATIONS_FIXTURES } from './notifications-fixtures';
 import { OFFERS_FIXTURES } from './offers-fixtures';
 import type { CaseName } from './matrix';
 import type { World } from './world';
@@ -218,4 +219,5 @@ export const FIXTURES: Record<string, Fixture> = {
   ...NEEDS_FIXTURES,
   ...OFFERS_FIXTURES,
   ...AID_LEDGER_FIXTURES,
+  ...NOTIFICATIONS_FIXTURES,
 };

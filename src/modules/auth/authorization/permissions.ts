@@ -88,6 +88,8 @@ export const PERMISSIONS = {
   /** Offers suggested for a need (the service: its scope / the worker's own household). */
   'needs.suggestions': { staff: ['caseworker', 'reviewer', 'approver'], worker: true },
   'needs.withdraw': { staff: ['caseworker'], worker: true },
+  /** Every account's own inbox (站内消息); the service restricts each to its own messages. */
+  'notifications.inbox': { anyAuthenticated: true },
   // Offers (供给): a partner's accounts write their organisation's offers; for a union programme a caseworker
   // writes and an approver publishes (reviewers publish partners' offers). The service then checks the
   // offer's partner (own organisation / its unit in the caller's subtree) and which kind of offer it is.
