@@ -34,6 +34,12 @@ export interface AidApprovalCheck {
   at: Date;
   /** 不重复救助 only: an approver's written reason (the caps are never overridden). */
   override?: { reason: string; approverId: string };
+  /**
+   * Aid of this household approved but not yet confirmed (so not yet in the ledger), e.g. the
+   * household's other active matches: counted like rows; a duplicate found among them is named
+   * `pending:<ref>` (e.g. the match id) instead of a ledger row id.
+   */
+  pending?: readonly { ref: string; category: MenuCategory; causeCode: Cause; valueFen: number; at: Date }[];
 }
 
 export interface AidApprovalResult {
@@ -88,7 +94,17 @@ export class AidLedgerService {
   async checkAtApproval(manager: EntityManager, check: AidApprovalCheck): Promise<AidApprovalResult> {
     assertTransaction(manager, 'checkAtApproval');
     await this.repository.lockHousehold(manager, check.archiveId);
-    const ledger = await this.repository.householdRows(manager, check.archiveId);
+    const ledger = [
+      ...(await this.repository.householdRows(manager, check.archiveId)),
+      ...(check.pending ?? []).map((p) => ({
+        id: `pending:${p.ref}`,
+        date: chinaToday(p.at),
+        category: p.category,
+        cause: p.causeCode,
+        valueFen: p.valueFen,
+        reverses: null,
+      })),
+    ];
     const violations = aidLimitViolations(
       {
         date: chinaToday(check.at),

@@ -223,6 +223,7 @@ describe('aid ledger (帮扶台账) over HTTP', () => {
     ['/aid-ledger?orgUnitId=abc', 'VALIDATION_FAILED'],
     ['/aid-ledger?offerId=1', 'VALIDATION_FAILED'],
     ['/aid-ledger?from=2026-13-01', 'VALIDATION_FAILED'],
+    ['/aid-ledger?to=2026-02-30', 'VALIDATION_FAILED'],
     ['/aid-ledger?unknown=1', 'VALIDATION_FAILED'],
     ['/aid-ledger?from=2026-09-01&to=2026-08-01', 'AID_LEDGER_PERIOD_INVALID'],
     ['/archives/not-a-uuid/aid', undefined],

@@ -332,6 +332,25 @@ describe('aid ledger (帮扶台账) on real PostgreSQL', () => {
     expect(rejected.reason).toMatchObject({ code: 'AID_ANNUAL_CAP' });
   });
 
+  it('approved aid not yet confirmed counts when passed as pending, named by its reference', async () => {
+    const archiveId = await household();
+    const pending = [
+      {
+        ref: 'match-1',
+        category: 'relief' as const,
+        causeCode: 'disaster' as const,
+        valueFen: 2_500_000,
+        at: at('2026-11-20'),
+      },
+    ];
+    const capped = await domainError(check(archiveId, { causeCode: 'other', valueFen: 600_000, pending }));
+    expect(capped.details).toMatchObject({ usedFen: 2_500_000 });
+    expect(capped.code).toBe('AID_ANNUAL_CAP');
+    const duplicate = await domainError(check(archiveId, { pending }));
+    expect(duplicate.details).toMatchObject({ earlierRowId: 'pending:match-1', earlierDate: '2026-11-20' });
+    await expect(check(archiveId)).resolves.toEqual({ overridden: null });
+  });
+
   it('refuses to run outside a transaction', async () => {
     const archiveId = await household();
     await expect(

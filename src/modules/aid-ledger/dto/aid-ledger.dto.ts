@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, ValidateBy } from 'class-validator';
+import { isRealDate } from '../../../common/calendar/china-calendar';
 import {
   ApiDate,
   ApiDateTime,
@@ -15,18 +16,26 @@ import { CAUSES, type Cause } from '../../archives/archive.enums';
 import { MENU_CATEGORIES, type MenuCategory } from '../../menu/menu.enums';
 import { RECEIPT_MODES, type ReceiptMode } from '../aid-ledger.enums';
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+/** A real calendar date `YYYY-MM-DD` (2026-02-30 is refused with 400, not handed to PostgreSQL). */
+const RealDate = () =>
+  ValidateBy({
+    name: 'isRealDate',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isRealDate(value),
+      defaultMessage: () => '日期格式须为 YYYY-MM-DD，且须为真实日期',
+    },
+  });
 
 /** `GET /archives/:id/aid`: one household's ledger, newest first. */
 export class HouseholdAidQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'date', description: '受助日期起（含，北京时间）' })
   @IsOptional()
-  @Matches(DATE, { message: '日期格式须为 YYYY-MM-DD' })
+  @RealDate()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date', description: '受助日期止（含，北京时间）' })
   @IsOptional()
-  @Matches(DATE, { message: '日期格式须为 YYYY-MM-DD' })
+  @RealDate()
   to?: string;
 }
 
