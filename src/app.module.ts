@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { OutboxModule } from './infra/outbox/outbox.module';
 import { QueueModule } from './infra/queue/queue.module';
 import { SearchModule } from './infra/search/search.module';
+import { AidLedgerModule } from './modules/aid-ledger/aid-ledger.module';
 import { ArchivesModule } from './modules/archives/archives.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -14,6 +15,7 @@ import { HealthModule } from './modules/health/health.module';
 import { MatchingModule } from './modules/matching/matching.module';
 import { MenuModule } from './modules/menu/menu.module';
 import { PartnersModule } from './modules/partners/partners.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { NeedsModule } from './modules/needs/needs.module';
 import { OffersModule } from './modules/offers/offers.module';
 import { OrgUnitsModule } from './modules/org-units/org-units.module';
@@ -44,6 +46,8 @@ export class AppModule {
         PartnersModule,
         NeedsModule,
         OffersModule,
+        AidLedgerModule,
+        NotificationsModule,
         MatchingModule,
         ...extraModules,
       ],

@@ -17,7 +17,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsDecimal } from '../common/validation/numbers';
+import { AidLedgerConfig } from './aid-ledger-config';
 import { MatchingConfig } from './matching-config';
+import { NotificationsConfig } from './notifications-config';
 
 // A plain list of constants: the configuration names which income kinds the category check ignores.
 import { INCOME_KINDS, type IncomeKind, type SchoolingStage } from '../modules/archives/archive.enums';
@@ -439,4 +441,6 @@ export class AppConfig {
   @IsObject() @ValidateNested() @Type(() => NeedsConfig) needs!: NeedsConfig;
   @IsObject() @ValidateNested() @Type(() => MatchingConfig) matching!: MatchingConfig;
   @IsObject() @ValidateNested() @Type(() => OffersConfig) offers!: OffersConfig;
+  @IsObject() @ValidateNested() @Type(() => AidLedgerConfig) aidLedger!: AidLedgerConfig;
+  @IsObject() @ValidateNested() @Type(() => NotificationsConfig) notifications!: NotificationsConfig;
 }

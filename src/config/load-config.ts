@@ -8,6 +8,7 @@ import { AppConfig } from './app-config';
 import { authConfigProblems } from './auth-config.check';
 import { calendarConfigProblems } from './calendar-config.check';
 import { matchingConfigProblems } from './matching-config';
+import { notificationsConfigProblems } from './notifications-config';
 import { menuConfigProblems } from './menu-config.check';
 import { cryptoConfigProblems } from './crypto-config.check';
 
@@ -111,6 +112,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       ...calendarConfigProblems(config, options.now ?? new Date()),
       ...menuConfigProblems(config),
       ...matchingConfigProblems(config),
+      ...notificationsConfigProblems(config),
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);

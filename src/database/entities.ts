@@ -15,6 +15,8 @@ import { OrgUnitEntity } from '../modules/org-units/org-unit.entity';
 import { UserEntity } from '../modules/users/user.entity';
 import { MenuItemEntity } from '../modules/menu/menu-item.entity';
 import { PartnerEntity } from '../modules/partners/partner.entity';
+import { AidLedgerEntryEntity } from '../modules/aid-ledger/aid-ledger-entry.entity';
+import { NotificationEntity } from '../modules/notifications/notification.entity';
 import { NeedEntity, NeedHistoryEntity } from '../modules/needs/need.entity';
 import { OfferEntity, OfferHistoryEntity, OfferItemEntity } from '../modules/offers/offer.entity';
 import { AllocationEntity, AllocationLineEntity } from '../modules/matching/allocations/allocation.entity';
@@ -47,4 +49,6 @@ export const ENTITIES: Function[] = [
   OfferHistoryEntity,
   AllocationEntity,
   AllocationLineEntity,
+  AidLedgerEntryEntity,
+  NotificationEntity,
 ];

@@ -39,6 +39,8 @@ export enum JobName {
   OffersExpire = 'offers.expire',
   /** Computes one batch allocation's plan (POST /allocations). */
   AllocationRun = 'matching.allocation-run',
+  /** Sends pending notifications through the delivery channel (polled, and nudged after each commit). */
+  NotificationsDeliver = 'notifications.deliver',
 }
 
 export interface JobPayloads {
@@ -62,6 +64,8 @@ export interface JobPayloads {
   [JobName.OffersExpire]: Record<string, never>;
   /** The allocation row holds the request; a second run of a finished one does nothing. */
   [JobName.AllocationRun]: { allocationId: string };
+  /** Reads the pending rows itself. */
+  [JobName.NotificationsDeliver]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -77,6 +81,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.NeedsExpireOpen]: QueueName.maintenance,
   [JobName.OffersExpire]: QueueName.maintenance,
   [JobName.AllocationRun]: QueueName.matching,
+  [JobName.NotificationsDeliver]: QueueName.maintenance,
 };
 
 /**

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AidLedgerModule } from '../aid-ledger/aid-ledger.module';
 import { ArchivesModule } from '../archives/archives.module';
 import { NeedsModule } from '../needs/needs.module';
 import { OffersModule } from '../offers/offers.module';
@@ -8,22 +9,26 @@ import { AllocationsController } from './allocations/allocations.controller';
 import { AllocationsRepository } from './allocations/allocations.repository';
 import { AllocationsService } from './allocations/allocations.service';
 import { MATCH_HISTORY, NoMatchesYetHistory } from './history/match-history.port';
+import { PairHistoryService } from './history/pair-history.service';
 import { SuggestionsController } from './suggestions.controller';
 import { SuggestionsService } from './suggestions.service';
 
 /**
- * Matching (issue 12): suggestions both ways, and batch allocation (a job: AllocationRunner). Uses NeedsService, OfferReadsService and DibaoLinesService
- * (the 低保 line for the income bound); needs the global Clock, AuditService, AppConfig and SEARCH_ENGINE.
+ * Matching (issue 12): suggestions both ways, and batch allocation (a job: AllocationRunner). Uses
+ * NeedsService, OfferReadsService, DibaoLinesService (the 低保 line for the income bound), AidLedgerService
+ * (aid of the last 12 months, for fairness) and OrgUnitsService (an allocation's scope); needs the global
+ * Clock, AuditService, AppConfig, JobQueue and SEARCH_ENGINE.
  * MATCH_HISTORY answers "no matches yet" until the match-lifecycle issue binds its own.
  */
 @Module({
-  imports: [NeedsModule, OffersModule, ArchivesModule, OrgUnitsModule],
+  imports: [NeedsModule, OffersModule, ArchivesModule, AidLedgerModule, OrgUnitsModule],
   controllers: [SuggestionsController, AllocationsController],
   providers: [
     SuggestionsService,
     AllocationsRepository,
     AllocationsService,
     AllocationRunner,
+    PairHistoryService,
     { provide: MATCH_HISTORY, useClass: NoMatchesYetHistory },
   ],
   exports: [SuggestionsService, AllocationsService],

@@ -35,7 +35,7 @@ import {
   SuggestionsQueryDto,
 } from './dto/suggestions.dto';
 import { HARD_FILTER_MESSAGES, hardFilterExclusions, type HardFilter } from './filters/hard-filters.rule';
-import { MATCH_HISTORY, type MatchHistoryPort } from './history/match-history.port';
+import { PairHistoryService } from './history/pair-history.service';
 import { MatchingErrorCode } from './matching.errors';
 import { compareRanked, type Score } from './scoring/score';
 import { shownScore } from './scoring/shown-score';
@@ -72,7 +72,7 @@ export class SuggestionsService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     @Inject(SEARCH_ENGINE) private readonly engine: SearchEngine,
-    @Inject(MATCH_HISTORY) private readonly history: MatchHistoryPort,
+    private readonly history: PairHistoryService,
   ) {}
 
   /** Offers for an open need: staff in scope of the need, or the worker for its own (no excluded list). */
@@ -182,7 +182,7 @@ export class SuggestionsService {
       { states: ['open'], scopePath, itemCodes: of.menuItemIds },
     );
     const lines = await this.dibaoLinesFor(rows, today);
-    const histories = await this.history.historyOf(
+    const histories = await this.history.historiesOf(
       rows.map((n) => ({ needId: n.id, offerId: offer.id, archiveId: n.archiveId })),
       today,
     );
@@ -244,7 +244,7 @@ export class SuggestionsService {
     const byId = new Map((await this.offers.rows([...scores.keys()])).map((r) => [r.id, r]));
     // In the engine's order (rows the re-read does not find are gone).
     const rows = [...scores.keys()].map((oid) => byId.get(oid)).filter((r): r is OfferRow => r !== undefined);
-    const histories: PairHistory[] = await this.history.historyOf(
+    const histories: PairHistory[] = await this.history.historiesOf(
       rows.map((o) => ({ needId: need.id, offerId: o.id, archiveId: need.archiveId })),
       today,
     );

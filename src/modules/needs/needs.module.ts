@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ArchivesModule } from '../archives/archives.module';
 import { MenuModule } from '../menu/menu.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { OrgUnitsModule } from '../org-units/org-units.module';
 import { NeedEntity, NeedHistoryEntity } from './need.entity';
 import { NeedsExpiryJob } from './needs-expiry.job';
@@ -11,7 +12,7 @@ import { NeedsRepository } from './needs.repository';
 import { NeedsService } from './needs.service';
 
 /**
- * Needs (需求/点单). Uses ArchivesService and MenuService; needs the global Clock, AuditService,
+ * Needs (需求/点单). Uses ArchivesService, MenuService and NotificationsService (审核结果); needs the global Clock, AuditService,
  * AuthorizationService, OutboxService, JobQueue, AppConfig and SearchIndexRegistry (the `needs` index).
  */
 @Module({
@@ -20,6 +21,7 @@ import { NeedsService } from './needs.service';
     ArchivesModule,
     MenuModule,
     OrgUnitsModule,
+    NotificationsModule,
   ],
   controllers: [NeedsController],
   providers: [NeedsRepository, NeedsService, NeedsSearchSource, NeedsExpiryJob],

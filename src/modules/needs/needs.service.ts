@@ -12,6 +12,8 @@ import { AuthorizationErrorCode } from '../auth/authorization/authorization.erro
 import { AuthorizationService } from '../auth/authorization/authorization.service';
 import type { Principal } from '../auth/principal';
 import { MenuService } from '../menu/menu.service';
+import { renderNotification } from '../notifications/notification-events';
+import { NotificationsService } from '../notifications/notifications.service';
 import { OrgUnitsService } from '../org-units/org-units.service';
 import {
   CreateNeedDto,
@@ -62,6 +64,7 @@ export class NeedsService {
     private readonly authorization: AuthorizationService,
     private readonly outbox: OutboxService,
     private readonly searchLists: SearchListService,
+    private readonly notifications: NotificationsService,
     private readonly clock: Clock,
   ) {}
 
@@ -406,10 +409,28 @@ export class NeedsService {
           manager,
         );
         await this.outbox.record(manager, NEEDS_INDEX, [id]);
+        if (command === 'screen') await this.notifyScreened(manager, row, decision === 'approve');
       }),
     );
     await this.outbox.nudge();
     return this.toDto((await this.repository.row(id))!);
+  }
+
+  /** 需求审核结果 to the household's worker account, and to the caseworker who ordered on its behalf. */
+  private async notifyScreened(manager: EntityManager, row: NeedRow, approved: boolean): Promise<void> {
+    const recipients = [row.archiveOwnerUserId, row.onBehalf ? row.createdBy : null].filter(
+      (id): id is string => id !== null,
+    );
+    if (recipients.length === 0) return;
+    await this.notifications.notify(manager, {
+      recipients,
+      event: 'need.screened',
+      ...renderNotification('need.screened', {
+        itemName: row.itemName,
+        decision: approved ? 'approve' : 'reject',
+      }),
+      ref: { type: 'need', id: row.id },
+    });
   }
 
   /** Applies `transition` to the locked need and writes its history row. */

@@ -7,6 +7,8 @@ import { AuthorizationService } from '../auth/authorization/authorization.servic
 import { TokensService } from '../auth/tokens/tokens.service';
 import type { Principal } from '../auth/principal';
 import { CommonErrorCode } from '../../common/errors';
+import { renderNotification } from '../notifications/notification-events';
+import { NotificationsService } from '../notifications/notifications.service';
 import { PartnerAccountsService } from '../users/partner-accounts.service';
 import { PartnerDto, VetPartnerDto } from './dto/partner.dto';
 import { PartnerAuditAction } from './partner-audit-actions';
@@ -27,6 +29,7 @@ const AUDIT_ACTIONS: Record<PartnerVettingAction, string> = {
  * The row is locked, the version the reviewer saw must still be current (two reviewers at once: one
  * wins, the other gets PARTNER_VERSION_CONFLICT), the state machine decides, and the change, the audit
  * row and — on suspension — the end of every session of the partner's accounts commit together.
+ * Approval and suspension notify the partner's accounts (NotificationsService, in the same transaction).
  * A suspended partner is no longer `isActive` (offers hide its offers) and its accounts cannot log in.
  */
 @Injectable()
@@ -38,6 +41,7 @@ export class PartnerVettingService {
     private readonly audit: AuditService,
     private readonly tokens: TokensService,
     private readonly presenter: PartnerPresenter,
+    private readonly notifications: NotificationsService,
     private readonly clock: Clock,
   ) {}
 
@@ -102,6 +106,19 @@ export class PartnerVettingService {
             },
             manager,
           );
+          if (action === 'approve' || action === 'suspend') {
+            const accounts =
+              action === 'suspend'
+                ? signedOut
+                : (await this.accounts.list(partner.id, manager)).map((a) => a.id);
+            const event = action === 'approve' ? 'partner.approved' : 'partner.suspended';
+            await this.notifications.notify(manager, {
+              recipients: accounts,
+              event,
+              ...renderNotification(event, { partnerName: partner.name }),
+              ref: { type: 'partner', id: partner.id },
+            });
+          }
           return signedOut;
         }),
     );

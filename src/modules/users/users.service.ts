@@ -439,6 +439,16 @@ export class UsersService {
     return this.response(await this.mustFind(id));
   }
 
+  /**
+   * The account's mobile number in clear, or null: only for a notification delivery channel adapter,
+   * which sends to it and lets it go no further (no response, log, row or error holds it).
+   */
+  async contactPhoneOf(userId: string): Promise<string | null> {
+    const user = await this.repository.findById(userId);
+    if (!user?.phoneCiphertext || user.disabledAt) return null;
+    return decryptField(this.cipher, user.phoneCiphertext, userPhoneField(user.id));
+  }
+
   /** One personal-data field unmasked, recorded with the reason before it is returned. */
   async reveal(principal: Principal, id: string, dto: RevealUserFieldDto): Promise<RevealedUserFieldDto> {
     assertNoPersonalData(dto.reason);

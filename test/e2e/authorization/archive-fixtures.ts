@@ -234,6 +234,8 @@ export const ARCHIVE_FIXTURES: Record<string, Fixture> = {
     }),
   },
   'GET /api/v1/archives/{id}/history': readOf('/history'),
+  // The household's aid ledger is read as the archive is (AidLedgerService.forArchive).
+  'GET /api/v1/archives/{id}/aid': readOf('/aid'),
   'GET /api/v1/archives/{id}/objections': readOf('/objections', 'publicizing'),
   'POST /api/v1/archives/{id}/submit': command('submit', 'draft', (version) => ({ version })),
   'POST /api/v1/archives/{id}/review': command('review', 'submitted', (version) => ({

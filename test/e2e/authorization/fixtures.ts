@@ -7,10 +7,12 @@ import { totpAt } from '../../../src/modules/auth/totp/totp';
 import { Actor, createActor } from '../../helpers/actors';
 import { createUser, OrgUnitRow } from '../../helpers/factories/users.factory';
 import { ALLOCATIONS_FIXTURES } from './allocations-fixtures';
+import { AID_LEDGER_FIXTURES } from './aid-ledger-fixtures';
 import { ARCHIVE_FIXTURES } from './archive-fixtures';
 import { MENU_FIXTURES } from './menu-fixtures';
 import { PARTNERS_FIXTURES } from './partners-fixtures';
 import { NEEDS_FIXTURES } from './needs-fixtures';
+import { NOTIFICATIONS_FIXTURES } from './notifications-fixtures';
 import { OFFERS_FIXTURES } from './offers-fixtures';
 import type { CaseName } from './matrix';
 import type { World } from './world';
@@ -218,4 +220,6 @@ export const FIXTURES: Record<string, Fixture> = {
   ...NEEDS_FIXTURES,
   ...OFFERS_FIXTURES,
   ...ALLOCATIONS_FIXTURES,
+  ...AID_LEDGER_FIXTURES,
+  ...NOTIFICATIONS_FIXTURES,
 };

@@ -5,6 +5,7 @@ import { FieldCipher } from '../../../src/common/crypto/field-cipher';
 import { findUnmaskedPersonalData } from '../../../src/common/masking';
 import { ReindexService } from '../../../src/infra/outbox/reindex.service';
 import { SEARCH_ENGINE, SearchEngine } from '../../../src/infra/search/search-engine';
+import { AidLedgerService } from '../../../src/modules/aid-ledger/aid-ledger.service';
 import type { Principal } from '../../../src/modules/auth/principal';
 import {
   NeedSuggestionsQueryDto,
@@ -338,6 +339,37 @@ describe('suggestions: offers for a need, needs for an offer', () => {
     // Ningbo's staff see the province-wide offer, and only the needs of their own subtree.
     expect((await forOffer(ningboCaseworker, o.near!)).items.map((c) => c.needId)).toEqual([ningboNeed.id]);
   });
+  it('fairness reads the aid ledger: more aid in the last 12 months scores lower', async () => {
+    const ledger = t.app.get(AidLedgerService);
+    const { opened: helped } = await orderNeed(tree.grassroots2, '330106');
+    const { opened: unhelped } = await orderNeed(tree.grassroots2, '330106');
+    const aid = (valueFen: number, day: string) =>
+      ds.transaction((m) =>
+        ledger.record(m, {
+          archiveId: helped.archiveId,
+          category: 'relief',
+          causeCode: 'illness',
+          valueFen,
+          at: new Date(`${day}T10:00:00+08:00`),
+          receivedVia: 'bank_transfer',
+          recordedBy: null,
+        }),
+      );
+    // 2,000 元 (matching.yml's reference) within the year halves the factor; aid over a year ago does not count.
+    await aid(200_000, '2026-02-01');
+    await aid(900_000, '2025-03-01');
+    const near = async (id: string) =>
+      (await forNeed(caseworker, id)).items.find((i) => i.offerId === o.near)!;
+    const fairness = (s: Awaited<ReturnType<typeof near>>) =>
+      s.breakdown.find((b) => b.factor === 'fairness')!.value;
+    const [withAid, withoutAid] = [await near(helped.id), await near(unhelped.id)];
+    expect([fairness(withAid), fairness(withoutAid)]).toEqual([0.5, 1]);
+    expect(withAid.total).toBeLessThan(withoutAid.total);
+    // The other tests see only their own needs.
+    for (const n of [helped, unhelped])
+      await needs.withdraw(caseworker, n.id, dto(NeedCommandDto, { version: n.version }));
+  });
+
   it('scope and state: another unit 403, an unknown need 404, a need not open 409 naming its state', async () => {
     expect((await domainError(forNeed(ningboCaseworker, need.id))).code).toBe('OUT_OF_SCOPE');
     expect((await domainError(forNeed(caseworker, randomUUID()))).code).toBe('NEED_NOT_FOUND');

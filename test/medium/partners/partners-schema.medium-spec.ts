@@ -4,7 +4,7 @@ import { QueryFailedError } from 'typeorm';
 import { FieldCipher } from '../../../src/common/crypto/field-cipher';
 import { fieldCipherOptionsFrom } from '../../../src/config/crypto-config.check';
 import { Partners1796490958152 } from '../../../src/database/migrations/1796490958152-Partners';
-import { Offers1796515767265 } from '../../../src/database/migrations/1796515767265-Offers';
+import { MIGRATIONS } from '../../../src/database/migrations';
 import { DemoOrgTree, seedDemoOrgTree } from '../../../src/database/seeds/org-tree.seed';
 import { PartnersRepository } from '../../../src/modules/partners/partners.repository';
 import { PartnersService } from '../../../src/modules/partners/partners.service';
@@ -200,11 +200,12 @@ describe('partners schema (PostgreSQL)', () => {
       const fresh = await createTestDatabase();
       try {
         const migration = new Partners1796490958152();
-        // Offers refer to partners: taken down first (nothing is in them yet).
-        const offers = new Offers1796515767265();
+        // Every later migration is taken down first, newest first (the aid ledger, offers, allocations …
+        // refer to partners; nothing is in them yet), and put back after.
+        const later = MIGRATIONS.slice(MIGRATIONS.indexOf(Partners1796490958152) + 1).map((M) => new M());
         const runner = fresh.owner.createQueryRunner();
         try {
-          await offers.down(runner);
+          for (const step of [...later].reverse()) await step.down(runner);
           await migration.down(runner);
           const units = await fresh.owner.transaction((manager) => seedDemoOrgTree(manager));
           const dangling = randomUUID();
@@ -215,7 +216,7 @@ describe('partners schema (PostgreSQL)', () => {
             [userId, units.xihu.id, dangling, await hashPassword('Tuanjie-2026-gh')],
           );
           await migration.up(runner);
-          await offers.up(runner);
+          for (const step of later) await step.up(runner);
 
           const counts: { unit: string; n: number }[] = await runner.query(
             `SELECT u.id AS unit, count(p.id)::int AS n FROM org_units u

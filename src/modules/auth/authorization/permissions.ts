@@ -33,6 +33,8 @@ export const PERMISSIONS = {
   /** 本年度不纳入帮扶 (the archive stays active). */
   'archives.exclude-aid-year': { staff: ['caseworker', 'reviewer'] },
   'archives.list-objections': { staff: ['caseworker', 'reviewer', 'approver'] },
+  /** The household's aid ledger (GET /archives/:id/aid): as `archives.read`. */
+  'archives.read-aid': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'], worker: true },
   'archives.read-history': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'], worker: true },
   'archives.reject-transfer': { staff: ['archivist'] },
   'archives.reopen': { staff: ['caseworker'] },
@@ -65,6 +67,9 @@ export const PERMISSIONS = {
   'dibao-lines.create': { staff: ['archivist', 'approver'] },
   'dibao-lines.read': { staff: ['caseworker', 'reviewer', 'approver', 'archivist'] },
   'audit-logs.read': { staff: ['auditor'] },
+  // The aid ledger (帮扶台账): a household's ledger is read as its archive is (the service: the worker's own
+  // household, staff in scope); the ledger over a subtree is for staff who approve and follow aid.
+  'aid-ledger.list': { staff: ['caseworker', 'reviewer', 'approver'] },
   'auth.change-password': { anyAuthenticated: true },
   'auth.self': { anyAuthenticated: true },
   'auth.totp-enrol': { anyAuthenticated: true },
@@ -87,6 +92,8 @@ export const PERMISSIONS = {
   /** Offers suggested for a need (the service: its scope / the worker's own household). */
   'needs.suggestions': { staff: ['caseworker', 'reviewer', 'approver'], worker: true },
   'needs.withdraw': { staff: ['caseworker'], worker: true },
+  /** Every account's own inbox (站内消息); the service restricts each to its own messages. */
+  'notifications.inbox': { anyAuthenticated: true },
   // Offers (供给): a partner's accounts write their organisation's offers; for a union programme a caseworker
   // writes and an approver publishes (reviewers publish partners' offers). The service then checks the
   // offer's partner (own organisation / its unit in the caller's subtree) and which kind of offer it is.

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { chinaToday } from '../../../common/calendar/china-calendar';
 import { Clock } from '../../../common/clock/clock';
@@ -26,7 +26,7 @@ import {
 } from '../candidates/batch-candidates';
 import { needFacts, offerFacts, type PairHistory } from '../candidates/pair-facts';
 import { offerClosedBy } from '../filters/hard-filters.rule';
-import { MATCH_HISTORY, type MatchHistoryPort } from '../history/match-history.port';
+import { PairHistoryService } from '../history/pair-history.service';
 import { MatchingErrorCode } from '../matching.errors';
 import { shownBreakdown } from '../scoring/shown-score';
 import type { AllocationPhase, UnassignedReason } from './allocations.enums';
@@ -96,7 +96,7 @@ export class AllocationRunner {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-    @Inject(MATCH_HISTORY) private readonly history: MatchHistoryPort,
+    private readonly history: PairHistoryService,
   ) {}
 
   @JobHandler(JobName.AllocationRun)
@@ -179,7 +179,7 @@ export class AllocationRunner {
         const need = needs[pairs.need[p]!]!.row;
         keys.push({ needId: need.id, offerId: offers[pairs.offer[p]!]!.row.id, archiveId: need.archiveId });
       }
-      histories.push(...(await this.history.historyOf(keys, today)));
+      histories.push(...(await this.history.historiesOf(keys, today)));
     }
     const batch = buildBatch(needs, offers, pairs, histories, {
       k: row.maxCandidatesPerNeed,

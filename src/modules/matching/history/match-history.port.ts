@@ -11,7 +11,8 @@ export interface PairKey {
 /**
  * What the matches know about pairs: the per-household count on an offer, whether the pair is already
  * matched / declined / parked, the last aid from the offer (cooldown), the household's aid in the last
- * 12 months (fairness) and the offer's pending proposals (capacity pressure). The match-lifecycle issue
+ * 12 months (fairness: SuggestionsService replaces it with the aid ledger's figure) and the offer's
+ * pending proposals (capacity pressure). The match-lifecycle issue
  * binds its own implementation to MATCH_HISTORY; until then there are no matches.
  */
 export interface MatchHistoryPort {
