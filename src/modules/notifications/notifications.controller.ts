@@ -13,8 +13,6 @@ import {
 import { NotificationsErrorCode } from './notifications.errors';
 import { NotificationsService } from './notifications.service';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
-
 /** 站内消息: every account reads and marks its own inbox only. */
 @ApiTags('notifications')
 @ApiBearerAuth()
@@ -56,7 +54,10 @@ export class NotificationsController {
   @ApiOperation({ summary: '把我的一条消息标为已读（他人的消息视为不存在）' })
   @ApiOkResponse({ type: NotificationDto })
   @ApiErrors(NotificationsErrorCode.NOTIFICATION_NOT_FOUND)
-  read(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string): Promise<NotificationDto> {
+  read(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe({ version: undefined })) id: string,
+  ): Promise<NotificationDto> {
     return this.notifications.markRead(principal, id);
   }
 }

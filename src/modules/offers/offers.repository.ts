@@ -280,7 +280,8 @@ export class OffersRepository {
       `(su.path IS NULL OR starts_with($1, su.path) OR starts_with(su.path, $1))`,
     ];
     if (criteria.ids) where.push(`o.id = ANY($${params.push([...criteria.ids])}::uuid[])`);
-    if (criteria.partnerIds?.length) where.push(`o.partner_id = ANY($${params.push([...criteria.partnerIds])}::uuid[])`);
+    if (criteria.partnerIds?.length)
+      where.push(`o.partner_id = ANY($${params.push([...criteria.partnerIds])}::uuid[])`);
     if (criteria.kinds?.length) where.push(`o.kind = ANY($${params.push([...criteria.kinds])})`);
     if (criteria.itemCodes?.length)
       where.push(

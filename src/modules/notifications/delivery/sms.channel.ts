@@ -54,9 +54,12 @@ export class SmsDeliveryChannel implements DeliveryChannel {
         signal,
       });
     } catch (error) {
+      // No `cause` attached, on purpose: the network error's message may quote the request (the number).
+      // eslint-disable-next-line preserve-caught-error
       if (signal.aborted) throw new Error('短信网关超时');
       // The cause's code (ECONNREFUSED …), never its message: that may quote the request.
       const code = (error as { cause?: { code?: unknown } }).cause?.code;
+      // eslint-disable-next-line preserve-caught-error
       throw new Error(`短信网关无法连接（${typeof code === 'string' ? code : 'network'}）`);
     }
     // Drain the body so the connection can be reused; its content is not needed (and may echo the number).
