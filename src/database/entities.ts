@@ -16,6 +16,7 @@ import { UserEntity } from '../modules/users/user.entity';
 import { MenuItemEntity } from '../modules/menu/menu-item.entity';
 import { PartnerEntity } from '../modules/partners/partner.entity';
 import { NeedEntity, NeedHistoryEntity } from '../modules/needs/need.entity';
+import { MatchEntity, MatchHistoryEntity } from '../modules/matches/match.entity';
 import { OfferEntity, OfferHistoryEntity, OfferItemEntity } from '../modules/offers/offer.entity';
 
 /** Every TypeORM entity of the application, listed explicitly (no globs: same in ts-jest, swc and dist). */
@@ -44,4 +45,6 @@ export const ENTITIES: Function[] = [
   OfferEntity,
   OfferItemEntity,
   OfferHistoryEntity,
+  MatchEntity,
+  MatchHistoryEntity,
 ];
