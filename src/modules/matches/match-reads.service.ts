@@ -90,8 +90,8 @@ export class MatchReadsService {
    * address (accepted and consented, until the match ends); the worker the partner's contact (from
    * approval until the match ends). Else 422. Every read is audited.
    */
-  async contact(principal: Principal, id: string): Promise<MatchContactDto> {
-    const { match, need, offer } = await this.readable(principal, 'matches.contact', id);
+  async reveal(principal: Principal, id: string): Promise<MatchContactDto> {
+    const { match, need, offer } = await this.readable(principal, 'matches.reveal', id);
     let answer: MatchContactDto;
     if (principal.kind === 'partner') {
       if (!BENEFICIARY_DISCLOSED.includes(match.state) || !consentGiven(match))
@@ -122,9 +122,9 @@ export class MatchReadsService {
         mobile: decryptField(this.cipher, offer.contactPhoneCiphertext, offerContactPhoneField(offer.id)),
         address: offer.address,
       };
-    } else throw new DomainError(AuthorizationErrorCode.ACCESS_DENIED, { action: 'matches.contact' });
+    } else throw new DomainError(AuthorizationErrorCode.ACCESS_DENIED, { action: 'matches.reveal' });
     await this.audit.record({
-      action: 'match.contact',
+      action: 'match.reveal',
       outcome: 'success',
       actor: principal,
       target: { type: 'match', id },

@@ -4,6 +4,7 @@ import { ApiErrors } from '../../common/openapi/api-errors';
 import { AuthorizationErrorCode } from '../auth/authorization/authorization.errors';
 import { Authorize, CurrentPrincipal } from '../auth/authorization/decorators';
 import type { Principal } from '../auth/principal';
+import { ArchivesErrorCode } from '../archives/archives.errors';
 import { NeedsErrorCode } from '../needs/needs.errors';
 import { OffersErrorCode } from '../offers/offers.errors';
 import {
@@ -33,11 +34,22 @@ const READ_ERRORS = [
   AuthorizationErrorCode.OUT_OF_SCOPE,
 ] as const;
 
+/**
+ * Every command shares one path (lock, who may, version, state machine, capacity, the need following), so
+ * each can reach these codes; a command's own checks add the rest.
+ */
 const COMMAND_ERRORS = [
   ...READ_ERRORS,
   MatchesErrorCode.MATCH_VERSION_CONFLICT,
   MatchesErrorCode.MATCH_INVALID_TRANSITION,
   MatchesErrorCode.MATCH_TEXT_CONTAINS_PERSONAL_DATA,
+  MatchesErrorCode.MATCH_APPROVER_REQUIRED,
+  MatchesErrorCode.MATCH_NOT_UNION_PROGRAMME,
+  AuthorizationErrorCode.SELF_APPROVAL,
+  OffersErrorCode.OFFER_NOT_FOUND,
+  OffersErrorCode.OFFER_CAPACITY_EXHAUSTED,
+  NeedsErrorCode.NEED_NOT_FOUND,
+  NeedsErrorCode.NEED_INVALID_TRANSITION,
 ] as const;
 
 /** 匹配: from a suggestion to closure (办结). Thin: one service call per route. */
@@ -62,6 +74,7 @@ export class MatchesController {
     NeedsErrorCode.NEED_NOT_FOUND,
     OffersErrorCode.OFFER_NOT_FOUND,
     AuthorizationErrorCode.OUT_OF_SCOPE,
+    AuthorizationErrorCode.NOT_OWNER,
   )
   propose(@CurrentPrincipal() principal: Principal, @Body() dto: ProposeMatchDto): Promise<MatchDto> {
     return this.matches.propose(principal, dto);
@@ -85,16 +98,20 @@ export class MatchesController {
     return this.reads.get(principal, id);
   }
 
-  @Get(':id/contact')
-  @Authorize('matches.contact')
+  @Get(':id/reveal')
+  @Authorize('matches.reveal')
   @ApiOperation({
     summary:
       '对方联系方式：合作方在接单且职工同意后看受助人姓名、手机、地址；职工在审批后看合作方联系方式（每次查看留痕）',
   })
   @ApiOkResponse({ type: MatchContactDto })
-  @ApiErrors(...READ_ERRORS, MatchesErrorCode.MATCH_CONTACT_NOT_DISCLOSED)
-  contact(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string): Promise<MatchContactDto> {
-    return this.reads.contact(principal, id);
+  @ApiErrors(
+    ...READ_ERRORS,
+    MatchesErrorCode.MATCH_CONTACT_NOT_DISCLOSED,
+    ArchivesErrorCode.ARCHIVE_NOT_FOUND,
+  )
+  reveal(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string): Promise<MatchContactDto> {
+    return this.reads.reveal(principal, id);
   }
 
   @Post(':id/consent')
@@ -123,13 +140,7 @@ export class MatchesController {
   @Authorize('matches.approve')
   @ApiOperation({ summary: '审批（名额或预算在同一事务中预留；提出人不能审批；大额资金须审批人）' })
   @ApiOkResponse({ type: MatchDto })
-  @ApiErrors(
-    ...COMMAND_ERRORS,
-    OffersErrorCode.OFFER_CAPACITY_EXHAUSTED,
-    AuthorizationErrorCode.SELF_APPROVAL,
-    MatchesErrorCode.MATCH_APPROVER_REQUIRED,
-    NeedsErrorCode.NEED_INVALID_TRANSITION,
-  )
+  @ApiErrors(...COMMAND_ERRORS)
   approve(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) id: string,
@@ -143,7 +154,7 @@ export class MatchesController {
   @Authorize('matches.approve')
   @ApiOperation({ summary: '驳回（须写原因；已审批的释放预留名额，需求恢复待对接）' })
   @ApiOkResponse({ type: MatchDto })
-  @ApiErrors(...COMMAND_ERRORS, AuthorizationErrorCode.SELF_APPROVAL)
+  @ApiErrors(...COMMAND_ERRORS)
   reject(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) id: string,
@@ -157,7 +168,7 @@ export class MatchesController {
   @Authorize('matches.serve')
   @ApiOperation({ summary: '合作方接单（工会自有项目由工作人员代办）' })
   @ApiOkResponse({ type: MatchDto })
-  @ApiErrors(...COMMAND_ERRORS, MatchesErrorCode.MATCH_NOT_UNION_PROGRAMME)
+  @ApiErrors(...COMMAND_ERRORS)
   accept(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) id: string,
@@ -171,11 +182,7 @@ export class MatchesController {
   @Authorize('matches.decline')
   @ApiOperation({ summary: '退回（合作方或职工；按原因代码，部分原因在配置天数内不再推荐该配对或该需求）' })
   @ApiOkResponse({ type: MatchDto })
-  @ApiErrors(
-    ...COMMAND_ERRORS,
-    MatchesErrorCode.MATCH_DECLINE_NOTE_REQUIRED,
-    MatchesErrorCode.MATCH_NOT_UNION_PROGRAMME,
-  )
+  @ApiErrors(...COMMAND_ERRORS, MatchesErrorCode.MATCH_DECLINE_NOTE_REQUIRED)
   decline(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) id: string,
@@ -189,7 +196,7 @@ export class MatchesController {
   @Authorize('matches.serve')
   @ApiOperation({ summary: '开始服务' })
   @ApiOkResponse({ type: MatchDto })
-  @ApiErrors(...COMMAND_ERRORS, MatchesErrorCode.MATCH_NOT_UNION_PROGRAMME)
+  @ApiErrors(...COMMAND_ERRORS)
   start(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) id: string,
@@ -203,11 +210,7 @@ export class MatchesController {
   @Authorize('matches.serve')
   @ApiOperation({ summary: '交付（说明；资金类填金额，物资类填件数；预留转为已使用）' })
   @ApiOkResponse({ type: MatchDto })
-  @ApiErrors(
-    ...COMMAND_ERRORS,
-    MatchesErrorCode.MATCH_DELIVERY_QUANTITY_REQUIRED,
-    MatchesErrorCode.MATCH_NOT_UNION_PROGRAMME,
-  )
+  @ApiErrors(...COMMAND_ERRORS, MatchesErrorCode.MATCH_DELIVERY_QUANTITY_REQUIRED)
   deliver(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) id: string,

@@ -7,6 +7,7 @@ import { totpAt } from '../../../src/modules/auth/totp/totp';
 import { Actor, createActor } from '../../helpers/actors';
 import { createUser, OrgUnitRow } from '../../helpers/factories/users.factory';
 import { ARCHIVE_FIXTURES } from './archive-fixtures';
+import { MATCHES_FIXTURES } from './matches-fixtures';
 import { MENU_FIXTURES } from './menu-fixtures';
 import { PARTNERS_FIXTURES } from './partners-fixtures';
 import { NEEDS_FIXTURES } from './needs-fixtures';
@@ -216,4 +217,5 @@ export const FIXTURES: Record<string, Fixture> = {
   ...PARTNERS_FIXTURES,
   ...NEEDS_FIXTURES,
   ...OFFERS_FIXTURES,
+  ...MATCHES_FIXTURES,
 };

@@ -299,19 +299,19 @@ describe('matches over HTTP', () => {
       expect(before.body).toMatchObject({ beneficiaryName: null, archiveId: null, contactAvailable: false });
       expect(findUnmaskedPersonalData(before.text)).toEqual([]);
       expect(before.text).not.toContain(HEAD);
-      expect((await get(partner, `/matches/${m.id}/contact`)).status).toBe(422);
+      expect((await get(partner, `/matches/${m.id}/reveal`)).status).toBe(422);
       expect((await get(otherPartner, `/matches/${m.id}`)).status).toBe(403);
       expect((await step(otherPartner, 'accept', {}, 403)).body.code).toBe('NOT_OWNER');
       // Staff may not accept a partner's own offer.
       expect((await step(caseworker, 'accept', {}, 403)).body.code).toBe('MATCH_NOT_UNION_PROGRAMME');
       await step(partner, 'accept');
       // Accepted, not yet consented.
-      expect((await get(partner, `/matches/${m.id}/contact`)).status).toBe(422);
+      expect((await get(partner, `/matches/${m.id}/reveal`)).status).toBe(422);
       // The worker sees the partner's contact since approval (audited).
-      const partnerContact = await get(owner, `/matches/${m.id}/contact`);
+      const partnerContact = await get(owner, `/matches/${m.id}/reveal`);
       expect(partnerContact.status).toBe(200);
       expect(partnerContact.body).toMatchObject({ whose: 'partner', mobile: OFFER_PHONE });
-      expect((await get(otherWorker, `/matches/${m.id}/contact`)).status).toBe(403);
+      expect((await get(otherWorker, `/matches/${m.id}/reveal`)).status).toBe(403);
       // A caseworker consents only with a signed partner_disclosure consent of the household.
       const noRecord = await post(caseworker, `/matches/${m.id}/consent`, { version, action: 'grant' });
       expect(noRecord.status).toBe(422);
@@ -326,7 +326,7 @@ describe('matches over HTTP', () => {
       const after = await get(partner, `/matches/${m.id}`);
       expect(after.body.contactAvailable).toBe(true);
       expect(findUnmaskedPersonalData(after.text)).toEqual([]);
-      const disclosed = await get(partner, `/matches/${m.id}/contact`);
+      const disclosed = await get(partner, `/matches/${m.id}/reveal`);
       expect(disclosed.status).toBe(200);
       expect(disclosed.body).toEqual({
         whose: 'beneficiary',
@@ -337,14 +337,14 @@ describe('matches over HTTP', () => {
       // The only unmasked datum of the disclosure is the mobile it exists to give.
       expect(findUnmaskedPersonalData(disclosed.text).map((h) => h.kind)).toEqual(['phone']);
       const views = await ds.query(
-        `SELECT count(*)::int AS n FROM audit_logs WHERE action = 'match.contact' AND target_id = $1`,
+        `SELECT count(*)::int AS n FROM audit_logs WHERE action = 'match.reveal' AND target_id = $1`,
         [m.id],
       );
       expect(views[0].n).toBe(2);
       // Revoked before delivery: the partner loses the contact; given again.
       const revoked = await post(owner, `/matches/${m.id}/consent`, { version, action: 'revoke' });
       expect(revoked.body.consent.given).toBe(false);
-      expect((await get(partner, `/matches/${m.id}/contact`)).status).toBe(422);
+      expect((await get(partner, `/matches/${m.id}/reveal`)).status).toBe(422);
       version = (
         await post(owner, `/matches/${m.id}/consent`, { version: revoked.body.version, action: 'grant' })
       ).body.version;
@@ -408,8 +408,8 @@ describe('matches over HTTP', () => {
       });
       expect(await needState(m.needId)).toBe('closed');
       // The disclosure ends with the match; the worker's view of the partner too.
-      expect((await get(partner, `/matches/${m.id}/contact`)).status).toBe(422);
-      expect((await get(owner, `/matches/${m.id}/contact`)).status).toBe(422);
+      expect((await get(partner, `/matches/${m.id}/reveal`)).status).toBe(422);
+      expect((await get(owner, `/matches/${m.id}/reveal`)).status).toBe(422);
       const history = await ds.query(
         `SELECT command, from_state, to_state FROM match_history WHERE match_id = $1 ORDER BY id`,
         [m.id],
@@ -429,7 +429,7 @@ describe('matches over HTTP', () => {
       ]);
       const audited = await ds.query(
         `SELECT action FROM audit_logs WHERE target_id = $1 AND action LIKE 'match.%' AND outcome = 'success'
-          AND action NOT IN ('match.read', 'match.contact') ORDER BY id`,
+          AND action NOT IN ('match.read', 'match.reveal') ORDER BY id`,
         [m.id],
       );
       expect(audited.map((a: { action: string }) => a.action)).toEqual(
@@ -452,7 +452,7 @@ describe('matches over HTTP', () => {
       });
       expect(res.status).toBe(200);
       expect(res.body.consent).toMatchObject({ given: true, byKind: 'caseworker' });
-      expect((await get(partner, `/matches/${m.id}/contact`)).status).toBe(200);
+      expect((await get(partner, `/matches/${m.id}/reveal`)).status).toBe(200);
     });
   });
 

@@ -262,7 +262,7 @@ export class MatchDto {
   @ApiInt({ description: '预留的名额/件数' }) units!: number;
   @ApiInt({ nullable: true, description: '资金类：每人金额（分）' }) amountFen!: number | null;
   @ApiNested(() => MatchConsentStateDto) consent!: MatchConsentStateDto;
-  @ApiBool({ description: '调用者现在可以通过 GET /matches/{id}/contact 查看对方联系方式' })
+  @ApiBool({ description: '调用者现在可以通过 GET /matches/{id}/reveal 查看对方联系方式' })
   contactAvailable!: boolean;
   @ApiEnum(DECLINE_REASONS, { nullable: true, enumName: 'MatchDeclineReason' })
   declineReason!: DeclineReason | null;
