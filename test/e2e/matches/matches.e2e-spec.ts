@@ -513,6 +513,30 @@ describe('matches over HTTP', () => {
       expect(await offerCounts(a.offerId)).toMatchObject({ reserved: 0, remaining: 5 });
     });
 
+    it('a need whose validity passed while matched expires when its match leaves the active path', async () => {
+      const m = await approved();
+      await ds.query(
+        `UPDATE needs SET opened_at = now() - interval '2 days', expires_at = now() - interval '1 minute' WHERE id = $1`,
+        [m.needId],
+      );
+      const res = await post(caseworker, `/matches/${m.id}/cancel`, {
+        version: m.version,
+        reason: '需求已过期',
+      });
+      expect(res.status).toBe(200);
+      expect(await needState(m.needId)).toBe('expired');
+      expect(await offerCounts(m.offerId)).toMatchObject({ reserved: 0, remaining: 5 });
+      const moves = await ds.query(
+        `SELECT command, from_state, to_state FROM need_history WHERE need_id = $1 ORDER BY id DESC LIMIT 3`,
+        [m.needId],
+      );
+      expect(moves).toEqual([
+        { command: 'expire', from_state: 'open', to_state: 'expired' },
+        { command: 'release', from_state: 'matched', to_state: 'open' },
+        { command: 'match', from_state: 'open', to_state: 'matched' },
+      ]);
+    });
+
     it('staff act for a union programme (accept, deliver with the cash amount)', async () => {
       const union = (await unionPartnerOf(ds, district.id)).id;
       const pair = await freshPair(union, { kind: 'cash', amountPerBeneficiaryFen: 50_000, capacity: 3 });
