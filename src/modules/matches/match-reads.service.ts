@@ -69,11 +69,8 @@ export class MatchReadsService {
     const needs = new Map((await this.needs.matchRows(rows.map((m) => m.needId))).map((n) => [n.id, n]));
     const offers = new Map((await this.offers.rows(rows.map((m) => m.offerId))).map((o) => [o.id, o]));
     const items = rows.map((m) => this.toDto(principal, m, needs.get(m.needId)!, offers.get(m.offerId)!));
-    await this.audit.recordRead(principal, 'match', null, {
-      view: 'list',
-      matches: rows.map((m) => m.id),
-      total,
-    });
+    // The page's size and position, not its ids: a full page of ids would crowd the audit row's limit.
+    await this.audit.recordRead(principal, 'match', null, { view: 'list', page: query.page, total });
     return pageOf(items, total, query);
   }
 

@@ -97,72 +97,67 @@ export class MatchesService {
   /** Staff in scope of the need propose a pair from a suggestion; every hard filter is checked again. */
   async propose(principal: Principal, dto: ProposeMatchDto): Promise<MatchDto> {
     assertNoPersonalData({ note: dto.note });
-    const id = await this.audit.auditDenials(
-      principal,
-      'matches.propose',
-      { type: 'need', id: dto.needId },
-      async () => {
-        const need = await this.needs.readable(principal, 'matches.propose', dto.needId);
-        if (principal.kind !== 'staff') throw new DomainError(AuthorizationErrorCode.ACCESS_DENIED);
-        if (need.state !== 'open')
-          throw new DomainError(MatchesErrorCode.MATCH_NEED_NOT_OPEN, { state: need.state });
-        const [offer] = await this.offers.rows([dto.offerId]);
-        if (!offer) throw new DomainError(OffersErrorCode.OFFER_NOT_FOUND);
-        const existing = await this.repository.activeOfNeed(need.id);
-        if (existing)
-          throw new DomainError(MatchesErrorCode.MATCH_NEED_ALREADY_MATCHED, { matchId: existing });
-        const excluded = await this.suggestions.pairExclusions(need.id, offer.id);
-        if (excluded.length > 0)
-          throw new DomainError(MatchesErrorCode.MATCH_PAIR_NOT_ELIGIBLE, {
-            excludedBy: excluded.map((code) => ({ code, message: HARD_FILTER_MESSAGES[code] })),
+    // A denial is audited once, by the need's own readable check (as matches.propose); PERMISSIONS lets
+    // only staff propose.
+    const id = await (async () => {
+      const need = await this.needs.readable(principal, 'matches.propose', dto.needId);
+      if (need.state !== 'open')
+        throw new DomainError(MatchesErrorCode.MATCH_NEED_NOT_OPEN, { state: need.state });
+      const [offer] = await this.offers.rows([dto.offerId]);
+      if (!offer) throw new DomainError(OffersErrorCode.OFFER_NOT_FOUND);
+      const existing = await this.repository.activeOfNeed(need.id);
+      if (existing) throw new DomainError(MatchesErrorCode.MATCH_NEED_ALREADY_MATCHED, { matchId: existing });
+      const excluded = await this.suggestions.pairExclusions(need.id, offer.id);
+      if (excluded.length > 0)
+        throw new DomainError(MatchesErrorCode.MATCH_PAIR_NOT_ELIGIBLE, {
+          excludedBy: excluded.map((code) => ({ code, message: HARD_FILTER_MESSAGES[code] })),
+        });
+      const now = this.clock.now();
+      try {
+        return await this.repository.transaction(async (manager) => {
+          const match = await this.repository.insert(manager, {
+            needId: need.id,
+            offerId: offer.id,
+            partnerId: offer.partnerId,
+            archiveId: need.archiveId,
+            beneficiaryKey: need.beneficiaryKey,
+            proposedBy: principal.userId,
+            proposedVia: 'manual',
+            units: offer.kind === 'goods' ? need.quantity : 1,
+            amountFen: offer.kind === 'cash' ? offer.amountPerBeneficiaryFen : null,
+            stateChangedAt: now,
           });
-        const now = this.clock.now();
-        try {
-          return await this.repository.transaction(async (manager) => {
-            const match = await this.repository.insert(manager, {
-              needId: need.id,
-              offerId: offer.id,
-              partnerId: offer.partnerId,
-              archiveId: need.archiveId,
-              beneficiaryKey: need.beneficiaryKey,
-              proposedBy: principal.userId,
-              proposedVia: 'manual',
-              units: offer.kind === 'goods' ? need.quantity : 1,
-              amountFen: offer.kind === 'cash' ? offer.amountPerBeneficiaryFen : null,
-              stateChangedAt: now,
-            });
-            await this.repository.insertHistory(manager, {
-              matchId: match.id,
-              at: now,
-              actorId: principal.userId,
-              actorKind: 'staff',
-              command: 'propose',
-              fromState: null,
-              toState: 'proposed',
-              reason: null,
-              note: dto.note ?? null,
-            });
-            await this.audit.record(
-              {
-                action: 'match.propose',
-                outcome: 'success',
-                actor: principal,
-                target: { type: 'match', id: match.id },
-                details: { needId: need.id, offerId: offer.id, to: 'proposed' },
-              },
-              manager,
-            );
-            return match.id;
+          await this.repository.insertHistory(manager, {
+            matchId: match.id,
+            at: now,
+            actorId: principal.userId,
+            actorKind: 'staff',
+            command: 'propose',
+            fromState: null,
+            toState: 'proposed',
+            reason: null,
+            note: dto.note ?? null,
           });
-        } catch (error) {
-          if (error instanceof MatchUniqueViolation)
-            throw new DomainError(MatchesErrorCode.MATCH_NEED_ALREADY_MATCHED, {
-              matchId: await this.repository.activeOfNeed(need.id),
-            });
-          throw error;
-        }
-      },
-    );
+          await this.audit.record(
+            {
+              action: 'match.propose',
+              outcome: 'success',
+              actor: principal,
+              target: { type: 'match', id: match.id },
+              details: { needId: need.id, offerId: offer.id, to: 'proposed' },
+            },
+            manager,
+          );
+          return match.id;
+        });
+      } catch (error) {
+        if (error instanceof MatchUniqueViolation)
+          throw new DomainError(MatchesErrorCode.MATCH_NEED_ALREADY_MATCHED, {
+            matchId: await this.repository.activeOfNeed(need.id),
+          });
+        throw error;
+      }
+    })();
     await this.notifier.transitioned({ matchId: id, command: 'propose', from: null, to: 'proposed' });
     return this.reads.view(principal, id);
   }
