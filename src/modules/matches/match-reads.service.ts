@@ -14,7 +14,7 @@ import type { NeedMatchRow } from '../needs/needs.repository';
 import { NeedsService } from '../needs/needs.service';
 import { OfferReadsService } from '../offers/offer-reads.service';
 import type { OfferRow } from '../offers/offers.repository';
-import { ListMatchesQueryDto, MatchContactDto, MatchDto } from './dto/matches.dto';
+import { ListMatchesQueryDto, MatchContactDto, MatchDto, MatchHistoryDto } from './dto/matches.dto';
 import { MatchEntity } from './match.entity';
 import type { MatchState } from './matches.enums';
 import { MatchesErrorCode } from './matches.errors';
@@ -72,6 +72,22 @@ export class MatchReadsService {
     // The page's size and position, not its ids: a full page of ids would crowd the audit row's limit.
     await this.audit.recordRead(principal, 'match', null, { view: 'list', page: query.page, total });
     return pageOf(items, total, query);
+  }
+
+  /** Every move (who kind, when, from, to, coded reason, note), oldest first; whoever may read the match. */
+  async history(principal: Principal, id: string): Promise<MatchHistoryDto[]> {
+    await this.readable(principal, 'matches.read', id);
+    const rows = await this.repository.history(id);
+    await this.audit.recordRead(principal, 'match', id, { view: 'history' });
+    return rows.map((h) => ({
+      at: h.at.toISOString(),
+      actorKind: h.actorKind,
+      command: h.command,
+      fromState: h.fromState,
+      toState: h.toState,
+      reason: h.reason,
+      note: h.note,
+    }));
   }
 
   /** The match as the caller just left it (after a command the caller may read it). */

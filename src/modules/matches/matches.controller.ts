@@ -18,6 +18,7 @@ import {
   MatchConsentDto,
   MatchContactDto,
   MatchDto,
+  MatchHistoryDto,
   MatchPageDto,
   ProposeMatchDto,
   ReasonedMatchCommandDto,
@@ -96,6 +97,18 @@ export class MatchesController {
   @ApiErrors(...READ_ERRORS)
   get(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string): Promise<MatchDto> {
     return this.reads.get(principal, id);
+  }
+
+  @Get(':id/history')
+  @Authorize('matches.read')
+  @ApiOperation({ summary: '匹配的办理记录（何时、由谁（类别）、从何状态到何状态、原因、说明）' })
+  @ApiOkResponse({ type: MatchHistoryDto, isArray: true })
+  @ApiErrors(...READ_ERRORS)
+  history(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuid) id: string,
+  ): Promise<MatchHistoryDto[]> {
+    return this.reads.history(principal, id);
   }
 
   @Get(':id/reveal')

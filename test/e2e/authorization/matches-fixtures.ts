@@ -91,6 +91,10 @@ export const MATCHES_FIXTURES: Record<string, Fixture> = {
     grassrootsOnly: true,
     prepare: async (cell) => ({ path: `/api/v1/matches/${(await matchFor(cell, 'proposed')).id}` }),
   },
+  'GET /api/v1/matches/{id}/history': {
+    grassrootsOnly: true,
+    prepare: async (cell) => ({ path: `/api/v1/matches/${(await matchFor(cell, 'proposed')).id}/history` }),
+  },
   // Accepted with the worker's consent: the partner sees the beneficiary, the worker the partner.
   'GET /api/v1/matches/{id}/reveal': {
     grassrootsOnly: true,

@@ -414,6 +414,17 @@ describe('matches over HTTP', () => {
         `SELECT command, from_state, to_state FROM match_history WHERE match_id = $1 ORDER BY id`,
         [m.id],
       );
+      const shown = await get(partner, `/matches/${m.id}/history`);
+      expect(shown.status).toBe(200);
+      expect(shown.body.map((h: { command: string }) => h.command)).toEqual(
+        history.map((h: { command: string }) => h.command),
+      );
+      expect(shown.body.at(-1)).toMatchObject({
+        fromState: 'followed_up',
+        toState: 'closed',
+        reason: 'resolved',
+      });
+      expect((await get(otherWorker, `/matches/${m.id}/history`)).status).toBe(403);
       expect(history.map((h: { command: string }) => h.command)).toEqual([
         'propose',
         'approve',
