@@ -12,6 +12,8 @@ import { ArchivesModule } from './modules/archives/archives.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
+import { MatchHistoryModule } from './modules/matches/history/match-history.reader';
+import { MatchesModule } from './modules/matches/matches.module';
 import { MatchingModule } from './modules/matching/matching.module';
 import { MenuModule } from './modules/menu/menu.module';
 import { PartnersModule } from './modules/partners/partners.module';
@@ -48,7 +50,9 @@ export class AppModule {
         OffersModule,
         AidLedgerModule,
         NotificationsModule,
+        MatchHistoryModule,
         MatchingModule,
+        MatchesModule,
         ...extraModules,
       ],
     };

@@ -593,3 +593,46 @@ describe('loadConfig: match SLAs (config/matching.yml `sla`)', () => {
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
   });
 });
+
+describe('loadConfig: the match lifecycle (config/matching.yml `matches`)', () => {
+  function dirWithMatching(edit: (text: string) => string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'bangfu-matches-'));
+    for (const file of ['default.yml', 'holidays.yml', 'menu.yml'])
+      writeFileSync(join(dir, file), readFileSync(join(CONFIG_DIR, file)));
+    writeFileSync(join(dir, 'matching.yml'), edit(readFileSync(join(CONFIG_DIR, 'matching.yml'), 'utf8')));
+    return dir;
+  }
+
+  it('loads the approver threshold and the parking reasons', () => {
+    const { matching } = loadConfig({ env: {}, configDir: CONFIG_DIR });
+    expect(matching.matches.approverAboveFen).toBe(500_000);
+    expect(matching.matches.park.worker_refused).toEqual({ scope: 'pair', days: 365 });
+    expect(matching.matches.park.duplicate).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'an unknown decline reason',
+      (s: string) => s.replace('    worker_refused: {', '    worker_angry: {'),
+      /^matching\.matches\.park\.worker_angry: /,
+    ],
+    [
+      'an unknown park scope',
+      (s: string) => s.replace('worker_unreachable: { scope: need', 'worker_unreachable: { scope: household'),
+      /^matching\.matches\.park\.worker_unreachable: /,
+    ],
+    [
+      'zero days',
+      (s: string) => s.replace('{ scope: pair, days: 90 }', '{ scope: pair, days: 0 }'),
+      /^matching\.matches\.park\.no_longer_available: /,
+    ],
+    [
+      'a threshold that is not whole fen',
+      (s: string) => s.replace('approverAboveFen: 500000', 'approverAboveFen: 12.5'),
+      /^matching\.matches\.approverAboveFen: /,
+    ],
+  ])('refuses %s', (_, edit, problem) => {
+    const { problems } = configErrorOf({ env: {}, configDir: dirWithMatching(edit) });
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+  });
+});

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsNumber, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import type { ArchiveCategory, Cause } from '../modules/archives/archive.enums';
 import type { Factor, ScoringSettings } from '../modules/matching/scoring/factors';
+import { DECLINE_REASONS, type DeclineReason } from '../modules/matches/matches.enums';
 import { SLA_STATES, type SlaSettings, type SlaState } from '../modules/matches/rules/match-sla.rule';
 import type { NeedUrgency } from '../modules/needs/needs.enums';
 
@@ -102,6 +103,27 @@ export class AllocationConfig {
   @IsInt() @Min(1) @Max(10_080) planMaxAgeMinutes!: number;
 }
 
+/** How long a decline with a given reason keeps the pair (or the whole need) out of suggestions. */
+export interface DeclinePark {
+  scope: 'pair' | 'need';
+  days: number;
+}
+
+/**
+ * The match lifecycle (issue 13 §1): cash above `approverAboveFen` per beneficiary takes an approver;
+ * `park` lists the decline reasons that park the pair or the need, and for how many days (reasons not
+ * listed park nothing).
+ */
+export class MatchLifecycleConfig {
+  @IsInt() @Min(1) @Max(500_000_000) approverAboveFen = 500_000;
+  @IsObject() park: Partial<Record<DeclineReason, DeclinePark>> = {
+    no_longer_available: { scope: 'pair', days: 90 },
+    not_eligible_on_contact: { scope: 'pair', days: 180 },
+    worker_unreachable: { scope: 'need', days: 14 },
+    worker_refused: { scope: 'pair', days: 365 },
+  };
+}
+
 export class MatchingConfig implements ScoringSettings {
   @IsObject() @ValidateNested() @Type(() => MatchingWeightsConfig) weights!: MatchingWeightsConfig;
   @Share() sameCategory!: number;
@@ -112,6 +134,11 @@ export class MatchingConfig implements ScoringSettings {
   @IsInt() @Min(1) @Max(100_000_000) fairnessReferenceFen!: number;
   @IsObject() @ValidateNested() @Type(() => MatchSlaConfig) sla!: MatchSlaConfig;
   @IsObject() @ValidateNested() @Type(() => AllocationConfig) allocation!: AllocationConfig;
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MatchLifecycleConfig)
+  matches: MatchLifecycleConfig = new MatchLifecycleConfig();
 }
 
 /**
@@ -142,6 +169,19 @@ export function matchingConfigProblems(config: {
       else if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 365)
         problems.push(`${at}.${state}: 天数须为 1 到 365 的整数`);
     }
+  }
+  for (const [reason, park] of Object.entries(config.matching.matches?.park ?? {})) {
+    const at = `matching.matches.park.${reason}`;
+    if (!(DECLINE_REASONS as readonly string[]).includes(reason)) problems.push(`${at}: 不是退回原因代码`);
+    else if (
+      typeof park !== 'object' ||
+      park === null ||
+      !['pair', 'need'].includes((park as DeclinePark).scope) ||
+      !Number.isInteger((park as DeclinePark).days) ||
+      (park as DeclinePark).days < 1 ||
+      (park as DeclinePark).days > 3650
+    )
+      problems.push(`${at}: 须为 { scope: pair|need, days: 1–3650 }`);
   }
   return problems;
 }

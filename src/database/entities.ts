@@ -18,6 +18,7 @@ import { PartnerEntity } from '../modules/partners/partner.entity';
 import { AidLedgerEntryEntity } from '../modules/aid-ledger/aid-ledger-entry.entity';
 import { NotificationEntity } from '../modules/notifications/notification.entity';
 import { NeedEntity, NeedHistoryEntity } from '../modules/needs/need.entity';
+import { MatchEntity, MatchHistoryEntity } from '../modules/matches/match.entity';
 import { OfferEntity, OfferHistoryEntity, OfferItemEntity } from '../modules/offers/offer.entity';
 import { AllocationEntity, AllocationLineEntity } from '../modules/matching/allocations/allocation.entity';
 
@@ -51,4 +52,6 @@ export const ENTITIES: Function[] = [
   AllocationLineEntity,
   AidLedgerEntryEntity,
   NotificationEntity,
+  MatchEntity,
+  MatchHistoryEntity,
 ];

@@ -8,7 +8,6 @@ import { AllocationRunner } from './allocations/allocation-runner';
 import { AllocationsController } from './allocations/allocations.controller';
 import { AllocationsRepository } from './allocations/allocations.repository';
 import { AllocationsService } from './allocations/allocations.service';
-import { MATCH_HISTORY, NoMatchesYetHistory } from './history/match-history.port';
 import { PairHistoryService } from './history/pair-history.service';
 import { SuggestionsController } from './suggestions.controller';
 import { SuggestionsService } from './suggestions.service';
@@ -18,7 +17,7 @@ import { SuggestionsService } from './suggestions.service';
  * NeedsService, OfferReadsService, DibaoLinesService (the 低保 line for the income bound), AidLedgerService
  * (aid of the last 12 months, for fairness) and OrgUnitsService (an allocation's scope); needs the global
  * Clock, AuditService, AppConfig, JobQueue and SEARCH_ENGINE.
- * MATCH_HISTORY answers "no matches yet" until the match-lifecycle issue binds its own.
+ * MATCH_HISTORY is bound by the matches module (MatchHistoryModule, global: matches sits above matching).
  */
 @Module({
   imports: [NeedsModule, OffersModule, ArchivesModule, AidLedgerModule, OrgUnitsModule],
@@ -29,7 +28,6 @@ import { SuggestionsService } from './suggestions.service';
     AllocationsService,
     AllocationRunner,
     PairHistoryService,
-    { provide: MATCH_HISTORY, useClass: NoMatchesYetHistory },
   ],
   exports: [SuggestionsService, AllocationsService],
 })

@@ -224,6 +224,20 @@ export class SuggestionsService {
     };
   }
 
+  /**
+   * Every hard filter the pair fails today, on rows re-read from PostgreSQL and the match history (a
+   * manual proposal re-checks its pair: POST /matches). No access check: the caller has made it.
+   */
+  async pairExclusions(needId: string, offerId: string): Promise<HardFilter[]> {
+    const today = chinaToday(this.clock.now());
+    const [need] = await this.needs.matchRows([needId]);
+    const [offer] = await this.offers.rows([offerId]);
+    if (!need || !offer) throw new Error(`pair ${needId}/${offerId}: need or offer missing`);
+    const [history] = await this.history.historiesOf([{ needId, offerId, archiveId: need.archiveId }], today);
+    const facts = needFacts(need, today, await this.dibaoLineFen(need.archiveRegionCode, today));
+    return hardFilterExclusions(facts, offerFacts(offer), history!, today);
+  }
+
   // ───────────────────────────── internals ─────────────────────────────
 
   private assertWindow(query: SuggestionsQueryDto): void {

@@ -316,6 +316,33 @@ export class NeedsService {
   }
 
   /**
+   * The need follows its match (issue 13 §1), inside the match's transaction: `match` on approval (the
+   * need must be open: else 409 NEED_INVALID_TRANSITION naming its state), `release` when the match leaves
+   * the active path (back to `open`; a need whose validity has meanwhile passed expires at once),
+   * `fulfil` on confirmation, `close` when the match closes. History, audit (as the system) and outbox rows.
+   */
+  async followMatch(
+    manager: EntityManager,
+    id: string,
+    command: Extract<NeedCommand, 'match' | 'release' | 'fulfil' | 'close'>,
+    note: string,
+  ): Promise<NeedState> {
+    const need = await this.repository.findForUpdate(manager, id);
+    if (!need) throw new DomainError(NeedsErrorCode.NEED_NOT_FOUND);
+    const transition = findNeedTransition(need.state, command);
+    if (!transition)
+      throw new DomainError(NeedsErrorCode.NEED_INVALID_TRANSITION, { state: need.state, command });
+    await this.move(manager, need, transition, 'system', { note });
+    const now = this.clock.now();
+    if (command === 'release' && need.expiresAt && need.expiresAt <= now)
+      await this.move(manager, need, transitionOf('open', 'expire'), 'system', {
+        note: '匹配终止时需求已过有效期，自动过期',
+      });
+    await this.outbox.record(manager, NEEDS_INDEX, [id]);
+    return need.state;
+  }
+
+  /**
    * For the matcher (issue 12): needs of `ids` with their household facts, re-read from PostgreSQL and
    * restricted to `criteria` (states, a subtree, item codes). No access check: the caller has made it.
    */

@@ -9,6 +9,7 @@ import { createUser, OrgUnitRow } from '../../helpers/factories/users.factory';
 import { ALLOCATIONS_FIXTURES } from './allocations-fixtures';
 import { AID_LEDGER_FIXTURES } from './aid-ledger-fixtures';
 import { ARCHIVE_FIXTURES } from './archive-fixtures';
+import { MATCHES_FIXTURES } from './matches-fixtures';
 import { MENU_FIXTURES } from './menu-fixtures';
 import { PARTNERS_FIXTURES } from './partners-fixtures';
 import { NEEDS_FIXTURES } from './needs-fixtures';
@@ -222,4 +223,5 @@ export const FIXTURES: Record<string, Fixture> = {
   ...ALLOCATIONS_FIXTURES,
   ...AID_LEDGER_FIXTURES,
   ...NOTIFICATIONS_FIXTURES,
+  ...MATCHES_FIXTURES,
 };

@@ -74,6 +74,21 @@ export const PERMISSIONS = {
   'auth.self': { anyAuthenticated: true },
   'auth.totp-enrol': { anyAuthenticated: true },
   // The service menu (点菜单): administrators keep it; anyone reads the active items without logging in.
+  // Matches (匹配, issue 13): staff propose, reviewers and approvers approve or reject (never their own
+  // proposal), partners accept, serve and deliver (staff only for a union programme), the worker or a
+  // partner declines, the worker confirms (a caseworker on its behalf), caseworkers follow up, close and
+  // cancel. The service then checks scope, ownership and the state machine.
+  'matches.approve': { staff: ['reviewer', 'approver'] },
+  'matches.cancel': { staff: ['caseworker', 'reviewer', 'approver'] },
+  'matches.close': { staff: ['caseworker', 'reviewer'] },
+  'matches.confirm': { staff: ['caseworker'], worker: true },
+  'matches.consent': { staff: ['caseworker'], worker: true },
+  'matches.decline': { staff: ['caseworker', 'reviewer', 'approver'], worker: true, partner: true },
+  'matches.follow-up': { staff: ['caseworker'] },
+  'matches.propose': { staff: ['caseworker', 'reviewer', 'approver'] },
+  'matches.read': { staff: ['caseworker', 'reviewer', 'approver'], worker: true, partner: true },
+  'matches.reveal': { worker: true, partner: true },
+  'matches.serve': { staff: ['caseworker', 'reviewer', 'approver'], partner: true },
   'menu-items.manage': { staff: ['admin'] },
   'menu-items.read': { staff: ['admin'] },
   // Partner organisations (合作方): registration is public (no action); staff who work with partners read
