@@ -6,28 +6,25 @@ import { OffersModule } from '../offers/offers.module';
 import { MatchReadsService } from './match-reads.service';
 import { MatchesController } from './matches.controller';
 import { MatchesService } from './matches.service';
-import {
-  AID_LEDGER_SEAM,
-  MATCH_NOTIFIER_SEAM,
-  NoAidLedgerYet,
-  NoMatchNotificationsYet,
-} from './ports/match-seams.port';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { MatchNotifications } from './ports/match-notifications';
+import { AID_LEDGER_SEAM, MATCH_NOTIFIER_SEAM, NoAidLedgerYet } from './ports/match-seams.port';
 
 /**
  * Matches (issue 13): the lifecycle to closure. Uses NeedsService (the need follows), OfferReadsService
  * and OfferCapacityService (capacity), SuggestionsService (the pair's hard filters), ArchivesService (the
  * disclosed contact); MatchesRepository comes from the global MatchHistoryModule, which also binds
- * MATCH_HISTORY for the matcher. AID_LEDGER_SEAM and MATCH_NOTIFIER_SEAM are no-ops until the aid ledger
- * and the notifications bind theirs.
+ * MATCH_HISTORY for the matcher. MATCH_NOTIFIER_SEAM writes the inbox rows of those who must act
+ * (MatchNotifications); AID_LEDGER_SEAM is still a no-op (see ports/match-seams.port.ts).
  */
 @Module({
-  imports: [NeedsModule, OffersModule, MatchingModule, ArchivesModule],
+  imports: [NeedsModule, OffersModule, MatchingModule, ArchivesModule, NotificationsModule],
   controllers: [MatchesController],
   providers: [
     MatchesService,
     MatchReadsService,
     { provide: AID_LEDGER_SEAM, useClass: NoAidLedgerYet },
-    { provide: MATCH_NOTIFIER_SEAM, useClass: NoMatchNotificationsYet },
+    { provide: MATCH_NOTIFIER_SEAM, useClass: MatchNotifications },
   ],
   exports: [MatchesService, MatchReadsService],
 })

@@ -141,6 +141,47 @@ export class MatchesRepository {
     return rows.length > 0;
   }
 
+  /**
+   * Who is told of a match's move, and the names the message uses: the household's worker account, the
+   * proposer, the partner's active accounts, and the active reviewers and approvers of the need's unit or
+   * any unit above it (those who may approve).
+   */
+  async notificationFacts(id: string): Promise<{
+    itemName: string;
+    partnerName: string;
+    ownerUserId: string | null;
+    proposedBy: string | null;
+    partnerAccounts: string[];
+    approvers: string[];
+  } | null> {
+    const rows: {
+      itemName: string;
+      partnerName: string;
+      ownerUserId: string | null;
+      proposedBy: string | null;
+      partnerAccounts: string[];
+      approvers: string[];
+    }[] = await this.dataSource.query(
+      `SELECT mi.name AS "itemName", p.name AS "partnerName", a.owner_user_id AS "ownerUserId",
+              m.proposed_by AS "proposedBy",
+              ARRAY(SELECT pu.id FROM users pu WHERE pu.partner_id = m.partner_id AND pu.disabled_at IS NULL)
+                AS "partnerAccounts",
+              ARRAY(SELECT su.id FROM users su JOIN org_units sou ON sou.id = su.org_unit_id
+                     WHERE su.kind = 'staff' AND su.disabled_at IS NULL
+                       AND su.roles && ARRAY['reviewer','approver']::text[]
+                       AND starts_with(au.path, sou.path)) AS "approvers"
+         FROM matches m
+         JOIN needs n ON n.id = m.need_id
+         JOIN menu_items mi ON mi.id = n.menu_item_id
+         JOIN archives a ON a.id = m.archive_id
+         JOIN org_units au ON au.id = a.org_unit_id
+         JOIN partners p ON p.id = m.partner_id
+        WHERE m.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
   async history(id: string): Promise<MatchHistoryEntity[]> {
     return this.dataSource
       .getRepository(MatchHistoryEntity)

@@ -571,6 +571,33 @@ describe('matches over HTTP', () => {
     });
   });
 
+  describe('notifications (站内消息) of whoever must act next', () => {
+    /** The inbox rows of `who` that link to match `id`, by event. */
+    const inbox = async (who: Actor, id: string) => {
+      const res = await get(who, '/notifications?pageSize=100');
+      expect(res.status).toBe(200);
+      return (res.body.items as { event: string; ref: { type: string; id: string } | null; body: string }[])
+        .filter((n) => n.ref?.id === id)
+        .map((n) => n.event);
+    };
+    it('proposed → the reviewers; approved → the partner and the worker; accepted → the worker', async () => {
+      const m = await proposed();
+      expect(await inbox(reviewer, m.id)).toEqual(['match.proposed']);
+      expect(await inbox(caseworker, m.id)).toEqual([]); // the proposer is no reviewer here
+      expect(await inbox(outsider, m.id)).toEqual([]); // a reviewer of another district
+      const ok = await post(reviewer, `/matches/${m.id}/approve`, { version: m.version });
+      expect(ok.status).toBe(200);
+      expect(await inbox(partner, m.id)).toEqual(['match.approved']);
+      expect(await inbox(owner, m.id)).toEqual(['match.approved']);
+      expect(await inbox(otherPartner, m.id)).toEqual([]);
+      const accepted = await post(partner, `/matches/${m.id}/accept`, { version: ok.body.version });
+      expect(accepted.status).toBe(200);
+      expect(await inbox(owner, m.id)).toEqual(['match.accepted', 'match.approved']);
+      const res = await get(owner, '/notifications?pageSize=100');
+      expect(findUnmaskedPersonalData(res.text)).toEqual([]);
+    });
+  });
+
   describe('reads', () => {
     it('lists: staff their subtree, a partner its own, a worker its household; never another household', async () => {
       const m = await proposed();

@@ -36,9 +36,8 @@ export class NoAidLedgerYet implements AidLedgerSeam {
 }
 
 /**
- * Notifications (issue 13 §5, module notifications, built separately): told of every transition after
- * its transaction commits (proposed/approved/accepted/declined/delivered, the confirm-receipt request…).
- * Until the notifications module binds MATCH_NOTIFIER_SEAM, the no-op below sends nothing.
+ * Notifications (issue 13 §5): told of every transition after its transaction commits. Bound to
+ * MatchNotifications (match-notifications.ts), which writes the inbox rows of whoever must act next.
  */
 export interface MatchNotifierSeam {
   transitioned(event: {
@@ -49,10 +48,3 @@ export interface MatchNotifierSeam {
   }): Promise<void>;
 }
 export const MATCH_NOTIFIER_SEAM = Symbol('MATCH_NOTIFIER_SEAM');
-
-@Injectable()
-export class NoMatchNotificationsYet implements MatchNotifierSeam {
-  transitioned(): Promise<void> {
-    return Promise.resolve();
-  }
-}
