@@ -13,10 +13,13 @@ import { createPartner } from '../../helpers/factories/partners.factory';
 import { createOrgUnit, OrgUnitRow, rootOrgUnit } from '../../helpers/factories/users.factory';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 
+import { processEnv } from '../../../src/config/load-config';
+
 const API = '/api/v1';
 const DAY = 86_400_000;
 const day = (days: number) => new Date(Date.now() + 8 * 3_600_000 + days * DAY).toISOString().slice(0, 10);
-const RUNS = Number(process.env.MATCH_CAPACITY_RUNS ?? 20);
+/** The issue asks for 20 runs; MATCH_CAPACITY_RUNS changes it for a local loop. */
+const RUNS = Number(processEnv().MATCH_CAPACITY_RUNS ?? 20);
 const CLIENTS = 50;
 const CAPACITY = 7;
 
