@@ -64,10 +64,10 @@ export class AllocationEntity {
   @Column({ type: 'uuid', array: true, nullable: true })
   offerIds!: string[] | null;
 
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb', default: () => `'{}'` })
   offerFilter!: AllocationOfferFilter;
 
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb', default: () => `'{}'` })
   needFilter!: AllocationNeedFilter;
 
   @Column({ type: 'varchar', length: 16 })
