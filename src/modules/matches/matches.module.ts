@@ -6,6 +6,7 @@ import { OffersModule } from '../offers/offers.module';
 import { MatchReadsService } from './match-reads.service';
 import { MatchesController } from './matches.controller';
 import { MatchesService } from './matches.service';
+import { PlanApprovalController } from './plan-approval.controller';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { MatchNotifications } from './ports/match-notifications';
 import { AID_LEDGER_SEAM, MATCH_NOTIFIER_SEAM, NoAidLedgerYet } from './ports/match-seams.port';
@@ -19,7 +20,7 @@ import { AID_LEDGER_SEAM, MATCH_NOTIFIER_SEAM, NoAidLedgerYet } from './ports/ma
  */
 @Module({
   imports: [NeedsModule, OffersModule, MatchingModule, ArchivesModule, NotificationsModule],
-  controllers: [MatchesController],
+  controllers: [MatchesController, PlanApprovalController],
   providers: [
     MatchesService,
     MatchReadsService,

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { chinaToday } from '../../common/calendar/china-calendar';
 import { Clock } from '../../common/clock/clock';
-import { DomainError } from '../../common/errors';
+import { DomainError, errorSpec } from '../../common/errors';
 import { findUnmaskedPersonalData } from '../../common/masking';
 import { AppConfig } from '../../config';
 import { OutboxService } from '../../infra/outbox/outbox.service';
@@ -12,7 +12,7 @@ import { AuthorizationService } from '../auth/authorization/authorization.servic
 import type { Principal } from '../auth/principal';
 import { HARD_FILTER_MESSAGES } from '../matching/filters/hard-filters.rule';
 import { SuggestionsService } from '../matching/suggestions.service';
-import type { NeedMatchRow } from '../needs/needs.repository';
+import type { NeedMatchRow, NeedRow } from '../needs/needs.repository';
 import { NeedsService } from '../needs/needs.service';
 import { OfferCapacityService } from '../offers/offer-capacity.service';
 import { OfferReadsService } from '../offers/offer-reads.service';
@@ -57,6 +57,16 @@ const DAY_MS = 86_400_000;
 
 /** States in which consent to disclosure may be given or revoked (after approval, before delivery). */
 const CONSENT_STATES: readonly MatchState[] = ['approved', 'accepted', 'in_progress'];
+
+/** One line of a batch plan after approval: its match, or the code and message that refused it. */
+export interface PlanLineOutcome {
+  needId: string;
+  offerId: string;
+  matchId: string | null;
+  /** `approved`, or the refusing error code (e.g. OFFER_CAPACITY_EXHAUSTED, MATCH_NEED_NOT_OPEN). */
+  outcome: string;
+  message: string | null;
+}
 
 /** What a command does beyond the move: checks on the loaded match and the columns it sets. */
 interface CommandSpec {
@@ -112,41 +122,15 @@ export class MatchesService {
         throw new DomainError(MatchesErrorCode.MATCH_PAIR_NOT_ELIGIBLE, {
           excludedBy: excluded.map((code) => ({ code, message: HARD_FILTER_MESSAGES[code] })),
         });
-      const now = this.clock.now();
       try {
         return await this.repository.transaction(async (manager) => {
-          const match = await this.repository.insert(manager, {
-            needId: need.id,
-            offerId: offer.id,
-            partnerId: offer.partnerId,
-            archiveId: need.archiveId,
-            beneficiaryKey: need.beneficiaryKey,
-            proposedBy: principal.userId,
-            proposedVia: 'manual',
-            units: offer.kind === 'goods' ? need.quantity : 1,
-            amountFen: offer.kind === 'cash' ? offer.amountPerBeneficiaryFen : null,
-            stateChangedAt: now,
-          });
-          await this.repository.insertHistory(manager, {
-            matchId: match.id,
-            at: now,
-            actorId: principal.userId,
-            actorKind: 'staff',
-            command: 'propose',
-            fromState: null,
-            toState: 'proposed',
-            reason: null,
-            note: dto.note ?? null,
-          });
-          await this.audit.record(
-            {
-              action: 'match.propose',
-              outcome: 'success',
-              actor: principal,
-              target: { type: 'match', id: match.id },
-              details: { needId: need.id, offerId: offer.id, to: 'proposed' },
-            },
+          const match = await this.insertProposed(
             manager,
+            principal,
+            need,
+            offer,
+            'manual',
+            dto.note ?? null,
           );
           return match.id;
         });
@@ -160,6 +144,82 @@ export class MatchesService {
     })();
     await this.notifier.transitioned({ matchId: id, command: 'propose', from: null, to: 'proposed' });
     return this.reads.view(principal, id);
+  }
+
+  /**
+   * A batch plan's lines approved (POST /allocations/:id/approve): each line becomes a match proposed by
+   * the plan's author (via `plan`) and approved by the caller, in one transaction per line through the same
+   * approval path as a single match (the ledger check, the conditional reservation, the need matched), so
+   * capacity is reserved atomically. A line that no longer fits — the need left `open` or is matched
+   * already, the pair fails a hard filter, the offer has no room left — is reported with its code and
+   * Chinese message, never dropped. The caller may not approve a plan it ran (SELF_APPROVAL).
+   *
+   * @errorsInBody every coded error is a line's outcome, not the HTTP answer (the OpenAPI check skips them).
+   */
+  async approvePlanLines(
+    principal: Principal,
+    plan: { allocationId: string; createdBy: string; lines: readonly { needId: string; offerId: string }[] },
+  ): Promise<PlanLineOutcome[]> {
+    const approve = transitionOf('proposed', 'approve');
+    const author = { userId: plan.createdBy, kind: 'staff' as const };
+    const note = `批量分配方案 ${plan.allocationId}`;
+    const outcomes: PlanLineOutcome[] = [];
+    for (const line of plan.lines) {
+      try {
+        const [need] = await this.needs.matchRows([line.needId]);
+        if (!need || need.state !== 'open')
+          throw new DomainError(MatchesErrorCode.MATCH_NEED_NOT_OPEN, { state: need?.state ?? null });
+        const [offer] = await this.offers.rows([line.offerId]);
+        if (!offer) throw new DomainError(OffersErrorCode.OFFER_NOT_FOUND);
+        const existing = await this.repository.activeOfNeed(need.id);
+        if (existing)
+          throw new DomainError(MatchesErrorCode.MATCH_NEED_ALREADY_MATCHED, { matchId: existing });
+        const excluded = await this.suggestions.pairExclusions(need.id, offer.id);
+        if (excluded.length > 0)
+          throw new DomainError(MatchesErrorCode.MATCH_PAIR_NOT_ELIGIBLE, {
+            excludedBy: excluded.map((code) => ({ code, message: HARD_FILTER_MESSAGES[code] })),
+          });
+        const amountFen = offer.kind === 'cash' ? offer.amountPerBeneficiaryFen : null;
+        const may = matchActorMay(approve, {
+          kind: principal.kind,
+          roles: principal.roles,
+          isOwner: false,
+          isOfferPartner: false,
+          inScope: principal.kind === 'staff' && this.authorization.isInScope(principal, need.unitPath),
+          isProposer: plan.createdBy === principal.userId,
+          unionProgramme: offer.partnerKind === 'union',
+          needsApprover: amountFen !== null && amountFen > this.config.matching.matches.approverAboveFen,
+        });
+        if (!may.ok)
+          throw refusal(may.reason, principal, 'allocations.approve', { amountFen } as MatchEntity);
+        const id = await this.repository.transaction(async (manager) => {
+          const created = await this.insertProposed(manager, author, need, offer, 'plan', note);
+          const match = (await this.repository.findForUpdate(manager, created.id))!;
+          await this.apply(manager, match, approve, principal, { note });
+          return match.id;
+        });
+        await this.afterCommit(id, 'approve', 'proposed', 'approved');
+        outcomes.push({ ...line, matchId: id, outcome: 'approved', message: null });
+      } catch (error) {
+        const code =
+          error instanceof MatchUniqueViolation
+            ? MatchesErrorCode.MATCH_NEED_ALREADY_MATCHED
+            : error instanceof DomainError
+              ? error.code
+              : null;
+        if (code === null) throw error;
+        outcomes.push({ ...line, matchId: null, outcome: code, message: errorSpec(code)?.message ?? null });
+      }
+    }
+    const approved = outcomes.filter((o) => o.outcome === 'approved').length;
+    await this.audit.record({
+      action: 'allocation.approve',
+      outcome: 'success',
+      actor: principal,
+      target: { type: 'allocation', id: plan.allocationId },
+      details: { lines: outcomes.length, approved, refused: outcomes.length - approved },
+    });
+    return outcomes;
   }
 
   approve(principal: Principal, id: string, dto: MatchCommandDto): Promise<MatchDto> {
@@ -494,6 +554,52 @@ export class MatchesService {
       },
       manager,
     );
+  }
+
+  /** A new match in `proposed`, its history row and its audit row, in the caller's transaction. */
+  private async insertProposed(
+    manager: EntityManager,
+    proposer: Principal | { userId: string; kind: 'staff' },
+    need: NeedRow,
+    offer: OfferRow,
+    via: 'manual' | 'plan',
+    note: string | null,
+  ): Promise<MatchEntity> {
+    const now = this.clock.now();
+    const match = await this.repository.insert(manager, {
+      needId: need.id,
+      offerId: offer.id,
+      partnerId: offer.partnerId,
+      archiveId: need.archiveId,
+      beneficiaryKey: need.beneficiaryKey,
+      proposedBy: proposer.userId,
+      proposedVia: via,
+      units: offer.kind === 'goods' ? need.quantity : 1,
+      amountFen: offer.kind === 'cash' ? offer.amountPerBeneficiaryFen : null,
+      stateChangedAt: now,
+    });
+    await this.repository.insertHistory(manager, {
+      matchId: match.id,
+      at: now,
+      actorId: proposer.userId,
+      actorKind: 'staff',
+      command: 'propose',
+      fromState: null,
+      toState: 'proposed',
+      reason: null,
+      note,
+    });
+    await this.audit.record(
+      {
+        action: 'match.propose',
+        outcome: 'success',
+        actor: proposer,
+        target: { type: 'match', id: match.id },
+        details: { needId: need.id, offerId: offer.id, to: 'proposed', via },
+      },
+      manager,
+    );
+    return match;
   }
 
   private async afterCommit(

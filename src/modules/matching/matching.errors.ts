@@ -17,6 +17,12 @@ export const MatchingErrorCode = defineErrors({
   },
   /** details: `{ max }`: K above matching.allocation.maxCandidatesPerNeed. */
   ALLOCATION_TOO_MANY_CANDIDATES: { status: 422, message: '每个需求的候选供给数超过上限' },
+  /** details: `{ state }`: only a done plan's lines can be approved. */
+  ALLOCATION_NOT_APPROVABLE: { status: 409, message: '方案尚未计算完成或已作废，不能审批' },
+  /** details: `{ finishedAt, maxAgeMinutes }`: older than matching.allocation.planMaxAgeMinutes. */
+  ALLOCATION_STALE: { status: 409, message: '方案已过有效时长，需求与名额可能已变化，请重新运行后再审批' },
+  /** details: `{ needIds }` (at most 20): needs that are not assigned lines of the plan. */
+  ALLOCATION_LINES_UNKNOWN: { status: 422, message: '所选需求不在本方案的对接中' },
   ALLOCATION_QUEUE_UNAVAILABLE: { status: 503, message: '任务队列暂不可用，批量分配未能开始，请稍后再试' },
   /** Stored as a failed allocation's errorCode (details on the row: the counts): the scope holds too many needs or offers. */
   ALLOCATION_SCOPE_TOO_LARGE: {

@@ -183,6 +183,67 @@ describe('batch allocation over HTTP', () => {
     await finished(mine);
   });
 
+  it('approves a plan’s lines into matches through the approval path, reporting each line that no longer fits', async () => {
+    const author = await createActor(t.app, { roles: ['caseworker', 'reviewer'], unit: district });
+    const reviewer = await createActor(t.app, { roles: ['reviewer'], unit: district });
+    const item = await createMenuItem(ds, { name: '电工技能培训', category: 'training' });
+    const company = await createPartner(ds, t.app.get(FieldCipher), district.id);
+    const offer = (
+      await createOffer(ds, t.app.get(FieldCipher), company.id, [item.id], {
+        state: 'published',
+        capacity: 2,
+        validFrom: day(-1),
+        validUntil: day(60),
+      })
+    ).id;
+    for (const urgency of ['emergency', 'urgent', 'normal']) await openNeed(item.id, urgency);
+    const started = await call(author, 'post', '/allocations', {
+      orgUnitId: district.id,
+      offerIds: [offer],
+      needFilter: { itemCodes: [item.code] },
+    });
+    const plan = (await finished(started.body.id)).body;
+    expect(plan.result).toMatchObject({ assigned: 2, unassigned: { capacity_taken: 1 } });
+
+    // Its author may not approve it; a caseworker may approve nothing.
+    const self = await call(author, 'post', `/allocations/${plan.id}/approve`, {});
+    expect(self.status).toBe(403);
+    expect(self.body.code).toBe('SELF_APPROVAL');
+    expect((await call(caseworker, 'post', `/allocations/${plan.id}/approve`, {})).status).toBe(403);
+    expect(
+      (await call(reviewer, 'post', `/allocations/${plan.id}/approve`, { needIds: [UNKNOWN] })).body.code,
+    ).toBe('ALLOCATION_LINES_UNKNOWN');
+
+    // Since the plan, one place went to another match: one line still fits, the other is reported.
+    await ds.query(`UPDATE offers SET reserved = 1, remaining = 1, version = version + 1 WHERE id = $1`, [
+      offer,
+    ]);
+    const res = await call(reviewer, 'post', `/allocations/${plan.id}/approve`, {});
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ allocationId: plan.id, approved: 1, refused: 1 });
+    const [ok] = res.body.lines.filter((l: { outcome: string }) => l.outcome === 'approved');
+    const [refused] = res.body.lines.filter((l: { outcome: string }) => l.outcome !== 'approved');
+    // The first line took the last place: the second fails the `remaining` hard filter on its re-check (a
+    // racing approval would meet the conditional reservation instead: OFFER_CAPACITY_EXHAUSTED).
+    expect(refused).toMatchObject({ outcome: 'MATCH_PAIR_NOT_ELIGIBLE', matchId: null });
+    expect(refused.message).toMatch(/[\u4e00-\u9fa5]/);
+    const [counts] = await ds.query(`SELECT reserved, remaining FROM offers WHERE id = $1`, [offer]);
+    expect(counts).toEqual({ reserved: 2, remaining: 0 });
+    const [match] = await ds.query(`SELECT state, proposed_by, proposed_via FROM matches WHERE id = $1`, [
+      ok.matchId,
+    ]);
+    expect(match).toEqual({ state: 'approved', proposed_by: author.userId, proposed_via: 'plan' });
+    const [need] = await ds.query(`SELECT state FROM needs WHERE id = $1`, [ok.needId]);
+    expect(need.state).toBe('matched');
+    // Again: the approved line's need is matched now; nothing is approved twice.
+    const again = await call(reviewer, 'post', `/allocations/${plan.id}/approve`, { needIds: [ok.needId] });
+    expect(again.body).toMatchObject({
+      approved: 0,
+      refused: 1,
+      lines: [{ outcome: 'MATCH_NEED_NOT_OPEN' }],
+    });
+  });
+
   it.each<[string, object, string]>([
     ['no unit', {}, 'VALIDATION_FAILED'],
     ['a unit that is not a uuid', { orgUnitId: 'xihu' }, 'VALIDATION_FAILED'],

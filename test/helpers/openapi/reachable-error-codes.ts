@@ -6,6 +6,7 @@ import ts from 'typescript';
  * the method and in every function or method of this repository it calls, transitively (resolved with
  * the type checker, so `this.archives.get()` is followed into ArchivesService.get). An over-approximation
  * (a code referenced on a path the call never takes still counts), which is what "may answer with" means.
+ * A function tagged `@errorsInBody` is not followed: it reports its codes in the body, per item.
  */
 export class ErrorCodeReach {
   private readonly program: ts.Program;
@@ -57,6 +58,9 @@ export class ErrorCodeReach {
     if (known) return known;
     const codes = new Set<string>();
     this.memo.set(declaration, codes); // recursion ends here
+    // `@errorsInBody`: the function catches every coded error and reports it in the answer's body (a
+    // batch's per-line outcomes), so none of them is the route's HTTP answer.
+    if (ts.getJSDocTags(declaration).some((tag) => tag.tagName.text === 'errorsInBody')) return codes;
     const walk = (node: ts.Node): void => {
       if (
         ts.isPropertyAccessExpression(node) &&

@@ -269,7 +269,11 @@ describe('batch allocation: candidates, solve, saved plan', () => {
     const row = await queued(tree.grassroots);
     await runner.run(row.id);
     expect(await service.get(caseworker, row.id)).toMatchObject({ state: 'done', stale: false });
+    const reviewer = await staff(ds, tree.district, ['reviewer'], '区审核');
+    await expect(service.approvable(reviewer, row.id)).resolves.toMatchObject({ allocationId: row.id });
     clock.advance((t.config.matching.allocation.planMaxAgeMinutes + 1) * 60_000);
     expect(await service.get(caseworker, row.id)).toMatchObject({ state: 'done', stale: true });
+    // A stale plan is run again before its lines are approved.
+    await expect(service.approvable(reviewer, row.id)).rejects.toMatchObject({ code: 'ALLOCATION_STALE' });
   });
 });

@@ -21,6 +21,8 @@ export interface Grant {
 
 export const PERMISSIONS = {
   // Batch allocation (批量分配): staff of the unit's subtree; the service checks the unit's scope.
+  /** A plan's lines become approved matches: who may approve a match, never the plan's author. */
+  'allocations.approve': { staff: ['reviewer', 'approver'] },
   'allocations.create': { staff: ['caseworker', 'reviewer', 'approver'] },
   'allocations.discard': { staff: ['caseworker', 'reviewer', 'approver'] },
   'allocations.read': { staff: ['caseworker', 'reviewer', 'approver'] },

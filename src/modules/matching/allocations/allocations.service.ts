@@ -107,6 +107,44 @@ export class AllocationsService {
     return { items: rows.map(line), total, page: query.page, pageSize: query.pageSize };
   }
 
+  /**
+   * For the approval of a plan's lines (the matches module): a done, fresh plan of the caller's scope and
+   * its assigned lines (all, or those of `needIds`). Its author may not approve it (SELF_APPROVAL).
+   */
+  async approvable(
+    principal: Principal,
+    id: string,
+    needIds?: readonly string[],
+  ): Promise<{ allocationId: string; createdBy: string; lines: { needId: string; offerId: string }[] }> {
+    const row = await this.readable(principal, 'allocations.approve', id);
+    if (row.state !== 'done')
+      throw new DomainError(MatchingErrorCode.ALLOCATION_NOT_APPROVABLE, { state: row.state });
+    const maxAgeMinutes = this.config.matching.allocation.planMaxAgeMinutes;
+    if (row.finishedAt!.getTime() + maxAgeMinutes * 60_000 < this.clock.now().getTime())
+      throw new DomainError(MatchingErrorCode.ALLOCATION_STALE, {
+        finishedAt: row.finishedAt!.toISOString(),
+        maxAgeMinutes,
+      });
+    if (row.createdBy === principal.userId)
+      await this.audit.auditDenials(principal, 'allocations.approve', { type: 'allocation', id }, () => {
+        throw new DomainError(AuthorizationErrorCode.SELF_APPROVAL);
+      });
+    const assigned = (await this.repository.lineEntities(id))
+      .filter((l) => l.offerId !== null)
+      .map((l) => ({ needId: l.needId, offerId: l.offerId! }));
+    if (!needIds) return { allocationId: id, createdBy: row.createdBy, lines: assigned };
+    const known = new Set(assigned.map((l) => l.needId));
+    const unknown = needIds.filter((n) => !known.has(n));
+    if (unknown.length > 0)
+      throw new DomainError(MatchingErrorCode.ALLOCATION_LINES_UNKNOWN, { needIds: unknown.slice(0, 20) });
+    const wanted = new Set(needIds);
+    return {
+      allocationId: id,
+      createdBy: row.createdBy,
+      lines: assigned.filter((l) => wanted.has(l.needId)),
+    };
+  }
+
   async discard(principal: Principal, id: string): Promise<AllocationDto> {
     const row = await this.readable(principal, 'allocations.discard', id);
     await this.repository.transaction(async (manager) => {
