@@ -8,7 +8,7 @@ import {
 } from '../../../src/modules/notifications/notification-events';
 import { NotificationsService } from '../../../src/modules/notifications/notifications.service';
 import { Actor, createActor } from '../../helpers/actors';
-import { createOrgUnit, rootOrgUnit } from '../../helpers/factories/users.factory';
+import { createOrgUnit, OrgUnitRow, rootOrgUnit } from '../../helpers/factories/users.factory';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 
 const API = '/api/v1';
@@ -25,6 +25,7 @@ const PARAMS: NotificationParams[keyof NotificationParams] = {
 describe('notifications (站内消息) over HTTP', () => {
   let t: TestApp;
   let worker: Actor;
+  let unit: OrgUnitRow;
   let staff: Actor;
   const bodies: string[] = [];
   const statuses: number[] = [];
@@ -52,7 +53,7 @@ describe('notifications (站内消息) over HTTP', () => {
   beforeAll(async () => {
     t = await createTestApp();
     const root = await rootOrgUnit(t.db.dataSource);
-    const unit = await createOrgUnit(t.db.dataSource, {
+    unit = await createOrgUnit(t.db.dataSource, {
       parent: root,
       level: 'grassroots',
       regionCode: '330106',
@@ -67,7 +68,10 @@ describe('notifications (站内消息) over HTTP', () => {
   });
 
   it('lists the caller’s own messages, newest first, paged, with an unread count', async () => {
-    const page = await call(worker, 'get', '/notifications?pageSize=5');
+    // An inbox of its own: other tests mark the shared worker's messages read (in any order).
+    const me = await createActor(t.app, { kind: 'worker', roles: [], unit });
+    await sendAll(me.userId);
+    const page = await call(me, 'get', '/notifications?pageSize=5');
     expect(page.status).toBe(200);
     expect(page.body).toMatchObject({ total: NOTIFICATION_EVENTS.length, page: 1, pageSize: 5 });
     expect(page.body.items).toHaveLength(5);
@@ -75,11 +79,11 @@ describe('notifications (站内消息) over HTTP', () => {
       ref: { type: 'match', id: '3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a' },
       readAt: null,
     });
-    const events = (await call(worker, 'get', '/notifications?pageSize=100')).body.items.map(
+    const events = (await call(me, 'get', '/notifications?pageSize=100')).body.items.map(
       (n: { event: string }) => n.event,
     );
     expect([...events].sort()).toEqual([...NOTIFICATION_EVENTS].sort());
-    expect((await call(worker, 'get', '/notifications/unread-count')).body).toEqual({
+    expect((await call(me, 'get', '/notifications/unread-count')).body).toEqual({
       count: NOTIFICATION_EVENTS.length,
     });
   });

@@ -129,16 +129,21 @@ describe('batch allocation: candidates, solve, saved plan', () => {
   });
 
   it('assigns the scope’s needs to its offers: capacity kept, total = bound, greedy beside it', async () => {
-    const near = await offer({ capacity: 2, regionCode: '330106' });
-    const far = await offer({ capacity: 1, regionCode: '330102' });
+    // A scope of its own (a unit with two unions below it): other tests add needs under the district.
+    const scope = await freshUnit();
+    const below = (regionCode: string) =>
+      createOrgUnit(ds, { parent: scope as OrgUnitRow, level: 'grassroots', regionCode });
+    const [gr1, gr2] = [await below('330106'), await below('330106')];
+    const near = await offer({ capacity: 2, regionCode: '330106', scopeOrgUnitId: scope.id });
+    const far = await offer({ capacity: 1, regionCode: '330102', scopeOrgUnitId: scope.id });
     const needs = [
-      await openNeed(tree.grassroots, { urgency: 'emergency' }),
-      await openNeed(tree.grassroots, { urgency: 'urgent' }),
-      await openNeed(tree.grassroots2),
-      await openNeed(tree.grassroots2),
+      await openNeed(gr1, { urgency: 'emergency' }),
+      await openNeed(gr1, { urgency: 'urgent' }),
+      await openNeed(gr2),
+      await openNeed(gr2),
     ];
-    const outOfScope = await openNeed(tree.grassroots3);
-    const row = await queued(tree.district, 'optimal', [near, far]);
+    const outOfScope = await openNeed(await freshUnit());
+    const row = await queued(scope, 'optimal', [near, far]);
     const prepared = await runner.prepare(row);
     expect(prepared.needs.map((n) => n.row.id).sort()).toEqual(needs.map((n) => n.id).sort());
     expect(prepared.needs.map((n) => n.row.id)).not.toContain(outOfScope.id);
