@@ -1,45 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import type { OrgLevel } from '../org-units/org-unit.entity';
-import type { AccountKind, StaffRole } from './principal';
 import { UserEntity } from '../users/user.entity';
 
 export interface FailureResult {
   failedLoginCount: number;
   /** Set when this failure locked the account. */
   lockedUntil: Date | null;
-}
-
-/** What GET /me shows of an account, with its unit: one query. */
-export interface ProfileRow {
-  id: string;
-  username: string;
-  displayName: string;
-  kind: AccountKind;
-  roles: StaffRole[];
-  partnerId: string | null;
-  phoneCiphertext: string | null;
-  passwordChangedAt: Date;
-  totpEnabledAt: Date | null;
-  expiresAt: Date | null;
-  orgUnit: { id: string; name: string; level: OrgLevel } | null;
-}
-
-interface ProfileSqlRow {
-  id: string;
-  username: string;
-  display_name: string;
-  kind: AccountKind;
-  roles: StaffRole[];
-  partner_id: string | null;
-  phone_ciphertext: string | null;
-  password_changed_at: Date;
-  totp_enabled_at: Date | null;
-  expires_at: Date | null;
-  unit_id: string | null;
-  unit_name: string | null;
-  unit_level: OrgLevel | null;
 }
 
 /**
@@ -75,35 +42,6 @@ export class AuthUsersRepository {
       [partnerId],
     );
     return rows[0]?.status ?? null;
-  }
-
-  async findProfile(id: string): Promise<ProfileRow | null> {
-    const rows: ProfileSqlRow[] = await this.users.manager.query(
-      `SELECT u.id, u.username, u.display_name, u.kind, u.roles, u.partner_id, u.phone_ciphertext,
-              u.password_changed_at, u.totp_enabled_at, u.expires_at,
-              o.id AS unit_id, o.name AS unit_name, o.level AS unit_level
-       FROM users u LEFT JOIN org_units o ON o.id = u.org_unit_id
-       WHERE u.id = $1`,
-      [id],
-    );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      id: row.id,
-      username: row.username,
-      displayName: row.display_name,
-      kind: row.kind,
-      roles: row.roles,
-      partnerId: row.partner_id,
-      phoneCiphertext: row.phone_ciphertext,
-      passwordChangedAt: row.password_changed_at,
-      totpEnabledAt: row.totp_enabled_at,
-      expiresAt: row.expires_at,
-      orgUnit:
-        row.unit_id && row.unit_name && row.unit_level
-          ? { id: row.unit_id, name: row.unit_name, level: row.unit_level }
-          : null,
-    };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
 import { SessionsRepository } from '../../../src/modules/auth/sessions/sessions.repository';
 import { createUser } from '../../helpers/factories/users.factory';
 import { createTestApp, TestApp } from '../../helpers/test-app';
@@ -35,6 +36,44 @@ describe('session check cache (auth.session.verifyCacheMs)', () => {
     sessionReads.mockClear();
     for (let i = 0; i < 5; i++) expect((await me(t.app, tokens.accessToken)).status).toBe(200);
     expect(sessionReads.mock.calls.length).toBeLessThanOrEqual(2);
+  });
+
+  it('answers GET /me from the session check that let the request in: no query of its own', async () => {
+    const { tokens } = await loggedIn();
+    expect((await me(t.app, tokens.accessToken)).status).toBe(200); // remembered now
+    // Every query TypeORM runs takes a query runner from the app's DataSource; jobs such as the audit
+    // sealer run beside the requests, so only the statements that read accounts are counted.
+    const dataSource = t.app.get(DataSource);
+    const takeRunner = dataSource.createQueryRunner.bind(dataSource);
+    const statements: string[] = [];
+    const queries = jest.spyOn(dataSource, 'createQueryRunner').mockImplementation((mode) => {
+      const runner = takeRunner(mode);
+      const run = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+      runner.query = ((sql: string, ...rest: unknown[]) => {
+        statements.push(sql);
+        return run(sql, ...rest);
+      }) as typeof runner.query;
+      return runner;
+    });
+    const accountReads = () => statements.filter((sql) => /\busers\b/.test(sql)).length;
+    sessionReads.mockClear();
+    try {
+      for (let i = 0; i < 5; i++) expect((await me(t.app, tokens.accessToken)).status).toBe(200);
+      // The check is remembered for a second: five requests read the account at most once (when the
+      // second runs out between them), not once per GET /me.
+      expect(accountReads()).toBeLessThanOrEqual(1);
+      expect(accountReads()).toBe(sessionReads.mock.calls.length);
+    } finally {
+      queries.mockRestore();
+    }
+  });
+
+  it('GET /me shows an account change made elsewhere at most verifyCacheMs after it committed', async () => {
+    const { user, tokens } = await loggedIn();
+    expect((await me(t.app, tokens.accessToken)).body.displayName).toBe(user.displayName);
+    await t.db.dataSource.query(`UPDATE users SET display_name = '改名后' WHERE id = $1`, [user.id]);
+    await sleep(CACHE_MS);
+    expect((await me(t.app, tokens.accessToken)).body.displayName).toBe('改名后');
   });
 
   it.each([

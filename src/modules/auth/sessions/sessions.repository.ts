@@ -1,10 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
+import type { OrgLevel } from '../../org-units/org-unit.entity';
 import type { AccountKind, StaffRole } from '../principal';
 import { AuthMfaChallengeEntity } from './auth-mfa-challenge.entity';
 import { AuthRefreshTokenEntity } from './auth-refresh-token.entity';
 import { AuthSessionEntity, RevokeReason, SessionRestriction } from './auth-session.entity';
+
+/** What GET /me shows of an account beyond its principal (phone still encrypted). */
+export interface AccountSnapshot {
+  displayName: string;
+  phoneCiphertext: string | null;
+  passwordChangedAt: Date;
+  totpEnabledAt: Date | null;
+  expiresAt: Date | null;
+  orgUnit: { id: string; name: string; level: OrgLevel } | null;
+}
 
 /** A session with what token verification needs to know about its user, read in one query. */
 export interface SessionWithUser {
@@ -24,6 +35,8 @@ export interface SessionWithUser {
   userTokenVersion: number;
   disabledAt: Date | null;
   userExpiresAt: Date | null;
+  /** What GET /me shows besides the principal, read in the same query as the session check. */
+  account: AccountSnapshot;
 }
 
 export interface NewSession {
@@ -53,13 +66,21 @@ interface SessionWithUserRow {
   user_token_version: number;
   disabled_at: Date | null;
   user_expires_at: Date | null;
+  display_name: string;
+  phone_ciphertext: string | null;
+  password_changed_at: Date;
+  totp_enabled_at: Date | null;
+  unit_name: string | null;
+  unit_level: OrgLevel | null;
 }
 
 const SESSION_WITH_USER = `
   SELECT s.id AS session_id, s.user_id, s.restriction, s.token_version AS session_token_version,
          s.last_seen_at, s.expires_at, s.revoked_at,
          u.username, u.kind, u.roles, u.org_unit_id, o.path AS org_path, u.partner_id,
-         u.token_version AS user_token_version, u.disabled_at, u.expires_at AS user_expires_at
+         u.token_version AS user_token_version, u.disabled_at, u.expires_at AS user_expires_at,
+         u.display_name, u.phone_ciphertext, u.password_changed_at, u.totp_enabled_at,
+         o.name AS unit_name, o.level AS unit_level
   FROM auth_sessions s
   JOIN users u ON u.id = s.user_id
   LEFT JOIN org_units o ON o.id = u.org_unit_id`;
@@ -240,5 +261,16 @@ function toSessionWithUser(row: SessionWithUserRow): SessionWithUser {
     userTokenVersion: row.user_token_version,
     disabledAt: row.disabled_at,
     userExpiresAt: row.user_expires_at,
+    account: {
+      displayName: row.display_name,
+      phoneCiphertext: row.phone_ciphertext,
+      passwordChangedAt: row.password_changed_at,
+      totpEnabledAt: row.totp_enabled_at,
+      expiresAt: row.user_expires_at,
+      orgUnit:
+        row.org_unit_id && row.unit_name && row.unit_level
+          ? { id: row.org_unit_id, name: row.unit_name, level: row.unit_level }
+          : null,
+    },
   };
 }

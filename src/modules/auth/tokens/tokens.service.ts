@@ -7,7 +7,7 @@ import type { AccessTokenVerifier } from '../access-token-verifier';
 import { AuthErrorCode } from '../auth.errors';
 import type { Principal } from '../principal';
 import { sessionEnd } from '../rules/account-state.rule';
-import { SessionsRepository, SessionWithUser } from '../sessions/sessions.repository';
+import { AccountSnapshot, SessionsRepository, SessionWithUser } from '../sessions/sessions.repository';
 import { signJwt, verifyJwt } from './jwt';
 
 /** The claims of an access token. */
@@ -115,6 +115,15 @@ export class TokensService implements AccessTokenVerifier {
       sessionId: row.sessionId,
       restriction: row.restriction,
     };
+  }
+
+  /**
+   * The account behind a verified session, as read with the session check: on a request the guard has
+   * just verified, the remembered row (no query while `verifyCacheMs` > 0), so it is as fresh as the
+   * check that let the request in. Null when the session no longer exists.
+   */
+  async account(sessionId: string): Promise<AccountSnapshot | null> {
+    return (await this.sessionWithUser(sessionId))?.account ?? null;
   }
 
   /**
