@@ -181,7 +181,10 @@ export class SuggestionsService {
       result.hits.map((h) => h.id),
       { states: ['open'], scopePath, itemCodes: of.menuItemIds },
     );
-    const lines = await this.dibaoLinesFor(rows, today);
+    const lines = await this.dibaoLines.monthlyFenByRegion(
+      rows.map((r) => r.archiveRegionCode),
+      today,
+    );
     const histories = await this.history.historiesOf(
       rows.map((n) => ({ needId: n.id, offerId: offer.id, archiveId: n.archiveId })),
       today,
@@ -315,16 +318,6 @@ export class SuggestionsService {
   /** The 低保 line in force on `today` for a region, in fen; null when none is known. */
   private async dibaoLineFen(regionCode: string, today: string): Promise<number | null> {
     return (await this.dibaoLines.lineFor(regionCode, today))?.monthlyAmountFen ?? null;
-  }
-
-  private async dibaoLinesFor(
-    rows: readonly NeedMatchRow[],
-    today: string,
-  ): Promise<Map<string, number | null>> {
-    const lines = new Map<string, number | null>();
-    for (const region of new Set(rows.map((r) => r.archiveRegionCode)))
-      lines.set(region, await this.dibaoLineFen(region, today));
-    return lines;
   }
 }
 

@@ -44,6 +44,14 @@ export class DibaoLinesService {
     return this.repository.lineInForce(dibaoRegionCandidates(regionCode), date, manager);
   }
 
+  /** The monthly line in fen in force on `date` for each region (null where none is known). */
+  async monthlyFenByRegion(regionCodes: Iterable<string>, date: string): Promise<Map<string, number | null>> {
+    const lines = new Map<string, number | null>();
+    for (const region of new Set(regionCodes))
+      lines.set(region, (await this.lineFor(region, date))?.monthlyAmountFen ?? null);
+    return lines;
+  }
+
   async list(query: ListDibaoLinesQueryDto): Promise<Page<DibaoLineDto>> {
     const { rows, total } = await this.repository.list(query.regionPrefix, pageWindow(query));
     return pageOf(rows.map(toDto), total, query);

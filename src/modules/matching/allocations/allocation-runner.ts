@@ -157,7 +157,10 @@ export class AllocationRunner {
     const offerRows = (await this.readAll(offerIds, (ids) => this.offers.rows(ids))).sort((a, b) =>
       a.id < b.id ? -1 : 1,
     );
-    const lines = await this.dibaoLinesFor(needRows, today);
+    const lines = await this.dibaoLines.monthlyFenByRegion(
+      needRows.map((r) => r.archiveRegionCode),
+      today,
+    );
     const needs = needRows.map((r) => ({
       row: r,
       facts: needFacts(r, today, lines.get(r.archiveRegionCode) ?? null),
@@ -322,16 +325,6 @@ export class AllocationRunner {
     for (let start = 0; start < ids.length; start += READ_BATCH)
       rows.push(...(await read(ids.slice(start, start + READ_BATCH))));
     return rows;
-  }
-
-  private async dibaoLinesFor(
-    rows: readonly NeedMatchRow[],
-    today: string,
-  ): Promise<Map<string, number | null>> {
-    const lines = new Map<string, number | null>();
-    for (const region of new Set(rows.map((r) => r.archiveRegionCode)))
-      lines.set(region, (await this.dibaoLines.lineFor(region, today))?.monthlyAmountFen ?? null);
-    return lines;
   }
 }
 
