@@ -126,6 +126,10 @@ describe('batch allocation over HTTP', () => {
     });
     expect(done.body.result.optimalTotal).toBe(done.body.result.bound);
     expect(done.body.result.greedyTotal).toBeLessThanOrEqual(done.body.result.optimalTotal);
+    // The list shows each plan as its own page does (its counts read for the whole page at once).
+    const page = await call(caseworker, 'get', '/allocations?pageSize=100');
+    expect(page.status).toBe(200);
+    expect(page.body.items.find((p: { id: string }) => p.id === started.body.id)).toEqual(done.body);
 
     const assigned = await call(caseworker, 'get', `/allocations/${started.body.id}/lines`);
     expect(assigned.status).toBe(200);

@@ -214,14 +214,19 @@ export class AllocationsRepository {
     return (rows as unknown[]).length > 0;
   }
 
-  async unassignedCounts(id: string): Promise<Record<UnassignedReason, number>> {
-    const rows: { reason: UnassignedReason; n: number }[] = await this.dataSource.query(
-      `SELECT reason, count(*)::int AS n FROM allocation_lines
-        WHERE allocation_id = $1 AND reason IS NOT NULL GROUP BY reason`,
-      [id],
+  /** Per plan, how many needs were left unassigned for each reason (one query for a whole page). */
+  async unassignedCounts(ids: readonly string[]): Promise<Map<string, Record<UnassignedReason, number>>> {
+    const counts = new Map(
+      ids.map((id) => [id, { no_eligible_offer: 0, capacity_taken: 0, changed_during_run: 0 }]),
     );
-    const counts = { no_eligible_offer: 0, capacity_taken: 0, changed_during_run: 0 };
-    for (const r of rows) counts[r.reason] = r.n;
+    if (ids.length === 0) return counts;
+    const rows: { allocation_id: string; reason: UnassignedReason; n: number }[] =
+      await this.dataSource.query(
+        `SELECT allocation_id, reason, count(*)::int AS n FROM allocation_lines
+        WHERE allocation_id = ANY($1::uuid[]) AND reason IS NOT NULL GROUP BY allocation_id, reason`,
+        [ids],
+      );
+    for (const r of rows) counts.get(r.allocation_id)![r.reason] = r.n;
     return counts;
   }
 

@@ -89,8 +89,9 @@ export class AllocationsService {
   async list(principal: Principal, query: ListAllocationsQueryDto): Promise<Page<AllocationDto>> {
     if (!principal.orgPath) throw new DomainError(AuthorizationErrorCode.OUT_OF_SCOPE);
     const { rows, total } = await this.repository.list(principal.orgPath, query.state, pageWindow(query));
+    const unassigned = await this.repository.unassignedCounts(rows.map((r) => r.id));
     return {
-      items: await Promise.all(rows.map((row) => this.present(row))),
+      items: rows.map((row) => this.presented(row, unassigned.get(row.id)!)),
       total,
       page: query.page,
       pageSize: query.pageSize,
@@ -212,6 +213,10 @@ export class AllocationsService {
   }
 
   private async present(row: AllocationRow): Promise<AllocationDto> {
+    return this.presented(row, (await this.repository.unassignedCounts([row.id])).get(row.id)!);
+  }
+
+  private presented(row: AllocationRow, unassigned: Record<UnassignedReason, number>): AllocationDto {
     const maxAgeMs = this.config.matching.allocation.planMaxAgeMinutes * 60_000;
     const validUntil =
       row.state === 'done' && row.finishedAt ? new Date(row.finishedAt.getTime() + maxAgeMs) : null;
@@ -238,7 +243,7 @@ export class AllocationsService {
               offers: row.offerCount!,
               edges: row.edgeCount!,
               assigned: row.assigned!,
-              unassigned: await this.repository.unassignedCounts(row.id),
+              unassigned,
               total: score(row.total)!,
               optimalTotal,
               bound: score(row.bound),
