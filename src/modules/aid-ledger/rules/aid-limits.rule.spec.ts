@@ -42,6 +42,15 @@ describe('aidLimitViolations', () => {
     expect(aidLimitViolations(aid({ valueFen, category: 'tuition' }), [], LIMITS)).toEqual(expected);
   });
 
+  it('one-off cap: none when it is turned off (null)', () => {
+    expect(
+      aidLimitViolations(aid({ valueFen: 2_000_001, category: 'tuition' }), [], {
+        ...LIMITS,
+        oneOffCapFen: null,
+      }),
+    ).toEqual([]);
+  });
+
   it('annual cap: counts this calendar year’s rows of the category only', () => {
     const ledger = [
       row('a', { date: '2026-01-10', valueFen: 1_500_000 }),
@@ -77,6 +86,36 @@ describe('aidLimitViolations', () => {
     // Another cause is no duplicate; 0 days turns the rule off.
     expect(aidLimitViolations(aid({ cause: 'schooling' }), ledger, LIMITS)).toEqual([]);
     expect(aidLimitViolations(aid(), ledger, { ...LIMITS, duplicateCauseDays: 0 })).toEqual([]);
+  });
+
+  it('不重复救助: names the latest of several earlier rows (by date, then id), counts the same day, not later days', () => {
+    // Ids sort against the dates, so a comparison that falls back to ids too early picks the wrong row.
+    const rows = [
+      row('late-2', { date: '2026-10-01', cause: 'disaster' }),
+      row('late-1', { date: '2026-10-01', cause: 'disaster' }),
+      row('a-early', { date: '2026-08-01', cause: 'disaster' }),
+    ];
+    const orders = [
+      [0, 1, 2],
+      [0, 2, 1],
+      [1, 0, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ];
+    for (const ledger of orders.map((order) => order.map((i) => rows[i]!))) {
+      expect(aidLimitViolations(aid(), ledger, LIMITS)).toMatchObject([
+        { earlierRowId: 'late-1', earlierDate: '2026-10-01' },
+      ]);
+      expect(aidLimitViolations(aid({ date: '2026-10-01' }), ledger, LIMITS)).toMatchObject([
+        { earlierRowId: 'late-1' },
+      ]);
+      // A row dated after the aid being judged is no earlier aid.
+      expect(aidLimitViolations(aid({ date: '2026-09-30' }), ledger, LIMITS)).toMatchObject([
+        { earlierRowId: 'a-early' },
+      ]);
+      expect(aidLimitViolations(aid({ date: '2026-07-31' }), ledger, LIMITS)).toEqual([]);
+    }
   });
 
   it('lists every violation in a fixed order; only the duplicate may be overridden', () => {

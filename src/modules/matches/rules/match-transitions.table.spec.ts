@@ -123,6 +123,8 @@ describe('who may give each command', () => {
     ['approve', 'proposed', system, { ok: false, reason: 'role' }],
     ['reject', 'approved', staffWith(['reviewer'], { isProposer: true }), { ok: false, reason: 'proposer' }],
     ['reject', 'approved', staffWith(['approver']), { ok: true }],
+    // Refusing large cash needs no approver: only its approval does.
+    ['reject', 'proposed', staffWith(['reviewer'], { needsApprover: true }), { ok: true }],
     // accept / start / deliver: the offer's partner, or staff for a union programme
     ['accept', 'approved', partnerOf(true), { ok: true }],
     ['accept', 'approved', partnerOf(false), { ok: false, reason: 'scope' }],
