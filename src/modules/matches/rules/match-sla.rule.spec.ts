@@ -1,4 +1,12 @@
-import { dueSlaSteps, slaDeadlines, type SlaSettings } from './match-sla.rule';
+import {
+  dueSlaSteps,
+  SLA_ACTOR,
+  SLA_STATES,
+  slaDaysLookup,
+  slaDeadlines,
+  slaStepAt,
+  type SlaSettings,
+} from './match-sla.rule';
 
 const SETTINGS: SlaSettings = {
   days: {
@@ -58,5 +66,59 @@ describe('dueSlaSteps', () => {
     [11, ['remind-half', 'remind', 'escalate', 'expire'], []],
   ] as const)('at day %p with %j done: %j', (day, done, expected) => {
     expect(dueSlaSteps(deadlines, plusDays(day), new Set(done))).toEqual(expected);
+  });
+});
+
+describe('slaStepAt', () => {
+  const approved = slaDeadlines('approved', ENTERED, { itemCode: 'x', urgency: 'normal' }, SETTINGS)!;
+  const delivered = slaDeadlines('delivered', ENTERED, { itemCode: 'x', urgency: 'normal' }, SETTINGS)!;
+  it.each([
+    ['remind-half', 2.5],
+    ['remind', 5],
+    ['escalate', 5],
+    ['expire', 10],
+  ] as const)('%s of a 5-day state falls on day %p', (step, day) => {
+    expect(slaStepAt(approved, step)).toEqual(plusDays(day));
+  });
+
+  it('a state after delivery has no expiry step', () => {
+    expect(slaStepAt(delivered, 'expire')).toBeNull();
+  });
+});
+
+describe('slaDaysLookup (the overdue view computes deadlines in SQL from it)', () => {
+  const lookup = slaDaysLookup(SETTINGS);
+  it.each([
+    ['*|approved|normal', 5],
+    ['*|approved|urgent', 3], // 2.5 rounds to 3, as slaDeadlines
+    ['*|proposed|emergency', 1], // at least one day
+    ['*|in_progress|emergency', 6],
+    ['relief_temporary|approved|normal', 2], // the item's own days
+    ['relief_temporary|accepted|normal', 7], // its other states keep the defaults
+  ])('%s → %p days', (key, days) => {
+    expect(lookup[key]).toBe(days);
+  });
+
+  it('agrees with slaDeadlines for every state, urgency and item', () => {
+    for (const code of ['*', 'relief_temporary'])
+      for (const state of SLA_STATES)
+        for (const urgency of ['normal', 'urgent', 'emergency'] as const)
+          expect(lookup[`${code}|${state}|${urgency}`]).toBe(
+            slaDeadlines(state, ENTERED, { itemCode: code, urgency }, SETTINGS)!.days,
+          );
+  });
+});
+
+describe('SLA_ACTOR: who must act in each state', () => {
+  it.each([
+    ['proposed', 'reviewer'],
+    ['approved', 'partner'],
+    ['accepted', 'partner'],
+    ['in_progress', 'partner'],
+    ['delivered', 'worker'],
+    ['confirmed', 'caseworker'],
+    ['followed_up', 'caseworker'],
+  ] as const)('%s: %s', (state, actor) => {
+    expect(SLA_ACTOR[state]).toBe(actor);
   });
 });

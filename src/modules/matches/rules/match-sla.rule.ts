@@ -5,7 +5,7 @@
  * still before delivery expires and releases its capacity. Urgent and emergency needs get shorter days.
  * Days come from config/matching.yml (`sla`), overridable per menu item code.
  */
-import type { NeedUrgency } from '../../needs/needs.enums';
+import { NEED_URGENCIES, type NeedUrgency } from '../../needs/needs.enums';
 import type { MatchState } from '../matches.enums';
 
 /** States with an SLA: every state in which someone still has to act. */
@@ -69,6 +69,71 @@ export function slaDeadlines(
 }
 
 export type SlaStep = 'remind' | 'escalate' | 'expire';
+
+/** Every step of a state's SLA, in the order they fall due: each happens once per (match, state entry). */
+export const SLA_STEPS = ['remind-half', 'remind', 'escalate', 'expire'] as const;
+export type SlaStepName = (typeof SLA_STEPS)[number];
+
+/** When `step` falls due; null for `expire` in a state that never expires. */
+export function slaStepAt(deadlines: SlaDeadlines, step: SlaStepName): Date | null {
+  switch (step) {
+    case 'remind-half':
+      return deadlines.remindAt;
+    case 'remind':
+    case 'escalate':
+      return deadlines.dueAt;
+    case 'expire':
+      return deadlines.expireAt;
+  }
+}
+
+/**
+ * Who must act in each state (the reminders go to them, the overdue view names them): a reviewer approves
+ * or rejects; the partner accepts, starts and delivers (staff for a union programme); the worker confirms
+ * receipt (本人领取); a caseworker follows up and closes.
+ */
+export const SLA_ACTORS = ['reviewer', 'partner', 'worker', 'caseworker'] as const;
+export type SlaActor = (typeof SLA_ACTORS)[number];
+export const SLA_ACTOR: Readonly<Record<SlaState, SlaActor>> = {
+  proposed: 'reviewer',
+  approved: 'partner',
+  accepted: 'partner',
+  in_progress: 'partner',
+  delivered: 'worker',
+  confirmed: 'caseworker',
+  followed_up: 'caseworker',
+};
+
+/** The SLA states' names as those who must act read them (待审批, 待接单, …). */
+export const SLA_STATE_NAMES: Readonly<Record<SlaState, string>> = {
+  proposed: '待审批',
+  approved: '待接单',
+  accepted: '待开始服务',
+  in_progress: '服务中',
+  delivered: '待确认收到',
+  confirmed: '待回访',
+  followed_up: '待办结',
+};
+
+/**
+ * The days of every (item code, state, urgency) as a lookup for SQL (the overdue view computes deadlines
+ * in the database): key `code|state|urgency` for the items with their own days, `*|state|urgency` for the
+ * defaults. Built with slaDeadlines itself, so the view and the jobs can never disagree on rounding.
+ */
+export function slaDaysLookup(settings: SlaSettings): Record<string, number> {
+  const lookup: Record<string, number> = {};
+  const epoch = new Date(0);
+  for (const code of ['*', ...Object.keys(settings.items)])
+    for (const state of SLA_STATES)
+      for (const urgency of NEED_URGENCIES)
+        lookup[`${code}|${state}|${urgency}`] = slaDeadlines(
+          state,
+          epoch,
+          { itemCode: code, urgency },
+          settings,
+        )!.days;
+  return lookup;
+}
 
 /**
  * What is due at `now` for a match in `state` since `enteredAt`, given what was already done: the
