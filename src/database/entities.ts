@@ -19,6 +19,7 @@ import { AidLedgerEntryEntity } from '../modules/aid-ledger/aid-ledger-entry.ent
 import { NotificationEntity } from '../modules/notifications/notification.entity';
 import { NeedEntity, NeedHistoryEntity } from '../modules/needs/need.entity';
 import { MatchEntity, MatchHistoryEntity } from '../modules/matches/match.entity';
+import { MatchSlaStepEntity } from '../modules/matches/match-sla-step.entity';
 import { OfferEntity, OfferHistoryEntity, OfferItemEntity } from '../modules/offers/offer.entity';
 import { AllocationEntity, AllocationLineEntity } from '../modules/matching/allocations/allocation.entity';
 
@@ -54,4 +55,5 @@ export const ENTITIES: Function[] = [
   NotificationEntity,
   MatchEntity,
   MatchHistoryEntity,
+  MatchSlaStepEntity,
 ];
