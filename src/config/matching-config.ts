@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsNumber, IsObject, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 import type { ArchiveCategory, Cause } from '../modules/archives/archive.enums';
 import type { Factor, ScoringSettings } from '../modules/matching/scoring/factors';
 import { DECLINE_REASONS, type DeclineReason } from '../modules/matches/matches.enums';
@@ -92,6 +92,10 @@ export class MatchSlaConfig implements SlaSettings {
   @IsObject() @ValidateNested() @Type(() => SlaUrgencyConfig) urgency!: SlaUrgencyConfig;
   @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(1) @Max(10) hardLimitFactor!: number;
   @IsOptional() @IsObject() items: Record<string, Partial<Record<SlaState, number>>> = {};
+  /** When the daily sweep that does the SLA steps a lost job missed runs (cron, in worker.timeZone). */
+  @IsOptional()
+  @Matches(/^\S+(\s+\S+){4,5}$/, { message: 'matching.sla.sweepCron 必须是 5 或 6 段的 cron 表达式' })
+  sweepCron: string = '40 1 * * *';
 }
 
 /** Batch allocation (issue 12 §4). */

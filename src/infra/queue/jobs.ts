@@ -41,6 +41,10 @@ export enum JobName {
   AllocationRun = 'matching.allocation-run',
   /** Sends pending notifications through the delivery channel (polled, and nudged after each commit). */
   NotificationsDeliver = 'notifications.deliver',
+  /** One SLA step of a match's stay in a state (reminder, escalation, expiry), delayed until it is due. */
+  MatchSlaStep = 'matches.sla-step',
+  /** Does every SLA step a lost or early job missed (daily). */
+  MatchesSlaSweep = 'matches.sla-sweep',
 }
 
 export interface JobPayloads {
@@ -66,6 +70,18 @@ export interface JobPayloads {
   [JobName.AllocationRun]: { allocationId: string };
   /** Reads the pending rows itself. */
   [JobName.NotificationsDeliver]: Record<string, never>;
+  /**
+   * The match's stay in `state` that began at `enteredAt` (ISO, its state_changed_at then): a job whose
+   * match has moved on, or entered the state again at another time, does nothing.
+   */
+  [JobName.MatchSlaStep]: {
+    matchId: string;
+    state: string;
+    enteredAt: string;
+    step: 'remind-half' | 'remind' | 'escalate' | 'expire';
+  };
+  /** Finds the active matches itself. */
+  [JobName.MatchesSlaSweep]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -82,6 +98,8 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.OffersExpire]: QueueName.maintenance,
   [JobName.AllocationRun]: QueueName.matching,
   [JobName.NotificationsDeliver]: QueueName.maintenance,
+  [JobName.MatchSlaStep]: QueueName.maintenance,
+  [JobName.MatchesSlaSweep]: QueueName.maintenance,
 };
 
 /**

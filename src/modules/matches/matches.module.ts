@@ -8,15 +8,21 @@ import { MatchesController } from './matches.controller';
 import { MatchesService } from './matches.service';
 import { PlanApprovalController } from './plan-approval.controller';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { MatchAfterCommit } from './ports/match-after-commit';
 import { MatchNotifications } from './ports/match-notifications';
+import { MatchSlaStepJob, MatchSlaSweepJob } from './match-sla.jobs';
+import { MatchSlaRepository } from './match-sla.repository';
+import { MatchSlaScheduler } from './match-sla.scheduler';
+import { MatchSlaService } from './match-sla.service';
 import { AID_LEDGER_SEAM, MATCH_NOTIFIER_SEAM, NoAidLedgerYet } from './ports/match-seams.port';
 
 /**
  * Matches (issue 13): the lifecycle to closure. Uses NeedsService (the need follows), OfferReadsService
  * and OfferCapacityService (capacity), SuggestionsService (the pair's hard filters), ArchivesService (the
  * disclosed contact); MatchesRepository comes from the global MatchHistoryModule, which also binds
- * MATCH_HISTORY for the matcher. MATCH_NOTIFIER_SEAM writes the inbox rows of those who must act
- * (MatchNotifications); AID_LEDGER_SEAM is still a no-op (see ports/match-seams.port.ts).
+ * MATCH_HISTORY for the matcher. MATCH_NOTIFIER_SEAM (MatchAfterCommit) writes the inbox rows of those
+ * who must act and schedules the SLA jobs of the state entered (MatchSlaScheduler; the steps, the daily
+ * sweep and the overdue view in MatchSlaService); AID_LEDGER_SEAM is still a no-op (see ports/match-seams.port.ts).
  */
 @Module({
   imports: [NeedsModule, OffersModule, MatchingModule, ArchivesModule, NotificationsModule],
@@ -24,8 +30,14 @@ import { AID_LEDGER_SEAM, MATCH_NOTIFIER_SEAM, NoAidLedgerYet } from './ports/ma
   providers: [
     MatchesService,
     MatchReadsService,
+    MatchNotifications,
+    MatchSlaRepository,
+    MatchSlaScheduler,
+    MatchSlaService,
+    MatchSlaStepJob,
+    MatchSlaSweepJob,
     { provide: AID_LEDGER_SEAM, useClass: NoAidLedgerYet },
-    { provide: MATCH_NOTIFIER_SEAM, useClass: MatchNotifications },
+    { provide: MATCH_NOTIFIER_SEAM, useClass: MatchAfterCommit },
   ],
   exports: [MatchesService, MatchReadsService],
 })

@@ -21,6 +21,17 @@ export type NewMatch = Pick<
 >;
 export type NewMatchHistory = Omit<MatchHistoryEntity, 'id' | 'match'>;
 
+/** Who is told of a match's move (notificationFacts). */
+export interface MatchNotificationFacts {
+  itemName: string;
+  partnerName: string;
+  partnerKind: string;
+  ownerUserId: string | null;
+  proposedBy: string | null;
+  partnerAccounts: string[];
+  approvers: string[];
+}
+
 /** Thrown by insert when uq_matches_need_active refuses a second match on the active path for a need. */
 export class MatchUniqueViolation extends Error {}
 
@@ -143,26 +154,13 @@ export class MatchesRepository {
 
   /**
    * Who is told of a match's move, and the names the message uses: the household's worker account, the
-   * proposer, the partner's active accounts, and the active reviewers and approvers of the need's unit or
-   * any unit above it (those who may approve).
+   * proposer, the partner's active accounts and its kind (staff act for a union programme), and the
+   * active reviewers and approvers of the need's unit or any unit above it (those who may approve).
    */
-  async notificationFacts(id: string): Promise<{
-    itemName: string;
-    partnerName: string;
-    ownerUserId: string | null;
-    proposedBy: string | null;
-    partnerAccounts: string[];
-    approvers: string[];
-  } | null> {
-    const rows: {
-      itemName: string;
-      partnerName: string;
-      ownerUserId: string | null;
-      proposedBy: string | null;
-      partnerAccounts: string[];
-      approvers: string[];
-    }[] = await this.dataSource.query(
-      `SELECT mi.name AS "itemName", p.name AS "partnerName", a.owner_user_id AS "ownerUserId",
+  async notificationFacts(id: string): Promise<MatchNotificationFacts | null> {
+    const rows: MatchNotificationFacts[] = await this.dataSource.query(
+      `SELECT mi.name AS "itemName", p.name AS "partnerName", p.kind AS "partnerKind",
+              a.owner_user_id AS "ownerUserId",
               m.proposed_by AS "proposedBy",
               ARRAY(SELECT pu.id FROM users pu WHERE pu.partner_id = m.partner_id AND pu.disabled_at IS NULL)
                 AS "partnerAccounts",

@@ -339,15 +339,18 @@ export class MatchesService {
   }
 
   /**
-   * The SLA's hard limit (issue 13 §4, its job is built separately): the system expires a match not yet
-   * delivered. Returns false when the match had already moved on (a stale job does nothing).
+   * The SLA's hard limit (issue 13 §4, MatchSlaService): the system expires a match not yet delivered.
+   * Given `stay`, only the match still in that state since that time. Returns false when the match had
+   * already moved on (a stale job does nothing).
    */
-  async expire(id: string): Promise<boolean> {
+  async expire(id: string, stay?: { state: MatchState; enteredAt: Date }): Promise<boolean> {
     let moved = false;
     let from: MatchState | null = null;
     await this.repository.transaction(async (manager) => {
       const match = await this.repository.findForUpdate(manager, id);
       if (!match) return;
+      if (stay && (match.state !== stay.state || match.stateChangedAt.getTime() !== stay.enteredAt.getTime()))
+        return;
       const transition = findMatchTransition(match.state, 'expire');
       if (!transition) return;
       from = match.state;

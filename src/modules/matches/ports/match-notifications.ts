@@ -8,17 +8,38 @@ import {
   type NotificationParams,
 } from '../../notifications/notification-events';
 import type { MatchState } from '../matches.enums';
-import { MatchesRepository } from '../matches.repository';
+import { MatchesRepository, type MatchNotificationFacts as Facts } from '../matches.repository';
+import { SLA_ACTOR, type SlaState } from '../rules/match-sla.rule';
 import type { MatchNotifierSeam } from './match-seams.port';
 
-type Facts = NonNullable<Awaited<ReturnType<MatchesRepository['notificationFacts']>>>;
+/**
+ * Whoever must act on a match in `state` (SLA_ACTOR), as accounts: the reviewers and approvers in scope
+ * but not the proposer; the partner's accounts (for a union programme the staff who proposed it, who
+ * serve it); the worker (the proposer, who may confirm on its behalf, when the household has no account);
+ * the caseworker who proposed it for the follow-up and the close. The reminders go to them.
+ */
+export function mustAct(state: SlaState, f: Facts): string[] {
+  const ids = (() => {
+    switch (SLA_ACTOR[state]) {
+      case 'reviewer':
+        return f.approvers.filter((id) => id !== f.proposedBy);
+      case 'partner':
+        return f.partnerKind === 'union' ? [...f.partnerAccounts, f.proposedBy] : f.partnerAccounts;
+      case 'worker':
+        return [f.ownerUserId ?? f.proposedBy];
+      case 'caseworker':
+        return [f.proposedBy];
+    }
+  })();
+  return [...new Set(ids.filter((id): id is string => id !== null))];
+}
 
 /** Who hears of a match reaching a state, with which message (issue 13 §5: whoever must act next, and the worker). */
 const ON_STATE: Partial<
   Record<MatchState, { event: NotificationEvent; to: (f: Facts) => (string | null)[] }[]>
 > = {
   // A reviewer or approver of the need's unit or above approves it (never the proposer).
-  proposed: [{ event: 'match.proposed', to: (f) => f.approvers.filter((id) => id !== f.proposedBy) }],
+  proposed: [{ event: 'match.proposed', to: (f) => mustAct('proposed', f) }],
   // The partner accepts or declines; the worker learns who will help.
   approved: [{ event: 'match.approved', to: (f) => [...f.partnerAccounts, f.ownerUserId] }],
   accepted: [{ event: 'match.accepted', to: (f) => [f.ownerUserId] }],

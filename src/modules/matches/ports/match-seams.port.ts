@@ -36,8 +36,9 @@ export class NoAidLedgerYet implements AidLedgerSeam {
 }
 
 /**
- * Notifications (issue 13 §5): told of every transition after its transaction commits. Bound to
- * MatchNotifications (match-notifications.ts), which writes the inbox rows of whoever must act next.
+ * Told of every transition after its transaction commits. Bound to MatchAfterCommit
+ * (match-after-commit.ts): the inbox rows of whoever must act next (issue 13 §5) and the SLA jobs of the
+ * state entered (§4).
  */
 export interface MatchNotifierSeam {
   transitioned(event: {
