@@ -23,7 +23,10 @@ import {
   ProposeMatchDto,
   ReasonedMatchCommandDto,
 } from './dto/matches.dto';
+import { PaginationQueryDto } from '../../common/pagination/pagination';
+import { OverdueMatchPageDto } from './dto/match-overdue.dto';
 import { MatchReadsService } from './match-reads.service';
+import { MatchSlaService } from './match-sla.service';
 import { MatchesErrorCode } from './matches.errors';
 import { MatchesService } from './matches.service';
 
@@ -61,6 +64,7 @@ export class MatchesController {
   constructor(
     private readonly matches: MatchesService,
     private readonly reads: MatchReadsService,
+    private readonly sla: MatchSlaService,
   ) {}
 
   @Post()
@@ -88,6 +92,20 @@ export class MatchesController {
   @ApiErrors(AuthorizationErrorCode.OUT_OF_SCOPE, AuthorizationErrorCode.NOT_OWNER)
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListMatchesQueryDto): Promise<MatchPageDto> {
     return this.reads.list(principal, query);
+  }
+
+  @Get('overdue')
+  @Authorize('matches.overdue')
+  @ApiOperation({
+    summary: '超时督办：本单位及下级已超过当前环节办理时限的匹配（最久的在前），含时限、超时天数和应办理方',
+  })
+  @ApiOkResponse({ type: OverdueMatchPageDto })
+  @ApiErrors(AuthorizationErrorCode.OUT_OF_SCOPE)
+  overdue(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: PaginationQueryDto,
+  ): Promise<OverdueMatchPageDto> {
+    return this.sla.overdue(principal, query);
   }
 
   @Get(':id')

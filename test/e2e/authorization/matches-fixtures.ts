@@ -80,6 +80,7 @@ const command = (name: string, state: MatchState, body: object = {}): Fixture =>
 
 export const MATCHES_FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/matches': { prepare: async () => ({ path: '/api/v1/matches' }) },
+  'GET /api/v1/matches/overdue': { prepare: async () => ({ path: '/api/v1/matches/overdue' }) },
   'POST /api/v1/matches': {
     grassrootsOnly: true,
     prepare: async (cell) => {

@@ -87,6 +87,8 @@ export const PERMISSIONS = {
   'matches.consent': { staff: ['caseworker'], worker: true },
   'matches.decline': { staff: ['caseworker', 'reviewer', 'approver'], worker: true, partner: true },
   'matches.follow-up': { staff: ['caseworker'] },
+  /** The overdue view (issue 13 §4): staff who act on matches, over their subtree. */
+  'matches.overdue': { staff: ['caseworker', 'reviewer', 'approver'] },
   'matches.propose': { staff: ['caseworker', 'reviewer', 'approver'] },
   'matches.read': { staff: ['caseworker', 'reviewer', 'approver'], worker: true, partner: true },
   'matches.reveal': { worker: true, partner: true },
