@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { CAUSES, type Cause } from '../modules/archives/archive.enums';
 import type { MenuCategory } from '../modules/menu/menu.enums';
 import type { AidLimits } from '../modules/aid-ledger/rules/aid-limits.rule';
 
@@ -24,6 +25,20 @@ export class AidAnnualCapsConfig implements Partial<Record<MenuCategory, number>
   @IsOptional() @Fen() policy?: number;
 }
 
+/** The cause each menu category addresses (see aid-cause.rule.ts); a category left out: the household's primary cause. */
+export class AidCauseByCategoryConfig implements Partial<Record<MenuCategory, Cause>> {
+  @IsOptional() @IsIn(CAUSES) training?: Cause;
+  @IsOptional() @IsIn(CAUSES) employment?: Cause;
+  @IsOptional() @IsIn(CAUSES) donation?: Cause;
+  @IsOptional() @IsIn(CAUSES) tuition?: Cause;
+  @IsOptional() @IsIn(CAUSES) medical?: Cause;
+  @IsOptional() @IsIn(CAUSES) legal?: Cause;
+  @IsOptional() @IsIn(CAUSES) counseling?: Cause;
+  @IsOptional() @IsIn(CAUSES) relief?: Cause;
+  @IsOptional() @IsIn(CAUSES) care?: Cause;
+  @IsOptional() @IsIn(CAUSES) policy?: Cause;
+}
+
 /**
  * The aid ledger's limits at approval (帮扶台账, issue 13 §6; see aid-limits.rule.ts): default.yml
  * `aidLedger`. `oneOffCapFen: null` turns the one-off cap off; `duplicateCauseDays: 0` turns 不重复救助 off.
@@ -32,4 +47,8 @@ export class AidLedgerConfig implements AidLimits {
   @ValidateIf((_, v) => v !== null) @Fen() oneOffCapFen!: number | null;
   @IsObject() @ValidateNested() @Type(() => AidAnnualCapsConfig) annualCapFen!: AidAnnualCapsConfig;
   @IsInt() @Min(0) @Max(3650) duplicateCauseDays!: number;
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AidCauseByCategoryConfig)
+  causeByCategory!: AidCauseByCategoryConfig;
 }

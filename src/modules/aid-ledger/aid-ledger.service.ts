@@ -21,6 +21,7 @@ import {
   HouseholdAidQueryDto,
   ListAidLedgerQueryDto,
 } from './dto/aid-ledger.dto';
+import { causeAddressed, type HouseholdCauses } from './rules/aid-cause.rule';
 import { aidLimitViolations, OVERRIDABLE, type AidLimitViolation } from './rules/aid-limits.rule';
 
 /** What the matches module asks at approval. */
@@ -37,9 +38,18 @@ export interface AidApprovalCheck {
   /**
    * Aid of this household approved but not yet confirmed (so not yet in the ledger), e.g. the
    * household's other active matches: counted like rows; a duplicate found among them is named
-   * `pending:<ref>` (e.g. the match id) instead of a ledger row id.
+   * `pending:<ref>` (e.g. the match id) instead of a ledger row id. A function is called after the
+   * household's lock is taken, so aid another approval of the household commits meanwhile is counted.
    */
-  pending?: readonly { ref: string; category: MenuCategory; causeCode: Cause; valueFen: number; at: Date }[];
+  pending?: readonly PendingAid[] | (() => Promise<readonly PendingAid[]>);
+}
+
+export interface PendingAid {
+  ref: string;
+  category: MenuCategory;
+  causeCode: Cause;
+  valueFen: number;
+  at: Date;
 }
 
 export interface AidApprovalResult {
@@ -94,9 +104,10 @@ export class AidLedgerService {
   async checkAtApproval(manager: EntityManager, check: AidApprovalCheck): Promise<AidApprovalResult> {
     assertTransaction(manager, 'checkAtApproval');
     await this.repository.lockHousehold(manager, check.archiveId);
+    const pending = typeof check.pending === 'function' ? await check.pending() : (check.pending ?? []);
     const ledger = [
       ...(await this.repository.householdRows(manager, check.archiveId)),
-      ...(check.pending ?? []).map((p) => ({
+      ...pending.map((p) => ({
         id: `pending:${p.ref}`,
         date: chinaToday(p.at),
         category: p.category,
@@ -149,6 +160,11 @@ export class AidLedgerService {
       manager,
     );
     return { overridden: duplicate };
+  }
+
+  /** The cause of hardship aid of this category addresses for the household (config `causeByCategory`). */
+  causeAddressed(category: MenuCategory, household: HouseholdCauses): Cause {
+    return causeAddressed(category, household, this.config.aidLedger.causeByCategory);
   }
 
   /** Writes the ledger row of a confirmed match, in the caller's transaction; audited. Returns its id. */

@@ -190,6 +190,7 @@ export class MatchReadsService {
       proposedVia: m.proposedVia,
       units: m.units,
       amountFen: m.amountFen,
+      causeCode: m.causeCode,
       consent: {
         given: consentGiven(m),
         byKind: m.consentByKind,

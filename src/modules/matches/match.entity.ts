@@ -11,6 +11,7 @@ import {
   VersionColumn,
 } from 'typeorm';
 import { ArchiveEntity } from '../archives/archive.entity';
+import type { Cause } from '../archives/archive.enums';
 import { NeedEntity } from '../needs/need.entity';
 import { OfferEntity } from '../offers/offer.entity';
 import { PartnerEntity } from '../partners/partner.entity';
@@ -39,6 +40,10 @@ export const ACTIVE_MATCH_STATES_SQL = `'proposed','approved','accepted','in_pro
 @Check(
   'chk_matches_outcome',
   `("state" = 'closed') = ("outcome" IS NOT NULL) AND ("outcome" IS NULL OR "outcome" IN ('resolved','partially_resolved','unresolved'))`,
+)
+@Check(
+  'chk_matches_cause_code',
+  `"cause_code" IS NULL OR "cause_code" IN ('illness','disability','schooling','unemployment','low_income','accident','disaster','single_parent','other')`,
 )
 @Check('chk_matches_satisfaction', `"satisfaction" IS NULL OR "satisfaction" BETWEEN 1 AND 5`)
 @Check(
@@ -113,6 +118,13 @@ export class MatchEntity {
   /** Cash offers: the amount per beneficiary in fen. */
   @Column({ type: 'integer', nullable: true })
   amountFen!: number | null;
+
+  /**
+   * The cause of hardship (致困原因) the match addresses, fixed at approval (aid-cause.rule.ts): what
+   * 不重复救助 judged, and what the ledger row at confirmation records. Null before approval.
+   */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  causeCode!: Cause | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   consentAt!: Date | null;

@@ -4,10 +4,12 @@ import { ApiErrors } from '../../common/openapi/api-errors';
 import { AuthorizationErrorCode } from '../auth/authorization/authorization.errors';
 import { Authorize, CurrentPrincipal } from '../auth/authorization/decorators';
 import type { Principal } from '../auth/principal';
+import { AidLedgerErrorCode } from '../aid-ledger/aid-ledger.errors';
 import { ArchivesErrorCode } from '../archives/archives.errors';
 import { NeedsErrorCode } from '../needs/needs.errors';
 import { OffersErrorCode } from '../offers/offers.errors';
 import {
+  ApproveMatchDto,
   CloseMatchDto,
   ConfirmMatchDto,
   DeclineMatchDto,
@@ -169,13 +171,25 @@ export class MatchesController {
   @Post(':id/approve')
   @HttpCode(200)
   @Authorize('matches.approve')
-  @ApiOperation({ summary: '审批（名额或预算在同一事务中预留；提出人不能审批；大额资金须审批人）' })
+  @ApiOperation({
+    summary:
+      '审批（名额或预算在同一事务中预留；提出人不能审批；大额资金须审批人；帮扶台账规则：一次性上限、年度上限、不重复救助）',
+    description:
+      '致困原因在审批时确定并记在匹配上（causeCode）。同一致困原因在规定期限内已获帮扶时，审批人可写明理由越过（duplicateCauseOverride，留痕）；金额上限不可越过。',
+  })
   @ApiOkResponse({ type: MatchDto })
-  @ApiErrors(...COMMAND_ERRORS)
+  @ApiErrors(
+    ...COMMAND_ERRORS,
+    AidLedgerErrorCode.AID_ONE_OFF_CAP,
+    AidLedgerErrorCode.AID_ANNUAL_CAP,
+    AidLedgerErrorCode.AID_DUPLICATE_CAUSE,
+    AidLedgerErrorCode.AID_OVERRIDE_REASON_REQUIRED,
+    MatchesErrorCode.MATCH_OVERRIDE_APPROVER_ONLY,
+  )
   approve(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid) id: string,
-    @Body() dto: MatchCommandDto,
+    @Body() dto: ApproveMatchDto,
   ): Promise<MatchDto> {
     return this.matches.approve(principal, id, dto);
   }

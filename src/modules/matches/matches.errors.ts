@@ -15,6 +15,8 @@ export const MatchesErrorCode = defineErrors({
   MATCH_PAIR_NOT_ELIGIBLE: { status: 422, message: '该需求与供给不满足匹配条件' },
   /** Approving cash above the configured amount takes an approver. details: `{ amountFen, approverAboveFen }`. */
   MATCH_APPROVER_REQUIRED: { status: 403, message: '大额资金帮扶须由审批人审批' },
+  /** details: `{ action }`: only an approver may approve despite 不重复救助 (duplicateCauseOverride). */
+  MATCH_OVERRIDE_APPROVER_ONLY: { status: 403, message: '只有审批人可以越过“不重复救助”审批' },
   /** Acting for a union programme only (staff may not accept or deliver a partner's own offer). */
   MATCH_NOT_UNION_PROGRAMME: { status: 403, message: '工作人员只能代办工会自有帮扶项目的接单、服务和交付' },
   /** A decline for reason `other` says what it was. */

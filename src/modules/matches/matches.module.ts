@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AidLedgerModule } from '../aid-ledger/aid-ledger.module';
 import { ArchivesModule } from '../archives/archives.module';
 import { MatchingModule } from '../matching/matching.module';
 import { NeedsModule } from '../needs/needs.module';
@@ -14,7 +15,8 @@ import { MatchSlaStepJob, MatchSlaSweepJob } from './match-sla.jobs';
 import { MatchSlaRepository } from './match-sla.repository';
 import { MatchSlaScheduler } from './match-sla.scheduler';
 import { MatchSlaService } from './match-sla.service';
-import { AID_LEDGER_SEAM, MATCH_NOTIFIER_SEAM, NoAidLedgerYet } from './ports/match-seams.port';
+import { MatchAidLedger } from './ports/match-aid-ledger';
+import { AID_LEDGER_SEAM, MATCH_NOTIFIER_SEAM } from './ports/match-seams.port';
 
 /**
  * Matches (issue 13): the lifecycle to closure. Uses NeedsService (the need follows), OfferReadsService
@@ -22,10 +24,11 @@ import { AID_LEDGER_SEAM, MATCH_NOTIFIER_SEAM, NoAidLedgerYet } from './ports/ma
  * disclosed contact); MatchesRepository comes from the global MatchHistoryModule, which also binds
  * MATCH_HISTORY for the matcher. MATCH_NOTIFIER_SEAM (MatchAfterCommit) writes the inbox rows of those
  * who must act and schedules the SLA jobs of the state entered (MatchSlaScheduler; the steps, the daily
- * sweep and the overdue view in MatchSlaService); AID_LEDGER_SEAM is still a no-op (see ports/match-seams.port.ts).
+ * sweep and the overdue view in MatchSlaService); AID_LEDGER_SEAM is MatchAidLedger over AidLedgerService
+ * (rules at approval, the row at confirmation).
  */
 @Module({
-  imports: [NeedsModule, OffersModule, MatchingModule, ArchivesModule, NotificationsModule],
+  imports: [NeedsModule, OffersModule, MatchingModule, ArchivesModule, NotificationsModule, AidLedgerModule],
   controllers: [MatchesController, PlanApprovalController],
   providers: [
     MatchesService,
@@ -36,7 +39,7 @@ import { AID_LEDGER_SEAM, MATCH_NOTIFIER_SEAM, NoAidLedgerYet } from './ports/ma
     MatchSlaService,
     MatchSlaStepJob,
     MatchSlaSweepJob,
-    { provide: AID_LEDGER_SEAM, useClass: NoAidLedgerYet },
+    { provide: AID_LEDGER_SEAM, useClass: MatchAidLedger },
     { provide: MATCH_NOTIFIER_SEAM, useClass: MatchAfterCommit },
   ],
   exports: [MatchesService, MatchReadsService],

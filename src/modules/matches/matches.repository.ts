@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import type { Cause } from '../archives/archive.enums';
 import type { PairHistory } from '../matching/candidates/pair-facts';
+import type { MenuCategory } from '../menu/menu.enums';
+import type { OfferKind } from '../offers/offers.enums';
 import type { PairKey } from '../matching/history/match-history.port';
 import { MatchEntity, MatchHistoryEntity } from './match.entity';
 import type { MatchState } from './matches.enums';
@@ -30,6 +33,38 @@ export interface MatchNotificationFacts {
   proposedBy: string | null;
   partnerAccounts: string[];
   approvers: string[];
+}
+
+/** What the aid ledger is told of a match (read in the caller's transaction, after the match's lock). */
+export interface MatchLedgerFacts {
+  id: string;
+  archiveId: string;
+  beneficiaryKey: string;
+  offerId: string;
+  partnerId: string;
+  menuItemId: string;
+  category: MenuCategory;
+  archiveCauses: Cause[];
+  primaryCause: Cause | null;
+  causeCode: Cause | null;
+  offerKind: OfferKind;
+  units: number;
+  amountFen: number | null;
+  deliveredAmountFen: number | null;
+  confirmedAt: Date | null;
+}
+
+/** Another match of the household approved but not yet confirmed (so not yet a ledger row). */
+export interface PendingAidMatch {
+  id: string;
+  category: MenuCategory;
+  causeCode: Cause | null;
+  offerKind: OfferKind;
+  units: number;
+  amountFen: number | null;
+  deliveredAmountFen: number | null;
+  /** When it was approved. */
+  approvedAt: Date;
 }
 
 /** Thrown by insert when uq_matches_need_active refuses a second match on the active path for a need. */
@@ -178,6 +213,50 @@ export class MatchesRepository {
       [id],
     );
     return rows[0] ?? null;
+  }
+
+  /** The facts of a match the aid ledger needs (its need's item and category, its household's causes). */
+  async ledgerFacts(manager: EntityManager, id: string): Promise<MatchLedgerFacts | null> {
+    const [row] = await manager.query(
+      `SELECT m.id, m.archive_id AS "archiveId", m.beneficiary_key AS "beneficiaryKey", m.offer_id AS "offerId",
+              m.partner_id AS "partnerId", n.menu_item_id AS "menuItemId", mi.category,
+              a.causes AS "archiveCauses", a.primary_cause AS "primaryCause", m.cause_code AS "causeCode",
+              o.kind AS "offerKind", m.units, m.amount_fen AS "amountFen",
+              m.delivered_amount_fen AS "deliveredAmountFen", m.confirmed_at AS "confirmedAt"
+         FROM matches m
+         JOIN needs n ON n.id = m.need_id
+         JOIN menu_items mi ON mi.id = n.menu_item_id
+         JOIN archives a ON a.id = m.archive_id
+         JOIN offers o ON o.id = m.offer_id
+        WHERE m.id = $1`,
+      [id],
+    );
+    return (row as MatchLedgerFacts | undefined) ?? null;
+  }
+
+  /**
+   * The household's other matches approved but not yet confirmed (approved … delivered): aid promised
+   * that the ledger does not hold yet, which the approval rules count like rows.
+   */
+  async pendingAidOfHousehold(
+    manager: EntityManager,
+    archiveId: string,
+    exceptId: string,
+  ): Promise<PendingAidMatch[]> {
+    return manager.query(
+      `SELECT m.id, mi.category, m.cause_code AS "causeCode", o.kind AS "offerKind", m.units,
+              m.amount_fen AS "amountFen", m.delivered_amount_fen AS "deliveredAmountFen",
+              coalesce((SELECT max(h.at) FROM match_history h WHERE h.match_id = m.id AND h.command = 'approve'),
+                       m.state_changed_at) AS "approvedAt"
+         FROM matches m
+         JOIN needs n ON n.id = m.need_id
+         JOIN menu_items mi ON mi.id = n.menu_item_id
+         JOIN offers o ON o.id = m.offer_id
+        WHERE m.archive_id = $1 AND m.id <> $2
+          AND m.state IN ('approved','accepted','in_progress','delivered')
+        ORDER BY m.id`,
+      [archiveId, exceptId],
+    );
   }
 
   async history(id: string): Promise<MatchHistoryEntity[]> {

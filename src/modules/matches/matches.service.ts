@@ -11,6 +11,7 @@ import { AuthorizationErrorCode } from '../auth/authorization/authorization.erro
 import { AuthorizationService } from '../auth/authorization/authorization.service';
 import type { Principal } from '../auth/principal';
 import { HARD_FILTER_MESSAGES } from '../matching/filters/hard-filters.rule';
+import { MatchingErrorCode } from '../matching/matching.errors';
 import { SuggestionsService } from '../matching/suggestions.service';
 import type { NeedMatchRow, NeedRow } from '../needs/needs.repository';
 import { NeedsService } from '../needs/needs.service';
@@ -19,6 +20,7 @@ import { OfferReadsService } from '../offers/offer-reads.service';
 import type { OfferRow } from '../offers/offers.repository';
 import { OffersErrorCode } from '../offers/offers.errors';
 import {
+  ApproveMatchDto,
   CloseMatchDto,
   ConfirmMatchDto,
   DeclineMatchDto,
@@ -39,6 +41,7 @@ import {
   AID_LEDGER_SEAM,
   MATCH_NOTIFIER_SEAM,
   type AidLedgerSeam,
+  type DuplicateCauseOverride,
   type MatchNotifierSeam,
 } from './ports/match-seams.port';
 import {
@@ -72,6 +75,8 @@ export interface PlanLineOutcome {
 interface CommandSpec {
   note?: string | null;
   reason?: string | null;
+  /** Approval only: an approver's override of 不重复救助. */
+  override?: DuplicateCauseOverride;
   check?: (match: MatchEntity, ctx: { need: NeedMatchRow; offer: OfferRow }) => Partial<MatchEntity> | void;
 }
 
@@ -83,8 +88,8 @@ interface CommandSpec {
  * need following (needCommandFor), a history row and an audit row. Release happens only when this
  * statement moved the match, so two racing exits give capacity back once.
  *
- * Seams left for other issues: AID_LEDGER_SEAM (check at approval, record at confirmation) and
- * MATCH_NOTIFIER_SEAM (after commit), both no-ops until bound.
+ * Seams: AID_LEDGER_SEAM (the ledger's rules at approval, its row at confirmation) and
+ * MATCH_NOTIFIER_SEAM (after commit).
  */
 @Injectable()
 export class MatchesService {
@@ -154,13 +159,32 @@ export class MatchesService {
    * already, the pair fails a hard filter, the offer has no room left — is reported with its code and
    * Chinese message, never dropped. The caller may not approve a plan it ran (SELF_APPROVAL).
    *
+   * An approver may override 不重复救助 for some lines (`overrides`: need id → written reason); anyone
+   * else giving one is refused before any line (403 MATCH_OVERRIDE_APPROVER_ONLY, audited as denied).
+   *
    * @errorsInBody every coded error is a line's outcome, not the HTTP answer (the OpenAPI check skips them).
    */
   async approvePlanLines(
     principal: Principal,
     plan: { allocationId: string; createdBy: string; lines: readonly { needId: string; offerId: string }[] },
+    overrides: readonly { needId: string; reason: string }[] = [],
   ): Promise<PlanLineOutcome[]> {
     const approve = transitionOf('proposed', 'approve');
+    const inPlan = new Set(plan.lines.map((l) => l.needId));
+    const stray = overrides.filter((o) => !inPlan.has(o.needId)).map((o) => o.needId);
+    if (stray.length > 0)
+      throw new DomainError(MatchingErrorCode.ALLOCATION_LINES_UNKNOWN, { needIds: stray.slice(0, 20) });
+    const overrideOf = new Map<string, DuplicateCauseOverride>();
+    for (const o of overrides) {
+      assertNoPersonalData({ reason: o.reason });
+      const override = await this.audit.auditDenials(
+        principal,
+        'allocations.approve',
+        { type: 'allocation', id: plan.allocationId },
+        async () => duplicateCauseOverride(principal, o, 'allocations.approve'),
+      );
+      if (override) overrideOf.set(o.needId, override);
+    }
     const author = { userId: plan.createdBy, kind: 'staff' as const };
     const note = `批量分配方案 ${plan.allocationId}`;
     const outcomes: PlanLineOutcome[] = [];
@@ -195,7 +219,10 @@ export class MatchesService {
         const id = await this.repository.transaction(async (manager) => {
           const created = await this.insertProposed(manager, author, need, offer, 'plan', note);
           const match = (await this.repository.findForUpdate(manager, created.id))!;
-          await this.apply(manager, match, approve, principal, { note });
+          await this.apply(manager, match, approve, principal, {
+            note,
+            override: overrideOf.get(line.needId),
+          });
           return match.id;
         });
         await this.afterCommit(id, 'approve', 'proposed', 'approved');
@@ -222,9 +249,20 @@ export class MatchesService {
     return outcomes;
   }
 
-  approve(principal: Principal, id: string, dto: MatchCommandDto): Promise<MatchDto> {
-    assertNoPersonalData({ note: dto.note });
-    return this.command(principal, id, dto.version, 'approve', { note: dto.note });
+  /**
+   * Approval: the aid ledger's rules run in the transaction (caps, 不重复救助 → 422). An approver — only
+   * an approver (else 403 MATCH_OVERRIDE_APPROVER_ONLY) — may approve despite 不重复救助 with a written
+   * reason, which the ledger audits; the caps are never overridden.
+   */
+  async approve(principal: Principal, id: string, dto: ApproveMatchDto): Promise<MatchDto> {
+    assertNoPersonalData({ note: dto.note, reason: dto.duplicateCauseOverride?.reason });
+    const override = await this.audit.auditDenials(
+      principal,
+      'matches.approve',
+      { type: 'match', id },
+      async () => duplicateCauseOverride(principal, dto.duplicateCauseOverride, 'matches.approve'),
+    );
+    return this.command(principal, id, dto.version, 'approve', { note: dto.note, override });
   }
 
   reject(principal: Principal, id: string, dto: ReasonedMatchCommandDto): Promise<MatchDto> {
@@ -490,7 +528,12 @@ export class MatchesService {
     match: MatchEntity,
     transition: MatchTransition,
     mover: Mover,
-    options: { note?: string | null; reason?: string | null; changes?: Partial<MatchEntity> },
+    options: {
+      note?: string | null;
+      reason?: string | null;
+      changes?: Partial<MatchEntity>;
+      override?: DuplicateCauseOverride;
+    },
   ): Promise<void> {
     const now = this.clock.now();
     const from = match.state;
@@ -505,13 +548,17 @@ export class MatchesService {
       amountFen: match.amountFen,
       units: match.units,
     };
+    let fixed: Partial<MatchEntity> = {};
     if (effect === 'reserve') {
-      // Seam: the aid ledger's caps and 不重复救助 (issue 13 §6) refuse here with 422, before capacity.
-      await this.ledger.checkApproval(manager, facts);
+      // The aid ledger's caps and 不重复救助 (issue 13 §6) refuse here with 422, before capacity; the cause
+      // the match addresses is fixed on it, so confirmation records the cause approval judged.
+      const { causeCode } = await this.ledger.checkApproval(manager, facts, { override: options.override });
+      fixed = { causeCode };
       await this.capacity.reserve(manager, match.offerId, match.units);
     }
     const moved = await this.repository.moveGuarded(manager, match.id, from, to, {
       ...options.changes,
+      ...fixed,
       stateChangedAt: now,
     });
     if (!moved)
@@ -530,7 +577,12 @@ export class MatchesService {
         `匹配${MATCH_STATE_NAMES[to]}`,
       );
     // Seam: the aid ledger's row for a confirmed match (issue 13 §6).
-    if (to === 'confirmed') await this.ledger.recordConfirmation(manager, facts);
+    if (to === 'confirmed')
+      await this.ledger.recordConfirmation(
+        manager,
+        facts,
+        mover === 'system' ? { userId: null, kind: 'system' } : { userId: mover.userId, kind: mover.kind },
+      );
     await this.repository.insertHistory(manager, {
       matchId: match.id,
       at: now,
@@ -651,6 +703,18 @@ function refusal(
     case 'not_union_programme':
       return new DomainError(MatchesErrorCode.MATCH_NOT_UNION_PROGRAMME);
   }
+}
+
+/** The override of 不重复救助 as the ledger takes it; only an approver may give one (403 otherwise). */
+function duplicateCauseOverride(
+  principal: Principal,
+  body: { reason: string } | undefined,
+  action: string,
+): DuplicateCauseOverride | undefined {
+  if (!body) return undefined;
+  if (principal.kind !== 'staff' || !principal.roles.includes('approver'))
+    throw new DomainError(MatchesErrorCode.MATCH_OVERRIDE_APPROVER_ONLY, { action });
+  return { reason: body.reason, approverId: principal.userId };
 }
 
 function assertNoPersonalData(fields: Record<string, string | undefined>): void {

@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal';
 import { AllocationsService } from '../matching/allocations/allocations.service';
 import { MatchingErrorCode } from '../matching/matching.errors';
 import { ApprovePlanDto, PlanApprovalDto } from './dto/plan-approval.dto';
+import { MatchesErrorCode } from './matches.errors';
 import { MatchesService } from './matches.service';
 
 /**
@@ -28,7 +29,7 @@ export class PlanApprovalController {
   @ApiOperation({
     summary: '审批方案：每条对接逐条经审批流程生成（预留名额、需求转为已对接）；不再适合的行逐条说明原因',
     description:
-      '仅已完成且未过有效时长的方案；方案的发起人不能审批。每行一个事务：名额不足、需求已变化或不再符合条件的行返回其错误代码，不影响其他行。',
+      '仅已完成且未过有效时长的方案；方案的发起人不能审批。每行一个事务：名额不足、需求已变化、不再符合条件或违反帮扶台账规则（AID_ONE_OFF_CAP、AID_ANNUAL_CAP、AID_DUPLICATE_CAUSE）的行返回其错误代码，不影响其他行；审批人可对个别行越过“不重复救助”（duplicateCauseOverrides）。',
   })
   @ApiOkResponse({ type: PlanApprovalDto })
   @ApiErrors(
@@ -38,6 +39,8 @@ export class PlanApprovalController {
     MatchingErrorCode.ALLOCATION_LINES_UNKNOWN,
     AuthorizationErrorCode.OUT_OF_SCOPE,
     AuthorizationErrorCode.SELF_APPROVAL,
+    MatchesErrorCode.MATCH_OVERRIDE_APPROVER_ONLY,
+    MatchesErrorCode.MATCH_TEXT_CONTAINS_PERSONAL_DATA,
   )
   async approve(
     @CurrentPrincipal() principal: Principal,
@@ -45,7 +48,7 @@ export class PlanApprovalController {
     @Body() dto: ApprovePlanDto,
   ): Promise<PlanApprovalDto> {
     const plan = await this.allocations.approvable(principal, id, dto.needIds);
-    const lines = await this.matches.approvePlanLines(principal, plan);
+    const lines = await this.matches.approvePlanLines(principal, plan, dto.duplicateCauseOverrides);
     const approved = lines.filter((l) => l.outcome === 'approved').length;
     return { allocationId: id, approved, refused: lines.length - approved, lines };
   }

@@ -40,7 +40,9 @@ describe('match approvals under contention (two instances, one database)', () =>
   const archives: string[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // One household takes many matches here; 不重复救助 (which would refuse the second) has its own spec,
+    // test/e2e/matches/match-aid-ledger.e2e-spec.ts. The caps stay on.
+    t = await createTestApp({ overrides: { aidLedger: { duplicateCauseDays: 0 } } });
     ds = t.db.dataSource;
     cipher = t.app.get(FieldCipher);
     district = await createOrgUnit(ds, {

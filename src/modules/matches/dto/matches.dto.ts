@@ -1,6 +1,9 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsObject,
   IsISO8601,
   IsOptional,
   IsString,
@@ -10,6 +13,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateNested,
 } from 'class-validator';
 import {
   ApiBool,
@@ -23,6 +27,7 @@ import {
 } from '../../../common/openapi/api-field';
 import { PaginationQueryDto } from '../../../common/pagination/pagination';
 import { OmittableNotNull, oneOf, Trim } from '../../../common/validation';
+import { CAUSES, type Cause } from '../../archives/archive.enums';
 import { MENU_CATEGORIES, type MenuCategory } from '../../menu/menu.enums';
 import { NEED_URGENCIES, type NeedUrgency } from '../../needs/needs.enums';
 import {
@@ -71,6 +76,24 @@ export class MatchCommandDto {
   version!: number;
 
   @Text('说明', MATCH_TEXT_MAX.note, true) note?: string;
+}
+
+/** 不重复救助 overridden by an approver: the written reason (audited with the earlier ledger row). */
+export class DuplicateCauseOverrideDto {
+  @Text('越过“不重复救助”的理由（4–500字，仅审批人）', MATCH_TEXT_MAX.note, false) reason!: string;
+}
+
+export class ApproveMatchDto extends MatchCommandDto {
+  @ApiPropertyOptional({
+    type: () => DuplicateCauseOverrideDto,
+    description:
+      '仅审批人可用：同一致困原因在规定期限内已获帮扶（AID_DUPLICATE_CAUSE）时，写明理由后仍予审批（留痕）；金额上限不可越过',
+  })
+  @OmittableNotNull()
+  @IsObject({ message: '越过理由须为对象' })
+  @ValidateNested()
+  @Type(() => DuplicateCauseOverrideDto)
+  duplicateCauseOverride?: DuplicateCauseOverrideDto;
 }
 
 /** Reject and cancel state why. */
@@ -261,6 +284,12 @@ export class MatchDto {
   @ApiText({ description: 'manual 人工提出 | plan 批量方案' }) proposedVia!: string;
   @ApiInt({ description: '预留的名额/件数' }) units!: number;
   @ApiInt({ nullable: true, description: '资金类：每人金额（分）' }) amountFen!: number | null;
+  @ApiEnum(CAUSES, {
+    nullable: true,
+    enumName: 'Cause',
+    description: '该匹配针对的致困原因（审批时确定，帮扶台账与“不重复救助”据此判断；审批前为空）',
+  })
+  causeCode!: Cause | null;
   @ApiNested(() => MatchConsentStateDto) consent!: MatchConsentStateDto;
   @ApiBool({ description: '调用者现在可以通过 GET /matches/{id}/reveal 查看对方联系方式' })
   contactAvailable!: boolean;

@@ -1,6 +1,16 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID, ValidateNested } from 'class-validator';
 import { ApiInt, ApiNested, ApiText, ApiUuid } from '../../../common/openapi/api-field';
 import { OmittableNotNull } from '../../../common/validation';
+import { DuplicateCauseOverrideDto } from './matches.dto';
+
+/** One line's override of 不重复救助 (approvers only). */
+export class PlanLineOverrideDto extends DuplicateCauseOverrideDto {
+  @ApiUuid({ description: '该行的需求' })
+  @IsUUID('all', { message: '需求 id 格式不正确' })
+  needId!: string;
+}
 
 /** The most lines one approval call takes (a larger plan is approved in several calls). */
 export const MAX_PLAN_LINES_PER_CALL = 5000;
@@ -19,6 +29,18 @@ export class ApprovePlanDto {
   @ArrayUnique({ message: '需求不能重复' })
   @IsUUID('all', { each: true, message: '需求 id 格式不正确' })
   needIds?: string[];
+
+  @ApiPropertyOptional({
+    type: () => [PlanLineOverrideDto],
+    description:
+      '仅审批人可用：对这些需求的行越过“不重复救助”（写明理由，留痕）；金额上限不可越过；须为方案中已分配的行',
+  })
+  @OmittableNotNull()
+  @IsArray({ message: '越过理由须为列表' })
+  @ArrayMaxSize(MAX_PLAN_LINES_PER_CALL, { message: `一次最多${MAX_PLAN_LINES_PER_CALL}条` })
+  @ValidateNested({ each: true })
+  @Type(() => PlanLineOverrideDto)
+  duplicateCauseOverrides?: PlanLineOverrideDto[];
 }
 
 export class PlanLineOutcomeDto {

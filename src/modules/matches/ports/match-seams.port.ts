@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { Cause } from '../../archives/archive.enums';
 import type { MatchState } from '../matches.enums';
 
 /** What the seams are told about a match. */
@@ -13,27 +13,32 @@ export interface MatchSeamFacts {
   units: number;
 }
 
+/** An approver's written reason to approve despite 不重复救助 (the caps are never overridden). */
+export interface DuplicateCauseOverride {
+  reason: string;
+  approverId: string;
+}
+
 /**
- * The aid ledger (issue 13 §6, module aid-ledger, built separately): `checkApproval` runs inside the
- * approval transaction before capacity is reserved (annual and one-off caps, 不重复救助 → 422 with its
- * code), `recordConfirmation` inside the confirmation transaction (one ledger row). Until the ledger
- * binds AID_LEDGER_SEAM, the no-op below allows everything and records nothing.
+ * The aid ledger (issue 13 §6), bound to MatchAidLedger (match-aid-ledger.ts) over AidLedgerService:
+ * `checkApproval` runs inside the approval transaction before capacity is reserved (one-off cap, annual
+ * cap per category, 不重复救助 counting the household's other approved-but-unconfirmed matches → 422 with
+ * its code) and answers the cause the match addresses, which approval fixes on the match;
+ * `recordConfirmation` runs inside the confirmation transaction and writes the one ledger row.
  */
 export interface AidLedgerSeam {
-  checkApproval(manager: EntityManager, match: MatchSeamFacts): Promise<void>;
-  recordConfirmation(manager: EntityManager, match: MatchSeamFacts): Promise<void>;
+  checkApproval(
+    manager: EntityManager,
+    match: MatchSeamFacts,
+    options?: { override?: DuplicateCauseOverride },
+  ): Promise<{ causeCode: Cause }>;
+  recordConfirmation(
+    manager: EntityManager,
+    match: MatchSeamFacts,
+    by: { userId: string | null; kind: 'worker' | 'partner' | 'staff' | 'system' },
+  ): Promise<void>;
 }
 export const AID_LEDGER_SEAM = Symbol('AID_LEDGER_SEAM');
-
-@Injectable()
-export class NoAidLedgerYet implements AidLedgerSeam {
-  checkApproval(): Promise<void> {
-    return Promise.resolve();
-  }
-  recordConfirmation(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 /**
  * Told of every transition after its transaction commits. Bound to MatchAfterCommit
