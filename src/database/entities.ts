@@ -18,6 +18,7 @@ import { PartnerEntity } from '../modules/partners/partner.entity';
 import { AidLedgerEntryEntity } from '../modules/aid-ledger/aid-ledger-entry.entity';
 import { NotificationEntity } from '../modules/notifications/notification.entity';
 import { NeedEntity, NeedHistoryEntity } from '../modules/needs/need.entity';
+import { MatchEvidenceEntity } from '../modules/matches/evidence/match-evidence.entity';
 import { MatchEntity, MatchHistoryEntity } from '../modules/matches/match.entity';
 import { MatchSlaStepEntity } from '../modules/matches/match-sla-step.entity';
 import { OfferEntity, OfferHistoryEntity, OfferItemEntity } from '../modules/offers/offer.entity';
@@ -56,4 +57,5 @@ export const ENTITIES: Function[] = [
   MatchEntity,
   MatchHistoryEntity,
   MatchSlaStepEntity,
+  MatchEvidenceEntity,
 ];

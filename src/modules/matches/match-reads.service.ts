@@ -146,8 +146,11 @@ export class MatchReadsService {
     return answer;
   }
 
-  /** The match if the caller may read it; else 404, or 403 for another unit's, partner's or household's. */
-  private async readable(
+  /**
+   * The match if the caller may read it; else 404, or 403 for another unit's, partner's or household's
+   * (audited as denied under `action`). Also the access check of the match's delivery evidence.
+   */
+  async readable(
     principal: Principal,
     action: string,
     id: string,

@@ -42,6 +42,16 @@ export const MatchesErrorCode = defineErrors({
     status: 422,
     message: '代职工同意须引用家庭已签署且未撤回的"向合作方提供联系方式"同意书',
   },
+  /** details: `{ state }`: delivery evidence is attached from acceptance until the worker confirms. */
+  MATCH_EVIDENCE_NOT_ALLOWED_IN_STATE: {
+    status: 409,
+    message: '只能在接单后、职工确认收到前上传交付凭证',
+  },
+  MATCH_EVIDENCE_NOT_FOUND: { status: 404, message: '交付凭证不存在' },
+  /** details: `{ evidenceId }`: the same file is already attached. */
+  MATCH_EVIDENCE_DUPLICATE: { status: 409, message: '该文件已上传到本匹配' },
+  /** details: `{ max }`. */
+  MATCH_EVIDENCE_LIMIT_REACHED: { status: 422, message: '本匹配的交付凭证数量已达上限' },
   /** The follow-up date lies in the future or before delivery. */
   MATCH_FOLLOW_UP_DATE_INVALID: { status: 400, message: '回访日期不能晚于今天，也不能早于交付日期' },
 });

@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
+import { StorageModule } from '../../infra/storage';
 import { AidLedgerModule } from '../aid-ledger/aid-ledger.module';
 import { ArchivesModule } from '../archives/archives.module';
 import { MatchingModule } from '../matching/matching.module';
 import { NeedsModule } from '../needs/needs.module';
 import { OffersModule } from '../offers/offers.module';
+import { MatchEvidenceController } from './evidence/match-evidence.controller';
+import { MatchEvidenceRepository } from './evidence/match-evidence.repository';
+import { MatchEvidenceService } from './evidence/match-evidence.service';
 import { MatchReadsService } from './match-reads.service';
 import { MatchesController } from './matches.controller';
 import { MatchesService } from './matches.service';
@@ -28,8 +32,16 @@ import { AID_LEDGER_SEAM, MATCH_NOTIFIER_SEAM } from './ports/match-seams.port';
  * (rules at approval, the row at confirmation).
  */
 @Module({
-  imports: [NeedsModule, OffersModule, MatchingModule, ArchivesModule, NotificationsModule, AidLedgerModule],
-  controllers: [MatchesController, PlanApprovalController],
+  imports: [
+    NeedsModule,
+    OffersModule,
+    MatchingModule,
+    ArchivesModule,
+    NotificationsModule,
+    AidLedgerModule,
+    StorageModule,
+  ],
+  controllers: [MatchesController, PlanApprovalController, MatchEvidenceController],
   providers: [
     MatchesService,
     MatchReadsService,
@@ -39,6 +51,8 @@ import { AID_LEDGER_SEAM, MATCH_NOTIFIER_SEAM } from './ports/match-seams.port';
     MatchSlaService,
     MatchSlaStepJob,
     MatchSlaSweepJob,
+    MatchEvidenceRepository,
+    MatchEvidenceService,
     { provide: AID_LEDGER_SEAM, useClass: MatchAidLedger },
     { provide: MATCH_NOTIFIER_SEAM, useClass: MatchAfterCommit },
   ],

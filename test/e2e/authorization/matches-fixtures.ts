@@ -1,6 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { FieldCipher } from '../../../src/common/crypto/field-cipher';
+import { newStorageKey, OBJECT_STORAGE, type ObjectStorage } from '../../../src/infra/storage';
 import type { MatchState } from '../../../src/modules/matches/matches.enums';
 import { createArchive, testCipher } from '../../helpers/factories/archives.factory';
 import { createMatch, createOpenNeed } from '../../helpers/factories/matches.factory';
@@ -78,7 +79,46 @@ const command = (name: string, state: MatchState, body: object = {}): Fixture =>
   },
 });
 
+/** A minimal valid PDF (the upload check reads the magic bytes). */
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+/** A delivered match with one evidence file, written the way the service stores one. */
+async function evidenceOn(cell: Cell): Promise<{ matchId: string; evidenceId: string }> {
+  const m = await matchFor(cell, 'delivered');
+  const storage = cell.world.t.app.get<ObjectStorage>(OBJECT_STORAGE);
+  const key = newStorageKey('match-evidence', new Date());
+  await storage.put(key, PDF, { maxBytes: PDF.length, contentType: 'application/pdf' });
+  const [row] = await ds(cell).query(
+    `INSERT INTO match_evidence (match_id, file_name, mime_type, size_bytes, sha256, storage_key, uploaded_by,
+                                 uploaded_by_kind, uploaded_at)
+     VALUES ($1, '签收单.pdf', 'application/pdf', $2, $3, $4, $5, 'staff', now()) RETURNING id`,
+    [m.id, PDF.length, createHash('sha256').update(PDF).digest('hex'), key, randomUUID()],
+  );
+  return { matchId: m.id, evidenceId: row.id as string };
+}
+
 export const MATCHES_FIXTURES: Record<string, Fixture> = {
+  'POST /api/v1/matches/{id}/evidence': {
+    grassrootsOnly: true,
+    prepare: async (cell) => ({
+      path: `/api/v1/matches/${(await matchFor(cell, 'accepted')).id}/evidence`,
+      multipart: {
+        fields: {},
+        file: { field: 'file', data: PDF, filename: '签收单.pdf', contentType: 'application/pdf' },
+      },
+    }),
+  },
+  'GET /api/v1/matches/{id}/evidence': {
+    grassrootsOnly: true,
+    prepare: async (cell) => ({ path: `/api/v1/matches/${(await evidenceOn(cell)).matchId}/evidence` }),
+  },
+  'GET /api/v1/matches/{id}/evidence/{evidenceId}': {
+    grassrootsOnly: true,
+    prepare: async (cell) => {
+      const { matchId, evidenceId } = await evidenceOn(cell);
+      return { path: `/api/v1/matches/${matchId}/evidence/${evidenceId}` };
+    },
+  },
   'GET /api/v1/matches': { prepare: async () => ({ path: '/api/v1/matches' }) },
   'GET /api/v1/matches/overdue': { prepare: async () => ({ path: '/api/v1/matches/overdue' }) },
   'POST /api/v1/matches': {

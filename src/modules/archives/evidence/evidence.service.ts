@@ -290,7 +290,7 @@ function toDto(row: ArchiveEvidenceEntity): EvidenceResponseDto {
  * or declared type say) or if the declared type names a different format. Refusing inside the stream
  * stops the storage write at once; the partial temporary file is removed by the storage.
  */
-async function* checkedContent(
+export async function* checkedContent(
   source: AsyncIterable<Buffer>,
   declaredType: string | undefined,
   detected: { type?: EvidenceMimeType },
@@ -330,7 +330,7 @@ function classify(head: Buffer, declaredType: string | undefined): EvidenceMimeT
  * Passes the bytes through but holds the latest chunk back until the end, where size and SHA-256 must
  * match the row: a file altered or truncated on disk then never reaches the client complete.
  */
-class IntegrityCheck extends Transform {
+export class IntegrityCheck extends Transform {
   private readonly hash = createHash('sha256');
   private size = 0;
   private pending: Buffer | null = null;

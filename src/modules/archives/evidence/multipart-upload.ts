@@ -19,13 +19,25 @@ export interface EvidenceUploadRequest {
  * Reads an evidence upload's multipart head: the text fields, then the first file part, whose content is
  * handed on as an unread stream. Fields after the file are never seen, so they must come first.
  */
-export async function readEvidenceUpload(
+export function readEvidenceUpload(
   request: FastifyRequest,
   maxFileBytes: number,
 ): Promise<EvidenceUploadRequest> {
+  return readUpload(request, maxFileBytes, UploadEvidenceFieldsDto);
+}
+
+/**
+ * The same for any upload: its text fields validated as `fieldsDto`, or — with null, for an upload that
+ * has none (match delivery evidence) — refused if any is sent.
+ */
+export async function readUpload<T extends object>(
+  request: FastifyRequest,
+  maxFileBytes: number,
+  fieldsDto: (new () => T) | null,
+): Promise<{ fields: T; file: IncomingEvidenceFile }> {
   if (!request.isMultipart()) throw new DomainError(EvidenceErrorCode.EVIDENCE_NOT_MULTIPART);
   try {
-    return await readHead(request, maxFileBytes);
+    return await readHead(request, maxFileBytes, fieldsDto);
   } catch (error) {
     throw parserError(error);
   }
@@ -44,7 +56,11 @@ function parserError(error: unknown): unknown {
   return new DomainError(EvidenceErrorCode.EVIDENCE_MULTIPART_MALFORMED);
 }
 
-async function readHead(request: FastifyRequest, maxFileBytes: number): Promise<EvidenceUploadRequest> {
+async function readHead<T extends object>(
+  request: FastifyRequest,
+  maxFileBytes: number,
+  fieldsDto: (new () => T) | null,
+): Promise<{ fields: T; file: IncomingEvidenceFile }> {
   const parts = request.parts({
     limits: { files: 1, fileSize: maxFileBytes, fields: 4, fieldSize: 256, parts: 5, headerPairs: 50 },
   });
@@ -58,7 +74,7 @@ async function readHead(request: FastifyRequest, maxFileBytes: number): Promise<
     }
     if (part.fieldname !== EVIDENCE_FILE_FIELD) break;
     return {
-      fields: validFields(fields),
+      fields: fieldsDto ? toValidDto(fieldsDto, fields) : noFields<T>(fields),
       file: {
         fileName: part.filename,
         declaredType: part.mimetype,
@@ -67,10 +83,6 @@ async function readHead(request: FastifyRequest, maxFileBytes: number): Promise<
     };
   }
   throw new DomainError(EvidenceErrorCode.EVIDENCE_FILE_MISSING);
-}
-
-function validFields(values: Record<string, string>): UploadEvidenceFieldsDto {
-  return toValidDto(UploadEvidenceFieldsDto, values);
 }
 
 /**
@@ -91,4 +103,10 @@ async function* untruncated(part: MultipartFile, maxFileBytes: number): AsyncGen
   if (part.file.truncated) {
     throw new DomainError(EvidenceErrorCode.EVIDENCE_FILE_TOO_LARGE, { maxBytes: maxFileBytes });
   }
+}
+
+function noFields<T>(fields: Record<string, string>): T {
+  if (Object.keys(fields).length > 0)
+    throw new DomainError(EvidenceErrorCode.EVIDENCE_MULTIPART_TOO_MANY_PARTS);
+  return {} as T;
 }
