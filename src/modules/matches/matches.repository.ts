@@ -48,9 +48,12 @@ export interface MatchLedgerFacts {
   primaryCause: Cause | null;
   causeCode: Cause | null;
   offerKind: OfferKind;
+  /** Slots and goods: the offer's declared value per place or piece (fen), if declared. */
+  declaredValueFen: number | null;
   units: number;
   amountFen: number | null;
   deliveredAmountFen: number | null;
+  deliveredGoodsCount: number | null;
   confirmedAt: Date | null;
 }
 
@@ -60,9 +63,11 @@ export interface PendingAidMatch {
   category: MenuCategory;
   causeCode: Cause | null;
   offerKind: OfferKind;
+  declaredValueFen: number | null;
   units: number;
   amountFen: number | null;
   deliveredAmountFen: number | null;
+  deliveredGoodsCount: number | null;
   /** When it was approved. */
   approvedAt: Date;
 }
@@ -221,8 +226,9 @@ export class MatchesRepository {
       `SELECT m.id, m.archive_id AS "archiveId", m.beneficiary_key AS "beneficiaryKey", m.offer_id AS "offerId",
               m.partner_id AS "partnerId", n.menu_item_id AS "menuItemId", mi.category,
               a.causes AS "archiveCauses", a.primary_cause AS "primaryCause", m.cause_code AS "causeCode",
-              o.kind AS "offerKind", m.units, m.amount_fen AS "amountFen",
-              m.delivered_amount_fen AS "deliveredAmountFen", m.confirmed_at AS "confirmedAt"
+              o.kind AS "offerKind", o.declared_value_fen AS "declaredValueFen", m.units,
+              m.amount_fen AS "amountFen", m.delivered_amount_fen AS "deliveredAmountFen",
+              m.delivered_goods_count AS "deliveredGoodsCount", m.confirmed_at AS "confirmedAt"
          FROM matches m
          JOIN needs n ON n.id = m.need_id
          JOIN menu_items mi ON mi.id = n.menu_item_id
@@ -244,8 +250,9 @@ export class MatchesRepository {
     exceptId: string,
   ): Promise<PendingAidMatch[]> {
     return manager.query(
-      `SELECT m.id, mi.category, m.cause_code AS "causeCode", o.kind AS "offerKind", m.units,
-              m.amount_fen AS "amountFen", m.delivered_amount_fen AS "deliveredAmountFen",
+      `SELECT m.id, mi.category, m.cause_code AS "causeCode", o.kind AS "offerKind",
+              o.declared_value_fen AS "declaredValueFen", m.units, m.amount_fen AS "amountFen",
+              m.delivered_amount_fen AS "deliveredAmountFen", m.delivered_goods_count AS "deliveredGoodsCount",
               coalesce((SELECT max(h.at) FROM match_history h WHERE h.match_id = m.id AND h.command = 'approve'),
                        m.state_changed_at) AS "approvedAt"
          FROM matches m

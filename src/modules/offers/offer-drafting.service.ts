@@ -29,6 +29,7 @@ const EDITABLE_FIELDS = [
   'description',
   'capacity',
   'amountPerBeneficiaryFen',
+  'declaredValueFen',
   'budgetFen',
   'eligCategories',
   'eligCauses',
@@ -120,6 +121,7 @@ export class OfferDraftingService {
         kind: dto.kind,
         capacity: dto.capacity,
         amountPerBeneficiaryFen: amount,
+        declaredValueFen: dto.kind === 'cash' ? null : (dto.declaredValueFen ?? null),
         remaining: dto.capacity,
         eligCategories: dto.eligCategories ?? [],
         eligCauses: dto.eligCauses ?? [],
@@ -265,6 +267,8 @@ export class OfferDraftingService {
         offer.capacity = after.capacity;
         offer.remaining = offer.capacity - offer.reserved - offer.used;
         offer.amountPerBeneficiaryFen = amount;
+        if (dto.declaredValueFen !== undefined && offer.kind !== 'cash')
+          offer.declaredValueFen = dto.declaredValueFen;
         if (dto.eligCategories !== undefined) offer.eligCategories = dto.eligCategories;
         if (dto.eligCauses !== undefined) offer.eligCauses = dto.eligCauses;
         if (dto.eligEmployment !== undefined) offer.eligEmployment = dto.eligEmployment;

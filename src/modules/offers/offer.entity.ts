@@ -41,6 +41,10 @@ import type { OfferCloseReason, OfferKind, OfferReturnReason, OfferState } from 
   'chk_offers_cash_amount',
   `("kind" = 'cash') = ("amount_per_beneficiary_fen" IS NOT NULL) AND ("amount_per_beneficiary_fen" IS NULL OR "amount_per_beneficiary_fen" BETWEEN 1 AND 500000000)`,
 )
+@Check(
+  'chk_offers_declared_value',
+  `"declared_value_fen" IS NULL OR ("kind" <> 'cash' AND "declared_value_fen" BETWEEN 1 AND 500000000)`,
+)
 @Check('chk_offers_validity', `"valid_until" >= "valid_from" AND "valid_until" - "valid_from" <= 731`)
 @Check(
   'chk_offers_age',
@@ -93,6 +97,13 @@ export class OfferEntity {
   /** Cash only: what each beneficiary receives, in fen. */
   @Column({ type: 'int', nullable: true })
   amountPerBeneficiaryFen!: number | null;
+
+  /**
+   * Slots and goods: the declared value of one place (per person) or one piece, in fen (申报价值), which
+   * the aid ledger records at confirmation; null when not declared. Never set on cash offers.
+   */
+  @Column({ type: 'int', nullable: true })
+  declaredValueFen!: number | null;
 
   /** Held by approved matches not yet delivered (the match lifecycle moves it). */
   @Column({ type: 'int', default: 0 })

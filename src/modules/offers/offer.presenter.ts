@@ -36,6 +36,7 @@ export class OfferPresenter {
       items: row.items.map(({ code, name, category }) => ({ code, name, category })),
       capacity: row.capacity,
       amountPerBeneficiaryFen: row.amountPerBeneficiaryFen,
+      declaredValueFen: row.declaredValueFen,
       budgetFen: row.amountPerBeneficiaryFen === null ? null : row.capacity * row.amountPerBeneficiaryFen,
       reserved: row.reserved,
       used: row.used,

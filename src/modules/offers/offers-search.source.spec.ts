@@ -16,6 +16,7 @@ function row(overrides: Partial<OfferRow> = {}): OfferRow {
     kind: 'slots',
     capacity: 20,
     amountPerBeneficiaryFen: null,
+    declaredValueFen: 80_000,
     reserved: 3,
     used: 2,
     remaining: 15,

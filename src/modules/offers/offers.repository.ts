@@ -28,7 +28,8 @@ export interface OfferRow extends Omit<OfferEntity, 'partner' | 'scopeOrgUnit' |
 
 const ROW_SELECT = `
   SELECT o.id, o.partner_id AS "partnerId", o.title, o.description, o.kind, o.capacity,
-         o.amount_per_beneficiary_fen AS "amountPerBeneficiaryFen", o.reserved, o.used, o.remaining,
+         o.amount_per_beneficiary_fen AS "amountPerBeneficiaryFen",
+         o.declared_value_fen AS "declaredValueFen", o.reserved, o.used, o.remaining,
          o.elig_categories AS "eligCategories", o.elig_causes AS "eligCauses",
          o.elig_employment AS "eligEmployment", o.age_min AS "ageMin", o.age_max AS "ageMax",
          o.income_factor::text AS "incomeFactor", o.requires_active_archive AS "requiresActiveArchive",

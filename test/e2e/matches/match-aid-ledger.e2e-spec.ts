@@ -317,9 +317,9 @@ describe('matches and the aid ledger over HTTP', () => {
     ]);
   });
 
-  it('a caseworker confirming on the worker’s behalf records on_behalf; a service has no declared value (0)', async () => {
+  it('a caseworker confirming on the worker’s behalf records on_behalf; a service is valued at the offer’s declared value per place', async () => {
     const archiveId = await household(['unemployment'], 'unemployment');
-    const m = await proposed(archiveId, 'training');
+    const m = await proposed(archiveId, 'training', { declaredValueFen: 150_000 });
     let version = m.version;
     for (const [actor, command, body] of [
       [reviewer, 'approve', {}],
@@ -338,7 +338,111 @@ describe('matches and the aid ledger over HTTP', () => {
         [m.id],
       ),
     ).toEqual([
-      { cause: 'unemployment', valueFen: 0, receivedVia: 'on_behalf', recordedBy: caseworker.userId },
+      { cause: 'unemployment', valueFen: 150_000, receivedVia: 'on_behalf', recordedBy: caseworker.userId },
     ]);
+  });
+
+  it('goods are valued at the declared value per piece × the pieces delivered; without a declared value, 0', async () => {
+    const archiveId = await household(['low_income'], 'low_income', owner.userId);
+    const walk = async (declaredValueFen: number | null) => {
+      const item = await createMenuItem(ds, { category: 'donation', unit: 'goods', maxPerNeed: 10 });
+      const needId = await createOpenNeed(ds, {
+        archiveId,
+        menuItemId: item.id,
+        createdBy: caseworker.userId,
+        quantity: 3,
+      });
+      const offerId = (
+        await createOffer(ds, cipher, companyId, [item.id], {
+          state: 'published',
+          kind: 'goods',
+          capacity: 20,
+          declaredValueFen,
+          validFrom: day(-1),
+          validUntil: day(60),
+        })
+      ).id;
+      const created = await post(caseworker, '/matches', { needId, offerId });
+      expect(created.status).toBe(201);
+      let version = created.body.version;
+      for (const [actor, command, body] of [
+        // The same household and cause twice: the second approval is an approver's override.
+        [
+          approver,
+          'approve',
+          declaredValueFen === null ? { duplicateCauseOverride: { reason: '冬季再次发放物资' } } : {},
+        ],
+        [partner, 'accept', {}],
+        [partner, 'deliver', { note: '已送达', goodsCount: 2 }],
+        [owner, 'confirm', {}],
+      ] as const) {
+        const res = await post(actor, `/matches/${created.body.id}/${command}`, { version, ...body });
+        expect({ command, status: res.status }).toEqual({ command, status: 200 });
+        version = res.body.version;
+      }
+      return (
+        await ds.query(`SELECT value_fen AS "valueFen" FROM aid_ledger WHERE match_id = $1`, [
+          created.body.id,
+        ])
+      ).map((r: { valueFen: number }) => r.valueFen);
+    };
+    expect(await walk(5_000)).toEqual([10_000]);
+    expect(await walk(null)).toEqual([0]);
+  });
+
+  it('a plan’s lines: an approver overrides 不重复救助 for the lines named, the others are reported with the code; a reviewer may not override', async () => {
+    const item = await createMenuItem(ds, { category: 'training' });
+    const offerId = (
+      await createOffer(ds, cipher, companyId, [item.id], {
+        state: 'published',
+        capacity: 5,
+        validFrom: day(-1),
+        validUntil: day(60),
+      })
+    ).id;
+    const needs: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const archiveId = await household(['illness'], 'illness');
+      await record(archiveId, 'relief', 'illness', 50_000, new Date(Date.now() - 10 * DAY));
+      needs.push(await createOpenNeed(ds, { archiveId, menuItemId: item.id, createdBy: caseworker.userId }));
+    }
+    const started = await post(caseworker, '/allocations', {
+      orgUnitId: grassroots.id,
+      offerIds: [offerId],
+      needFilter: { itemCodes: [item.code] },
+    });
+    expect(started.status).toBe(202);
+    let plan = started.body;
+    for (let i = 0; i < 200 && !['done', 'failed'].includes(plan.state); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      plan = (await get(caseworker, `/allocations/${started.body.id}`)).body;
+    }
+    expect(plan.result).toMatchObject({ assigned: 2 });
+    const [a, b] = needs as [string, string];
+    const overrides = [{ needId: a, reason: '失业后再次患病，经审批同意' }];
+    const byReviewer = await post(reviewer, `/allocations/${plan.id}/approve`, {
+      duplicateCauseOverrides: overrides,
+    });
+    expect(byReviewer.status).toBe(403);
+    expect(byReviewer.body.code).toBe('MATCH_OVERRIDE_APPROVER_ONLY');
+    const stray = await post(approver, `/allocations/${plan.id}/approve`, {
+      duplicateCauseOverrides: [
+        { needId: '0b9a6c2e-4d1f-4e8a-9c3b-5f2d7e1a0c44', reason: '经审批同意再次救助' },
+      ],
+    });
+    expect(stray.body.code).toBe('ALLOCATION_LINES_UNKNOWN');
+    const res = await post(approver, `/allocations/${plan.id}/approve`, {
+      duplicateCauseOverrides: overrides,
+    });
+    expect(res.status).toBe(200);
+    const outcome = (needId: string) => res.body.lines.find((l: { needId: string }) => l.needId === needId);
+    expect(outcome(a)).toMatchObject({ outcome: 'approved' });
+    expect(outcome(b)).toMatchObject({ outcome: 'AID_DUPLICATE_CAUSE', matchId: null });
+    expect(
+      await ds.query(
+        `SELECT count(*)::int AS n FROM audit_logs WHERE action = 'aid-ledger.override-duplicate' AND actor_id = $1 AND details->>'reason' = $2`,
+        [approver.userId, overrides[0]!.reason],
+      ),
+    ).toEqual([{ n: 1 }]);
   });
 });

@@ -82,9 +82,15 @@ describe('offers (供给) over HTTP', () => {
   });
 
   it('create, submit, publish, browse, grow, pause, close: masked, no contact for workers, no personal number', async () => {
-    const created = await as(partner).post('/offers', offer());
+    const created = await as(partner).post('/offers', offer({ declaredValueFen: 120_000 }));
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ state: 'draft', contact: { phone: '138****2210' }, remaining: 30 });
+    expect(created.body).toMatchObject({
+      state: 'draft',
+      contact: { phone: '138****2210' },
+      remaining: 30,
+      // The declared value of a place, which the aid ledger records at confirmation.
+      declaredValueFen: 120_000,
+    });
     const id = created.body.id as string;
     const submitted = await as(partner).post(`/offers/${id}/submit`, { version: created.body.version });
     expect(submitted.body.state).toBe('pending_review');

@@ -11,6 +11,8 @@ export interface OfferOverrides {
   description?: string | null;
   capacity?: number;
   amountPerBeneficiaryFen?: number | null;
+  /** Slots and goods: declared value per place or piece (fen). */
+  declaredValueFen?: number | null;
   reserved?: number;
   used?: number;
   scopeOrgUnitId?: string | null;
@@ -63,8 +65,8 @@ export async function createOffer(
     `INSERT INTO offers (id, partner_id, title, description, kind, capacity, amount_per_beneficiary_fen, reserved,
                          used, remaining, scope_org_unit_id, scope_region_prefix, online, region_code,
                          valid_from, valid_until, contact_name, contact_phone_ciphertext, state, created_by,
-                         state_changed_at, version)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'draft', $19, now(), 1)`,
+                         state_changed_at, version, declared_value_fen)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'draft', $19, now(), 1, $20)`,
     [
       id,
       partnerId,
@@ -89,6 +91,7 @@ export async function createOffer(
       overrides.contactName ?? '王老师',
       cipher.encrypt(overrides.contactPhone ?? '13800002210', offerContactPhoneField(id)),
       overrides.createdBy ?? randomUUID(),
+      overrides.declaredValueFen ?? null,
     ],
   );
   await dataSource.query(

@@ -7,11 +7,11 @@ import { MatchesRepository, type MatchLedgerFacts, type PendingAidMatch } from '
 import type { AidLedgerSeam, DuplicateCauseOverride, MatchSeamFacts } from './match-seams.port';
 
 /**
- * AID_LEDGER_SEAM over AidLedgerService (issue 13 §6). At approval: the match's value (cash: the amount
- * per beneficiary; goods and services: no declared value yet, 0), its category, and the cause it
+ * AID_LEDGER_SEAM over AidLedgerService (issue 13 §6). At approval: the match's value (aidValueFen: cash
+ * amount, or the offer's declared value of the goods or service), its category, and the cause it
  * addresses (AidLedgerService.causeAddressed) are checked against the household's ledger and its other
  * approved-but-unconfirmed matches (read under the household's lock); the cause is returned so approval
- * fixes it on the match. At confirmation: one ledger row with that cause, the amount delivered, and how
+ * fixes it on the match. At confirmation: one ledger row with that cause, the value delivered, and how
  * it was received (the worker itself 本人领取, or a caseworker on its behalf).
  */
 @Injectable()
@@ -33,7 +33,7 @@ export class MatchAidLedger implements AidLedgerSeam {
       archiveId: facts.archiveId,
       category: facts.category,
       causeCode,
-      valueFen: valueAtApproval(facts),
+      valueFen: aidValueFen(facts),
       at: this.clock.now(),
       override: options.override,
       pending: async () =>
@@ -41,7 +41,7 @@ export class MatchAidLedger implements AidLedgerSeam {
           ref: p.id,
           category: p.category,
           causeCode: p.causeCode ?? this.causeOf(p.category, facts),
-          valueFen: valueAtApproval(p),
+          valueFen: aidValueFen(p),
           at: new Date(p.approvedAt),
         })),
     });
@@ -63,10 +63,7 @@ export class MatchAidLedger implements AidLedgerSeam {
       category: facts.category,
       // Fixed at approval; a match approved before the column existed gets it worked out the same way.
       causeCode: facts.causeCode ?? this.causeOf(facts.category, facts),
-      valueFen:
-        facts.offerKind === 'cash'
-          ? (facts.deliveredAmountFen ?? facts.amountFen ?? 0)
-          : valueAtApproval(facts),
+      valueFen: aidValueFen(facts),
       at: facts.confirmedAt ? new Date(facts.confirmedAt) : this.clock.now(),
       receivedVia: by.kind === 'worker' ? 'in_person' : 'on_behalf',
       matchId: facts.id,
@@ -88,8 +85,20 @@ export class MatchAidLedger implements AidLedgerSeam {
   }
 }
 
-/** Cash: the amount per beneficiary (delivered amount once known); goods and services have no declared value yet. */
-function valueAtApproval(m: Pick<PendingAidMatch, 'offerKind' | 'amountFen' | 'deliveredAmountFen'>): number {
-  if (m.offerKind !== 'cash') return 0;
-  return m.deliveredAmountFen ?? m.amountFen ?? 0;
+/**
+ * What the aid is worth in fen: cash — the amount delivered once known, else the amount per beneficiary;
+ * slots — the offer's declared value per place; goods — the declared value per piece × the pieces
+ * delivered (reserved until delivery). Without a declared value, 0.
+ */
+function aidValueFen(
+  m: Pick<
+    PendingAidMatch,
+    'offerKind' | 'amountFen' | 'deliveredAmountFen' | 'declaredValueFen' | 'units' | 'deliveredGoodsCount'
+  >,
+): number {
+  if (m.offerKind === 'cash') return m.deliveredAmountFen ?? m.amountFen ?? 0;
+  if (m.declaredValueFen === null) return 0;
+  return m.offerKind === 'goods'
+    ? m.declaredValueFen * (m.deliveredGoodsCount ?? m.units)
+    : m.declaredValueFen;
 }

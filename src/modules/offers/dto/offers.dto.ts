@@ -160,6 +160,18 @@ export class OfferFieldsDto {
     optional: true,
     nullable: true,
     minimum: 1,
+    description: '名额类、物资类：每人（每个名额）或每件的申报价值（分），记入帮扶台账；资金类不填',
+  })
+  @IsOptional()
+  @IsInt({ message: '申报价值须为整数（分）' })
+  @Min(1, { message: '申报价值至少1分' })
+  @Max(OFFER_LIMITS.amountMaxFen, { message: '申报价值过大' })
+  declaredValueFen?: number | null;
+
+  @ApiInt({
+    optional: true,
+    nullable: true,
+    minimum: 1,
     description: '资金类：总预算（分），可不填；填写时须等于 人数 × 每人金额',
   })
   @IsOptional()
@@ -528,6 +540,8 @@ export class OfferDto {
   @ApiNested(() => OfferItemDto, { isArray: true }) items!: OfferItemDto[];
   @ApiInt({ description: '名额、件数或可资助人数' }) capacity!: number;
   @ApiInt({ nullable: true }) amountPerBeneficiaryFen!: number | null;
+  @ApiInt({ nullable: true, description: '名额类、物资类：每人或每件的申报价值（分）' })
+  declaredValueFen!: number | null;
   @ApiInt({ nullable: true, description: '资金类：总预算（分）= 人数 × 每人金额' }) budgetFen!: number | null;
   @ApiInt() reserved!: number;
   @ApiInt() used!: number;
