@@ -79,6 +79,16 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     phone: '13900000007',
   },
   {
+    // Runs the city federation's own programmes and follows matches through for the unions below it
+    // that have no demo caseworker of their own.
+    username: 'hz.caseworker',
+    displayName: '杭州市总帮扶经办人',
+    kind: 'staff',
+    roles: ['caseworker'],
+    unit: 'hangzhou',
+    phone: '13900000010',
+  },
+  {
     username: 'gr1.caseworker',
     displayName: '基层工会经办人',
     kind: 'staff',

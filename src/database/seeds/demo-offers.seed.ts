@@ -10,7 +10,7 @@ import { Random } from './demo-random';
 import type { DemoOrgTree, DemoOrgUnitKey } from './org-tree.seed';
 
 /**
- * About 80 demo offers (供给) of the demo partners and of one grassroots union's own programmes, in every
+ * About 90 demo offers (供给) of the demo partners and of the unions' own programmes, in every
  * state: drafts (some returned by a reviewer with reasons), waiting for review, published, paused, and
  * closed as expired, withdrawn or — the suspended partner's — partner_suspended. (`exhausted` comes with
  * matches, which use capacity.) The suspended partner also keeps one published offer, hidden from
@@ -87,6 +87,34 @@ const TEMPLATES: readonly Template[] = [
   { partner: 'union:xihu-gr-1', title: '职工免费健康体检', description: '合作医院全套体检', items: ['medical_checkup'], kind: 'slots', capacity: 60, scopeUnit: 'xihu-gr-1', regionCode: '330106', contactName: '工会主席' },
 ];
 
+/**
+ * The unions' own programmes (临时救助, 住院慰问, 金秋助学, 培训, 法律援助 …) of 西湖区 grassroots union 1 and of
+ * the 杭州市 federation, published: what the demo matches (demo-matches.seed.ts) serve most needs of the
+ * city with, since the partners' offers above cover few of the items households order. Union programmes are
+ * run by union staff, who accept and deliver them (the partners without demo accounts cannot). Amounts
+ * stay well under the aid ledger's one-off cap (20,000 元).
+ */
+// prettier-ignore
+const PROGRAMME_TEMPLATES: readonly Template[] = [
+  { partner: 'union:xihu-gr-1', title: '困难职工临时救助金', description: '突发变故、受灾家庭临时生活救助，每户 2000 元', items: ['relief_temporary', 'relief_disaster'], kind: 'cash', capacity: 20, amountFen: 200_000, scopeUnit: 'xihu-gr-1', regionCode: '330106', cooldownDays: 180, contactName: '工会主席' },
+  { partner: 'union:xihu-gr-1', title: '住院职工慰问金', description: '住院职工每人慰问 500 元', items: ['medical_hospital_visit'], kind: 'cash', capacity: 30, amountFen: 50_000, scopeUnit: 'xihu-gr-1', regionCode: '330106', contactName: '工会主席' },
+  { partner: 'union:xihu-gr-1', title: '冬季家电慰问品', description: '取暖器、电饭煲等小家电，每户一件', items: ['goods_appliance'], kind: 'goods', capacity: 40, scopeUnit: 'xihu-gr-1', regionCode: '330106', contactName: '工会主席' },
+  { partner: 'union:xihu-gr-1', title: '工会法律服务站', description: '每周三律师坐班，劳动争议、欠薪咨询与代理', items: ['legal_consultation', 'legal_labour_dispute', 'legal_wage_arrears'], kind: 'slots', capacity: 30, scopeUnit: 'xihu-gr-1', regionCode: '330106', contactName: '工会主席' },
+  { partner: 'union:xihu-gr-1', title: '职工心理关爱', description: '心理咨询师进企业，一对一疏导', items: ['counseling_psychological', 'counseling_family'], kind: 'slots', capacity: 20, scopeUnit: 'xihu-gr-1', regionCode: '330106', contactName: '工会主席' },
+  { partner: 'union:xihu-gr-1', title: '政策咨询进企业', description: '社保、医保、低保政策面对面解答', items: ['policy_social_insurance', 'policy_consultation'], kind: 'slots', capacity: 50, scopeUnit: 'xihu-gr-1', regionCode: '330106', contactName: '工会主席' },
+  { partner: 'union:hangzhou', title: '市总工会临时救助金', description: '困难职工家庭突发困难临时救助，每户 2000 元', items: ['relief_temporary', 'relief_disaster'], kind: 'cash', capacity: 30, amountFen: 200_000, scopeUnit: 'hangzhou', regionCode: '330100', cooldownDays: 180, contactName: '市总工会帮扶中心' },
+  { partner: 'union:hangzhou', title: '市总工会住院慰问', description: '住院困难职工每人慰问 500 元', items: ['medical_hospital_visit'], kind: 'cash', capacity: 40, amountFen: 50_000, scopeUnit: 'hangzhou', regionCode: '330100', contactName: '市总工会帮扶中心' },
+  { partner: 'union:hangzhou', title: '市总工会困难职工体检', description: '合作医院全套体检', items: ['medical_checkup'], kind: 'slots', capacity: 60, scopeUnit: 'hangzhou', regionCode: '330100', contactName: '市总工会帮扶中心' },
+  { partner: 'union:hangzhou', title: '市总工会心理疏导', description: '专业社工上门或到站心理疏导', items: ['counseling_psychological', 'counseling_family'], kind: 'slots', capacity: 30, scopeUnit: 'hangzhou', regionCode: '330100', contactName: '市总工会帮扶中心' },
+  { partner: 'union:hangzhou', title: '市总工会物资慰问', description: '米面油、棉衣棉被、家电等慰问物资', items: ['goods_grain_oil', 'goods_winter_clothing', 'goods_appliance', 'goods_school_supplies'], kind: 'goods', capacity: 100, scopeUnit: 'hangzhou', regionCode: '330100', contactName: '市总工会帮扶中心' },
+  { partner: 'union:hangzhou', title: '市总工会金秋助学', description: '困难职工子女入学资助，每人 2000 元', items: ['tuition_senior_high', 'tuition_vocational', 'tuition_college', 'tuition_postgraduate'], kind: 'cash', capacity: 40, amountFen: 200_000, scopeUnit: 'hangzhou', regionCode: '330100', perHouseholdLimit: 2, contactName: '市总工会帮扶中心' },
+  { partner: 'union:hangzhou', title: '市总工会技能培训补贴班', description: '电工、焊工、家政、厨师、电商等培训名额，学费全免', items: ['training_electrician', 'training_welder', 'training_housekeeping', 'training_cook', 'training_ecommerce'], kind: 'slots', capacity: 40, scopeUnit: 'hangzhou', regionCode: '330100', eligibility: { ageMin: 18, ageMax: 60 }, contactName: '市总工会帮扶中心' },
+  { partner: 'union:hangzhou', title: '市总工会职工法律援助', description: '工会律师免费咨询、调解与代理', items: ['legal_consultation', 'legal_labour_dispute', 'legal_wage_arrears'], kind: 'slots', capacity: 40, scopeUnit: 'hangzhou', regionCode: '330100', contactName: '市总工会帮扶中心' },
+  { partner: 'union:hangzhou', title: '市总工会志愿关爱', description: '志愿者上门探访、维修、课业辅导', items: ['care_home_visit', 'care_home_repair', 'care_tutoring'], kind: 'slots', capacity: 40, scopeUnit: 'hangzhou', regionCode: '330100', contactName: '市总工会帮扶中心' },
+  { partner: 'union:hangzhou', title: '市总工会政策咨询', description: '帮扶、社保、医保政策一对一解答', items: ['policy_consultation', 'policy_social_insurance'], kind: 'slots', capacity: 60, scopeUnit: 'hangzhou', regionCode: '330100', contactName: '市总工会帮扶中心' },
+  { partner: 'union:hangzhou', title: '市总工会就业援助', description: '公益性岗位与创业指导推荐', items: ['job_public_welfare', 'job_entrepreneurship', 'job_flexible'], kind: 'slots', capacity: 20, scopeUnit: 'hangzhou', regionCode: '330100', contactName: '市总工会帮扶中心' },
+];
+
 /** The suspended partner's two offers: one still published (hidden while suspended), one closed for it. */
 // prettier-ignore
 const SUSPENDED_TEMPLATES: readonly Template[] = [
@@ -109,7 +137,7 @@ const PLAN_COUNTS: Record<Plan, number> = {
 export const DEMO_OFFER_COUNTS = {
   draft: 9,
   pending_review: 10,
-  published: 41,
+  published: 41 + PROGRAMME_TEMPLATES.length,
   paused: 6,
   closed: 14,
 } as const;
@@ -178,14 +206,20 @@ export async function seedDemoOffers(
     plan,
     round: Math.floor(i / TEMPLATES.length),
   }));
+  for (const template of PROGRAMME_TEMPLATES) work.push({ template, plan: 'published', round: 0 });
   work.push({ template: SUSPENDED_TEMPLATES[0], plan: 'suspended-published', round: 0 });
   work.push({ template: SUSPENDED_TEMPLATES[1], plan: 'suspended-closed', round: 0 });
 
   for (const { template: t, plan, round } of work) {
     const union = t.partner.startsWith('union:');
     const partnerId = union ? await unionPartner(t.partner.slice(6) as DemoOrgUnitKey) : t.partner;
-    const author = union ? userId('gr1.caseworker') : partnerAccount(partnerId);
-    const reviewer = union ? userId('xh.approver') : reviewerFor(partnerId);
+    // A union's programmes are written by its own staff: the grassroots union's or the city's caseworker.
+    const author = union
+      ? userId(t.partner === 'union:hangzhou' ? 'hz.caseworker' : 'gr1.caseworker')
+      : partnerAccount(partnerId);
+    const reviewer = union
+      ? userId(t.partner === 'union:hangzhou' ? 'hz.approver' : 'xh.approver')
+      : reviewerFor(partnerId);
     const ledger = (id: string | null) => (id === null ? { note: '按纸质台账补录' } : {});
     const authorStep = (command: OfferCommand | 'create', at: Date, extra: Partial<Step> = {}): Step => ({
       command,
@@ -281,7 +315,7 @@ export async function seedDemoOffers(
       scopeUnitId: t.scopeUnit ? tree[t.scopeUnit].id : null,
       validFrom,
       validUntil,
-      phone: `1360000${String(1000 + TEMPLATES.indexOf(t)).padStart(4, '0')}`,
+      phone: `1360000${String(1000 + [...TEMPLATES, ...PROGRAMME_TEMPLATES].indexOf(t)).padStart(4, '0')}`,
       first: steps[0],
     });
     let state: OfferState = 'draft';

@@ -210,7 +210,7 @@ describe('demo partners, needs and offers (real PostgreSQL)', () => {
       offers = await ds.query(`SELECT *, valid_until::text AS valid_until FROM offers`);
     });
 
-    it('creates about 80 offers in every state, from the partners and a union programme', async () => {
+    it("creates about 90 offers in every state, from the partners and the unions' own programmes", async () => {
       const counts: Record<string, number> = {};
       for (const o of offers) counts[o.state] = (counts[o.state] ?? 0) + 1;
       expect(counts).toEqual(DEMO_OFFER_COUNTS);
