@@ -1,7 +1,7 @@
 /**
- * `npm run seed:demo`: a demo union tree, one account per role (README lists them), the 低保 lines and
- * about 200 demo archives, on the configured database (embedded by default). Idempotent; refuses to run
- * in production.
+ * `npm run seed:demo`: a demo union tree, one account per role (README lists them), the 低保 lines,
+ * about 200 demo archives, their needs, the partners' offers and matches in every state, on the configured
+ * database (embedded by default). Idempotent; refuses to run in production.
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
@@ -14,6 +14,7 @@ import { NEEDS_INDEX } from '../../modules/needs/needs.service';
 import { OFFERS_INDEX } from '../../modules/offers/offer-mover';
 import { PasswordHasher } from '../../modules/users/password/password-hasher';
 import { DEMO_PASSWORD } from './demo-accounts.seed';
+import { seedDemoMatches } from './demo-matches.seed';
 import { seedDemo } from './seed-demo';
 
 async function main(): Promise<number> {
@@ -58,6 +59,17 @@ async function main(): Promise<number> {
             .map(([state, n]) => `${state} ${n}`)
             .join(', ')})`
         : '演示供给: (已存在，未重复创建)',
+    );
+    // After the world is committed: the matches go through MatchesService, a transaction per step.
+    const matches = await seedDemoMatches(app, { now: app.get(Clock).now() });
+    console.log(
+      matches.created
+        ? `演示匹配: 新建 ${matches.created} 条，其中超时 ${matches.overdue} 条 (${Object.entries(
+            matches.byState,
+          )
+            .map(([state, n]) => `${state} ${n}`)
+            .join(', ')})`
+        : '演示匹配: (已存在，未重复创建)',
     );
     // The seed writes rows directly, without outbox entries: rebuild the indexes from the tables.
     for (const index of [NEEDS_INDEX, OFFERS_INDEX]) {
