@@ -18,6 +18,7 @@ import { dataSourceOptions } from '../src/database/data-source-options';
 import { runMigrations } from '../src/database/migrate';
 import { allocationBenchmark } from './allocation.bench';
 import { apiBenchmark } from './api.bench';
+import { approvalsBenchmark, planApprovalBenchmark } from './approvals.bench';
 import { BenchContext, Benchmark, BenchOptions, StandaloneBenchmark } from './harness';
 import { searchBenchmark } from './search.bench';
 import { startBenchmark } from './start.bench';
@@ -29,6 +30,8 @@ const BENCHMARKS: Array<Benchmark | StandaloneBenchmark> = [
   apiBenchmark,
   startBenchmark,
   allocationBenchmark,
+  approvalsBenchmark,
+  planApprovalBenchmark,
 ];
 
 function parseArgs(argv: string[]): { names: string[]; options: BenchOptions } {
