@@ -241,9 +241,13 @@ async function runApprovals(ctx: BenchContext): Promise<void> {
       'approvals.rounds',
       `${rounds} (each: ${CLIENTS} clients at once, one offer of capacity ${CAPACITY})`,
     );
+    const answers = approvals.flatMap((r) => r.responses);
+    const approvedTotal = answers.filter((r) => r.status === 200).length;
+    const exhaustedTotal = answers.filter((r) => r.code === 'OFFER_CAPACITY_EXHAUSTED').length;
     ctx.report(
       'approvals.approve',
-      `rps=${a.rps.toFixed(0)} p50=${ms(a.p50)} p95=${ms(a.p95)} responses=${a.n} approved=${CAPACITY}/round refused=${CLIENTS - CAPACITY}/round (409 OFFER_CAPACITY_EXHAUSTED)`,
+      `rps=${a.rps.toFixed(0)} p50=${ms(a.p50)} p95=${ms(a.p95)} responses=${a.n} approved=${approvedTotal} ` +
+        `OFFER_CAPACITY_EXHAUSTED=${exhaustedTotal} other=${answers.length - approvedTotal - exhaustedTotal}`,
     );
     ctx.report(
       'approvals.baseline',

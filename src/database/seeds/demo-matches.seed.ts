@@ -207,7 +207,7 @@ export async function seedDemoMatches(
     [...staff.values()].flatMap((p) => (p.kind === 'partner' && p.partnerId ? [p.partnerId] : [])),
   );
 
-  // The pairs, the most demanding plans first: the district's, the longest paths.
+  // The pairs, the longest paths first (they need the needs that opened longest ago).
   const order = DEMO_MATCH_PLAN.map((entry, i) => ({ entry, i })).sort(
     (a, b) => b.entry.steps.length - a.entry.steps.length || a.i - b.i,
   );
